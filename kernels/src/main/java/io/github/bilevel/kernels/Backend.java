@@ -1,0 +1,177 @@
+package io.github.bilevel.kernels;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Every numerical kernel the bilevel algorithms need, on off-heap buffers.
+ *
+ * <p>Implementations: {@link ScalarBackend} (plain loops, the reference every other backend is
+ * tested against), {@link SimdBackend} (Vector API, the default), and the native backends of
+ * module {@code native-bindings} (OpenBLAS, cuBLAS). {@link Backends} chooses one.
+ *
+ * <p>Conventions, shared by all implementations (argument checks live once, in
+ * {@link AbstractBackend}):
+ *
+ * <ul>
+ *   <li>vectors are {@link DVector} views (length, stride), matrices row-major {@link DMatrix}
+ *       views (rows, cols, leading dimension);
+ *   <li>lengths must match exactly; a mismatch is an {@link IllegalArgumentException} naming
+ *       both arguments; a buffer whose arena is closed is an {@link IllegalStateException}
+ *       naming the argument;
+ *   <li>the output of an elementwise kernel may be the same view as an input; the output of
+ *       {@code gemv}/{@code gemm} must not overlap the inputs;
+ *   <li>length 0 is allowed everywhere and does nothing (reductions return 0).
+ * </ul>
+ */
+public interface Backend {
+
+  /** Short name ({@code scalar}, {@code simd}, {@code openblas}, ...). */
+  String name();
+
+  // ---------------------------------------------------------------- BLAS-1
+
+  /** {@code xᵀy}. */
+  double dot(DVector x, DVector y);
+
+  /**
+   * Euclidean norm {@code ‖x‖₂}, without overflow or underflow in intermediate results (as the
+   * reference BLAS {@code dnrm2}): correct for elements near {@code Double.MAX_VALUE} or
+   * {@code Double.MIN_VALUE}.
+   */
+  double nrm2(DVector x);
+
+  /** {@code Σ |x_i|}. */
+  double asum(DVector x);
+
+  /** {@code y ← αx + y}. */
+  void axpy(double alpha, DVector x, DVector y);
+
+  /** {@code y ← αx + βy}. */
+  void axpby(double alpha, DVector x, double beta, DVector y);
+
+  /** {@code x ← αx}. */
+  void scal(double alpha, DVector x);
+
+  /** {@code y ← x}. */
+  void copy(DVector x, DVector y);
+
+  /** {@code x_i ← value} for every i. */
+  void fill(double value, DVector x);
+
+  /** Plane rotation: {@code (x_i, y_i) ← (c x_i + s y_i, c y_i − s x_i)} (BLAS {@code drot}). */
+  void rot(DVector x, DVector y, double c, double s);
+
+  // ---------------------------------------------------------------- Krasnoselskii–Mann
+
+  /** The Krasnoselskii–Mann step {@code x ← (1 − η) x + η φ}. */
+  void kmStep(double eta, DVector phi, DVector x);
+
+  /**
+   * The Krasnoselskii–Mann step {@code x ← (1 − η) x + η φ}, fused with the fixed-point residual
+   * of the old iterate, returned: {@code ‖φ − x_old‖₂} (one pass over memory). The step moved
+   * {@code x} by {@code η} times the returned value. The residual is a plain sum of squares: it
+   * is {@code +∞} if that overflows (an iterate that large has diverged anyway).
+   */
+  double kmStepResidual(double eta, DVector phi, DVector x);
+
+  // ---------------------------------------------------------------- BLAS-2
+
+  /** {@code y ← α A x + β y}, {@code A} is {@code m × n}, {@code x} has n, {@code y} m elements. */
+  void gemv(double alpha, DMatrix a, DVector x, double beta, DVector y);
+
+  /** {@code y ← α Aᵀ x + β y}, {@code A} is {@code m × n}, {@code x} has m, {@code y} n elements. */
+  void gemvT(double alpha, DMatrix a, DVector x, double beta, DVector y);
+
+  /** Rank-one update {@code A ← A + α x yᵀ}, {@code A} is {@code m × n}. */
+  void ger(double alpha, DVector x, DVector y, DMatrix a);
+
+  // ---------------------------------------------------------------- BLAS-3
+
+  /**
+   * {@code C ← α op(A) op(B) + β C} where {@code op(M)} is {@code M} or {@code Mᵀ}; {@code op(A)}
+   * is {@code m × k}, {@code op(B)} {@code k × n}, {@code C} {@code m × n}. With {@code β = 0},
+   * {@code C} is not read (NaN in it does not propagate).
+   */
+  void gemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b, double beta,
+      DMatrix c);
+
+  // ---------------------------------------------------------------- elementwise
+
+  /** {@code out_i ← tanh(x_i)}. */
+  void tanh(DVector x, DVector out);
+
+  /**
+   * Backward product of tanh: {@code out_i ← (1 − t_i²) v_i}, where {@code t = tanh(u)} is the
+   * stored forward value (so {@code 1 − t²} is {@code tanh'(u)}).
+   */
+  void tanhBackward(DVector t, DVector v, DVector out);
+
+  /** Logistic sigmoid {@code out_i ← 1 / (1 + e^{−x_i})}. */
+  void sigmoid(DVector x, DVector out);
+
+  /** Backward product of the sigmoid: {@code out_i ← s_i (1 − s_i) v_i}, {@code s = σ(u)}. */
+  void sigmoidBackward(DVector s, DVector v, DVector out);
+
+  /** {@code out_i ← max(x_i, 0)}. */
+  void relu(DVector x, DVector out);
+
+  /** Backward product of ReLU: {@code out_i ← v_i if x_i > 0 else 0} ({@code x} the input). */
+  void reluBackward(DVector x, DVector v, DVector out);
+
+  // ---------------------------------------------------------------- softmax / cross-entropy
+
+  /** Row-wise softmax {@code out_ij ← exp(z_ij − max_j z_ij) / Σ_j exp(z_ij − max_j z_ij)}. */
+  void softmax(DMatrix logits, DMatrix out);
+
+  /**
+   * Mean cross-entropy of a batch of logits (one row per example) against integer labels, and
+   * its gradient with respect to the logits, in one pass over the rows:
+   * {@code loss = (1/r) Σ_i [logsumexp(z_i) − z_{i, y_i}]},
+   * {@code gradient_i = (softmax(z_i) − e_{y_i}) / r}.
+   *
+   * @param logits   {@code r × c} logits
+   * @param labels   {@code r} 32-bit integer labels in {@code [0, c)}
+   * @param gradient {@code r × c} output, may be the same view as {@code logits}; {@code null}
+   *                 to compute the loss only
+   * @return the mean loss (0 for r = 0)
+   */
+  double softmaxCrossEntropy(DMatrix logits, MemorySegment labels, DMatrix gradient);
+
+  // ---------------------------------------------------------------- projections (in place)
+
+  /** Projection onto the Euclidean ball {@code ‖x‖₂ ≤ radius} centred at 0. */
+  void projectBall(DVector x, double radius);
+
+  /** Projection onto the box {@code lower ≤ x_i ≤ upper}. */
+  void projectBox(DVector x, double lower, double upper);
+
+  /** Projection onto the box {@code lower_i ≤ x_i ≤ upper_i}. */
+  void projectBox(DVector x, DVector lower, DVector upper);
+
+  /** Projection onto the L∞ ball {@code max |x_i| ≤ radius}. */
+  void projectLinfBall(DVector x, double radius);
+
+  /** Projection onto the non-negative orthant {@code x_i ≥ 0}. */
+  void projectNonNegative(DVector x);
+
+  /** Projection onto the simplex {@code {y ≥ 0, Σ y_i = radius}} ({@code radius > 0}). */
+  void projectSimplex(DVector x, double radius);
+
+  /**
+   * Exact projection onto the intersection of the Euclidean ball {@code ‖x‖₂ ≤ radius} (centred
+   * at 0) and the box {@code [lower, upper]}, which must contain the centre
+   * ({@code lower_i ≤ 0 ≤ upper_i}). The projection is {@code clip(τ x, lower, upper)} for the
+   * largest {@code τ ∈ (0, 1]} that lands in the ball, found exactly from the breakpoints.
+   */
+  void projectBallBox(DVector x, double radius, DVector lower, DVector upper);
+
+  /** Projection onto the Frobenius-norm ball {@code ‖A‖_F ≤ radius}. */
+  void projectFrobeniusBall(DMatrix a, double radius);
+
+  /**
+   * Projection onto the spectral-norm ball {@code ‖A‖₂ ≤ radius}: singular values above
+   * {@code radius} are clipped to it ({@code A = U Σ Vᵀ ↦ U min(Σ, radius) Vᵀ}), by a one-sided
+   * Jacobi SVD accurate to a few ulps relative to {@code ‖A‖}.
+   */
+  void projectSpectralBall(DMatrix a, double radius);
+}
