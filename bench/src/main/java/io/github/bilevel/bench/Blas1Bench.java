@@ -1,0 +1,139 @@
+package io.github.bilevel.bench;
+
+import dev.ludovic.netlib.blas.JavaBLAS;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * BLAS-1 kernels on contiguous vectors of length {@code n}: {@code dot}, {@code axpy}, the
+ * Krasnoselskii–Mann step {@code kmStep} and {@code nrm2}, for each implementation of
+ * {@link Impls}. Memory-bound: the table reports GB/s of nominal traffic (see
+ * {@code bench/README.md}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
+@State(Scope.Benchmark)
+public class Blas1Bench {
+
+  /** Which implementation runs (see {@link Impls}). */
+  @Param({"scalar", "simd", "openblas", "netlib"})
+  public String impl;
+
+  /** Vector length (odd on purpose: vector tails are part of the cost). */
+  @Param({"1000", "100003", "4000037"})
+  public int n;
+
+  /** Step size of the Krasnoselskii–Mann step (a convex combination: no drift). */
+  private static final double ETA = 0.3;
+
+  private Arena arena;
+  // Package-private: the tests compare the outputs of the implementations.
+  Backend backend;
+  DVector x;
+  DVector y;
+  DVector phi;
+
+  private JavaBLAS netlib;
+  double[] xa;
+  double[] ya;
+  double[] phia;
+
+  /** Sign-alternating {@code axpy} coefficient, so that {@code y} stays bounded. */
+  private double alpha = 1e-3;
+
+  /** Allocates and fills the buffers once per trial (fixed seeds). */
+  @Setup(Level.Trial)
+  public void setup() {
+    backend = Impls.backendOrNull(impl);
+    double[] xs = Impls.random(Impls.SEED, n);
+    double[] ys = Impls.random(Impls.SEED + 1, n);
+    double[] phis = Impls.random(Impls.SEED + 2, n);
+    if (backend == null) {
+      netlib = Impls.netlib();
+      xa = xs;
+      ya = ys;
+      phia = phis;
+      return;
+    }
+    arena = Arena.ofShared();
+    x = Buffers.vector(arena, n);
+    y = Buffers.vector(arena, n);
+    phi = Buffers.vector(arena, n);
+    Impls.copy(xs, x.segment());
+    Impls.copy(ys, y.segment());
+    Impls.copy(phis, phi.segment());
+  }
+
+  /** Frees the off-heap buffers. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    if (arena != null) {
+      arena.close();
+      arena = null;
+    }
+  }
+
+  /** {@code xᵀy}: reads 2n doubles. */
+  @Benchmark
+  public double dot() {
+    if (backend != null) {
+      return backend.dot(x, y);
+    }
+    return netlib.ddot(n, xa, 1, ya, 1);
+  }
+
+  /** {@code y ← αx + y}: reads 2n, writes n doubles. */
+  @Benchmark
+  public void axpy() {
+    double a = alpha;
+    alpha = -a;
+    if (backend != null) {
+      backend.axpy(a, x, y);
+    } else {
+      netlib.daxpy(n, a, xa, 1, ya, 1);
+    }
+  }
+
+  /**
+   * {@code x ← (1 − η)x + ηφ}: reads 2n, writes n doubles; netlib, which has no such kernel, does
+   * it as a BLAS user would, {@code dscal} then {@code daxpy} (two passes).
+   */
+  @Benchmark
+  public void kmStep() {
+    if (backend != null) {
+      backend.kmStep(ETA, phi, x);
+    } else {
+      netlib.dscal(n, 1 - ETA, xa, 1);
+      netlib.daxpy(n, ETA, phia, 1, xa, 1);
+    }
+  }
+
+  /** {@code ‖x‖₂}: reads n doubles. */
+  @Benchmark
+  public double nrm2() {
+    if (backend != null) {
+      return backend.nrm2(x);
+    }
+    return netlib.dnrm2(n, xa, 1);
+  }
+}
