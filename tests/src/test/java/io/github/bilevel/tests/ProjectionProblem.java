@@ -64,8 +64,8 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
     static final List<Distribution> FOR_MATRICES = List.of(values());
   }
 
-  /** Vector lengths always worth trying: empty, one, around the 8-lane width and its powers. */
-  static final List<Integer> SPECIAL_LENGTHS = List.of(0, 1, 7, 8, 9, 63, 64, 65);
+  /** Vector lengths always worth trying: empty, one, odd, around the 8-lane width, large odd. */
+  static final List<Integer> SPECIAL_LENGTHS = List.of(0, 1, 3, 7, 8, 9, 63, 64, 65, 1023, 1025);
 
   /** Value the test writes into segment elements that are not part of the view. */
   private static final double SENTINEL = -0x1.abcdefp77;
@@ -87,7 +87,8 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
 
   /** Problems for {@code set}. */
   static Gen<ProjectionProblem> problems(ConvexSet set) {
-    Gen<int[]> shapes = set.isMatrix() ? matrixShapes() : vectorLengths().map(n -> new int[] {1, n});
+    Gen<int[]> shapes =
+        set.isMatrix() ? matrixShapes() : vectorLengths().map(n -> new int[] {1, n});
     List<Distribution> distributions =
         set.isMatrix() ? Distribution.FOR_MATRICES : Distribution.FOR_VECTORS;
     return shapes.zip(longs().all(), Generate.pick(distributions),
@@ -119,7 +120,8 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
           radius = rnd.nextInt(20) == 0 ? 0.0 : scale * Math.pow(2, rnd.nextDouble(-3, 2));
       case SIMPLEX -> radius = scale * size * Math.pow(2, rnd.nextDouble(-4, 2));
       case SPECTRAL_BALL -> radius = rnd.nextInt(20) == 0 ? 0.0
-          : scale * Math.sqrt(Math.max(1, Math.max(rows, cols))) * Math.pow(2, rnd.nextDouble(-3, 1));
+          : scale * Math.sqrt(Math.max(1, Math.max(rows, cols)))
+              * Math.pow(2, rnd.nextDouble(-3, 1));
       case BOX -> {
         double[] bounds = boxBounds(rnd, scale);
         lower = bounds[0];
