@@ -659,6 +659,10 @@ public abstract class AbstractBackend implements Backend {
       }
       double[] norms = new double[k];
       final double eps = 0x1p-52;
+      // Rows this small are rounding noise of a rank-deficient A (they may lie in the span of
+      // the others, where no rotation can make them orthogonal): treat them as zero. Leaving
+      // them unrotated changes the result by at most their norm, a few ulps of ‖A‖.
+      final double negligible = Math.pow(4.0 * k * eps * frobenius, 2);
       boolean converged = false;
       for (int sweep = 0; sweep < MAX_JACOBI_SWEEPS && !converged; sweep++) {
         converged = true;
@@ -670,7 +674,7 @@ public abstract class AbstractBackend implements Backend {
           for (int j = i + 1; j < k; j++) {
             double alpha = norms[i];
             double beta = norms[j];
-            if (alpha == 0.0 || beta == 0.0) {
+            if (alpha <= negligible || beta <= negligible) {
               continue;
             }
             DVector wj = w.row(j);

@@ -148,18 +148,15 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
     ProjectionProblem shell = new ProjectionProblem(set, rows, cols, offset, stride, pad, scale,
         radius, lower, upper, lowerBounds, upperBounds, new double[n], new double[n], List.of(),
         distribution, seed);
-    double[] x = shell.drawSupported(rnd, distribution);
+    double[] x = shell.draw(rnd, distribution);
     double[] y;
     if (rnd.nextBoolean()) {
-      y = shell.drawSupported(rnd, distribution);
+      y = shell.draw(rnd, distribution);
     } else {
       y = x.clone();
       double eps = scale * Math.pow(2, rnd.nextDouble(-40, 0));
       for (int i = 0; i < n; i++) {
         y[i] += eps * rnd.nextGaussian();
-      }
-      if (shell.isUnsupported(y)) {
-        y = x.clone();
       }
     }
     List<SetPoint> points = shell.drawPointsOfSet(rnd);
@@ -190,78 +187,6 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
       return Double.POSITIVE_INFINITY;
     }
     return 2 * scale * rnd.nextDouble();
-  }
-
-  /**
-   * Whether the generic spectral-ball properties skip {@code a}: a structurally rank-deficient
-   * matrix (a zero pattern that forces rank below the number of nonzero rows of the shorter
-   * side) makes the library's one-sided Jacobi SVD fail to converge; see
-   * {@code ProjectionPropertiesTest.spectralProjectionOfStructurallyRankDeficientMatrices}.
-   * Set {@link #AVOID_STRUCTURALLY_RANK_DEFICIENT_SPECTRAL} to false once that is fixed.
-   */
-  boolean isUnsupported(double[] a) {
-    return AVOID_STRUCTURALLY_RANK_DEFICIENT_SPECTRAL && set == ConvexSet.SPECTRAL_BALL
-        && isStructurallyRankDeficient(a, rows, cols);
-  }
-
-  /** See {@link #isUnsupported}. */
-  static final boolean AVOID_STRUCTURALLY_RANK_DEFICIENT_SPECTRAL = true;
-
-  /**
-   * Whether the nonzero rows of the shorter side of {@code a} outnumber its structural rank
-   * (the largest matching of rows to columns through nonzero elements).
-   */
-  static boolean isStructurallyRankDeficient(double[] a, int rows, int cols) {
-    boolean wide = rows <= cols;
-    int k = Math.min(rows, cols);
-    int p = Math.max(rows, cols);
-    int nonzeroRows = 0;
-    int[] matchOfColumn = new int[p];
-    Arrays.fill(matchOfColumn, -1);
-    int matched = 0;
-    for (int i = 0; i < k; i++) {
-      boolean nonzero = false;
-      for (int j = 0; j < p; j++) {
-        nonzero |= element(a, cols, wide, i, j) != 0.0;
-      }
-      if (nonzero) {
-        nonzeroRows++;
-        if (augment(a, cols, wide, i, p, matchOfColumn, new boolean[p])) {
-          matched++;
-        }
-      }
-    }
-    return matched < nonzeroRows;
-  }
-
-  private static double element(double[] a, int cols, boolean wide, int i, int j) {
-    return wide ? a[i * cols + j] : a[j * cols + i];
-  }
-
-  private static boolean augment(double[] a, int cols, boolean wide, int i, int p,
-      int[] matchOfColumn, boolean[] seen) {
-    for (int j = 0; j < p; j++) {
-      if (element(a, cols, wide, i, j) != 0.0 && !seen[j]) {
-        seen[j] = true;
-        if (matchOfColumn[j] < 0
-            || augment(a, cols, wide, matchOfColumn[j], p, matchOfColumn, seen)) {
-          matchOfColumn[j] = i;
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** {@link #draw}, redrawn (a few times, then as a dense Gaussian) while unsupported. */
-  private double[] drawSupported(SplittableRandom rnd, Distribution distribution) {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      double[] v = draw(rnd, distribution);
-      if (!isUnsupported(v)) {
-        return v;
-      }
-    }
-    return draw(rnd, Distribution.GAUSSIAN);
   }
 
   private double[] draw(SplittableRandom rnd, Distribution distribution) {
