@@ -44,6 +44,12 @@ public class SimdBackend extends AbstractBackend {
   /** Below this, a plain sum of squares may have lost accuracy to underflow. */
   private static final double SUM_SQUARES_TINY = 0x1p-900;
 
+  /**
+   * Passes of Michelot's simplex iteration before handing over to sorting: each pass drops at
+   * least one coordinate, and typical inputs need fewer than ten.
+   */
+  private static final int MAX_MICHELOT_PASSES = 64;
+
   /** The sort-based reference, for the inputs Michelot's iteration cannot take (infinities). */
   private static final ScalarBackend REFERENCE = new ScalarBackend();
 
@@ -649,15 +655,15 @@ public class SimdBackend extends AbstractBackend {
   protected void gemvTKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
     int m = a.rows();
     int n = a.cols();
-    if (beta == 0.0) {
-      fillKernel(0.0, y); // y is not read
-    } else if (beta != 1.0) {
-      scalKernel(beta, y);
-    }
     MemorySegment as = a.segment();
     long ao = a.offset() << 3;
     long ld = (long) a.ld() << 3;
     if (y.stride() != 1) {
+      if (beta == 0.0) {
+        fillKernel(0.0, y); // y is not read
+      } else if (beta != 1.0) {
+        scalKernel(beta, y);
+      }
       for (int i = 0; i < m; i++) {
         double axi = alpha * get(x, i);
         for (int j = 0; j < n; j++) {
@@ -668,19 +674,33 @@ public class SimdBackend extends AbstractBackend {
     }
     MemorySegment ys = y.segment();
     long yo = base(y);
+    // with beta = 0 the first pass overwrites y without reading it
+    boolean overwrite = beta == 0.0;
+    if (!overwrite && beta != 1.0) {
+      scale(beta, ys, yo, ys, yo, n);
+    }
     int i = 0;
     for (; i + 4 <= m; i += 4) {
       gemvTFourRows(alpha * get(x, i), alpha * get(x, i + 1), alpha * get(x, i + 2),
-          alpha * get(x, i + 3), as, ao + i * ld, ld, ys, yo, n);
+          alpha * get(x, i + 3), as, ao + i * ld, ld, ys, yo, n, overwrite);
+      overwrite = false;
     }
     for (; i < m; i++) {
-      axpy(alpha * get(x, i), as, ao + i * ld, ys, yo, n);
+      if (overwrite) {
+        scale(alpha * get(x, i), as, ao + i * ld, ys, yo, n);
+        overwrite = false;
+      } else {
+        axpy(alpha * get(x, i), as, ao + i * ld, ys, yo, n);
+      }
     }
   }
 
-  /** {@code y ← y + c0 A_0 + c1 A_1 + c2 A_2 + c3 A_3} for four consecutive rows. */
+  /**
+   * {@code y ← y + c0 A_0 + c1 A_1 + c2 A_2 + c3 A_3} for four consecutive rows; with
+   * {@code overwrite}, {@code y ← c0 A_0 + ... + c3 A_3} without reading {@code y}.
+   */
   private static void gemvTFourRows(double c0, double c1, double c2, double c3, MemorySegment as,
-      long r0, long ld, MemorySegment ys, long yo, int n) {
+      long r0, long ld, MemorySegment ys, long yo, int n, boolean overwrite) {
     long r1 = r0 + ld;
     long r2 = r1 + ld;
     long r3 = r2 + ld;
@@ -694,8 +714,8 @@ public class SimdBackend extends AbstractBackend {
       for (; j < bound; j += L) {
         long jb = (long) j << 3;
         long yb = yo + jb;
-        DoubleVector acc = load(ys, yb);
-        acc = load(as, r0 + jb).fma(v0, acc);
+        DoubleVector a0 = load(as, r0 + jb);
+        DoubleVector acc = overwrite ? a0.mul(v0) : a0.fma(v0, load(ys, yb));
         acc = load(as, r1 + jb).fma(v1, acc);
         acc = load(as, r2 + jb).fma(v2, acc);
         acc = load(as, r3 + jb).fma(v3, acc);
@@ -705,8 +725,8 @@ public class SimdBackend extends AbstractBackend {
     for (; j < n; j++) {
       long jb = (long) j << 3;
       long yb = yo + jb;
-      double acc = get(ys, yb);
-      acc = Math.fma(get(as, r0 + jb), c0, acc);
+      double a0 = get(as, r0 + jb);
+      double acc = overwrite ? a0 * c0 : Math.fma(a0, c0, get(ys, yb));
       acc = Math.fma(get(as, r1 + jb), c1, acc);
       acc = Math.fma(get(as, r2 + jb), c2, acc);
       acc = Math.fma(get(as, r3 + jb), c3, acc);
@@ -1103,7 +1123,11 @@ public class SimdBackend extends AbstractBackend {
     double tau = (sum - radius) / n;
     int count = n;
     int[] active = new int[1];
-    for (int iteration = 0; iteration <= n; iteration++) {
+    for (int iteration = 0; ; iteration++) {
+      if (iteration == MAX_MICHELOT_PASSES) {
+        REFERENCE.projectSimplexKernel(x, radius); // rare slow input: O(n log n) by sorting
+        return;
+      }
       double above = sumAbove(x, tau, active);
       int k = active[0];
       if (k == count || k == 0) {

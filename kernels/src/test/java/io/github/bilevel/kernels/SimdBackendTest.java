@@ -579,6 +579,7 @@ class SimdBackendTest {
         uniform(random, n, 0, 10),
         uniform(random, n, -100, -50),
         roundedToFewValues(uniform(random, n, -2, 2)), // many ties
+        exponentialSpread(n), // many Michelot passes
     };
     for (double[] x : inputs) {
       double max = 0.0;
@@ -605,6 +606,15 @@ class SimdBackendTest {
         }
       }
     }
+  }
+
+  /** {@code −1e-8 e^{20 i / n}}, in [−4.9, 0): the active set shrinks slowly. */
+  private static double[] exponentialSpread(int n) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = -1e-8 * Math.exp(20.0 * i / n);
+    }
+    return x;
   }
 
   private static double[] roundedToFewValues(double[] x) {
