@@ -48,12 +48,17 @@ public class ScalarBackend extends AbstractBackend {
   protected double nrm2Kernel(DVector x) {
     double scale = 0.0;
     double ssq = 1.0;
+    boolean infinite = false;
     for (int i = 0; i < x.length(); i++) {
       double xi = get(x, i);
       if (xi != 0.0) {
         double absxi = Math.abs(xi);
         if (Double.isNaN(absxi)) {
           return Double.NaN;
+        }
+        if (absxi == Double.POSITIVE_INFINITY) {
+          infinite = true; // the norm is +∞ unless a later element is NaN
+          continue;
         }
         if (scale < absxi) {
           ssq = 1.0 + ssq * (scale / absxi) * (scale / absxi);
@@ -63,7 +68,7 @@ public class ScalarBackend extends AbstractBackend {
         }
       }
     }
-    return scale * Math.sqrt(ssq);
+    return infinite ? Double.POSITIVE_INFINITY : scale * Math.sqrt(ssq);
   }
 
   @Override

@@ -38,6 +38,9 @@ class ScalarBackendTest {
     assertEquals(5e-300, b.nrm2(v(3e-300, 4e-300)), 1e-315);
     assertEquals(Double.MAX_VALUE, b.nrm2(v(Double.MAX_VALUE, 0, 0)));
     assertTrue(Double.isNaN(b.nrm2(v(1, Double.NaN))));
+    assertEquals(Double.POSITIVE_INFINITY,
+        b.nrm2(v(1, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)));
+    assertTrue(Double.isNaN(b.nrm2(v(Double.POSITIVE_INFINITY, Double.NaN))));
 
     DVector y = v(3, 4);
     b.axpy(2, v(1, 2), y);
