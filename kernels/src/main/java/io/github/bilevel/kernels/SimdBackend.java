@@ -122,6 +122,19 @@ public class SimdBackend extends AbstractBackend {
     return sum;
   }
 
+  /**
+   * The sum of the lanes of {@code v}, in lane order. Used instead of
+   * {@code reduceLanes(ADD)}, whose order is unspecified and differs between the interpreter
+   * and compiled code, so that a kernel gives the same bits however warm the JVM is.
+   */
+  static double sumLanes(DoubleVector v) {
+    double sum = 0.0;
+    for (int lane = 0; lane < L; lane++) {
+      sum += v.lane(lane);
+    }
+    return sum;
+  }
+
   /** {@code Σ x_i y_i} over {@code n} contiguous elements. */
   static double dot(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
     int i = 0;
@@ -144,7 +157,7 @@ public class SimdBackend extends AbstractBackend {
       for (; i < bound; i += L) {
         a0 = load(xs, at(xo, i)).fma(load(ys, at(yo, i)), a0);
       }
-      sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(a0.add(a1).add(a2.add(a3)));
     }
     for (; i < n; i++) {
       sum = Math.fma(get(xs, at(xo, i)), get(ys, at(yo, i)), sum);
@@ -210,7 +223,11 @@ public class SimdBackend extends AbstractBackend {
     return max;
   }
 
-  /** {@code Σ (s x_i)²}. */
+  /**
+   * {@code Σ (s x_i)²}, in exactly the order of {@link #dot} (same accumulators, same tails), so
+   * that with {@code s} a power of two the rescaled norm is the plain one scaled exactly:
+   * {@code nrm2(2^k x) = 2^k nrm2(x)} whichever path each takes.
+   */
   private static double scaledSumSquares(DVector x, double scale) {
     int n = x.length();
     int i = 0;
@@ -220,13 +237,28 @@ public class SimdBackend extends AbstractBackend {
       long xo = base(x);
       int bound = SPECIES.loopBound(n);
       if (bound > 0) {
-        DoubleVector acc = DoubleVector.zero(SPECIES);
         DoubleVector s = DoubleVector.broadcast(SPECIES, scale);
+        DoubleVector a0 = DoubleVector.zero(SPECIES);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        int unrolled = n & -L4;
+        for (; i < unrolled; i += L4) {
+          long xb = at(xo, i);
+          DoubleVector v0 = load(xs, xb).mul(s);
+          DoubleVector v1 = load(xs, xb + VB).mul(s);
+          DoubleVector v2 = load(xs, xb + 2 * VB).mul(s);
+          DoubleVector v3 = load(xs, xb + 3 * VB).mul(s);
+          a0 = v0.fma(v0, a0);
+          a1 = v1.fma(v1, a1);
+          a2 = v2.fma(v2, a2);
+          a3 = v3.fma(v3, a3);
+        }
         for (; i < bound; i += L) {
           DoubleVector v = load(xs, at(xo, i)).mul(s);
-          acc = v.fma(v, acc);
+          a0 = v.fma(v, a0);
         }
-        sum = acc.reduceLanes(VectorOperators.ADD);
+        sum = sumLanes(a0.add(a1).add(a2.add(a3)));
       }
       for (; i < n; i++) {
         double v = get(xs, at(xo, i)) * scale;
@@ -271,7 +303,7 @@ public class SimdBackend extends AbstractBackend {
       for (; i < bound; i += L) {
         a0 = a0.add(load(xs, at(xo, i)).abs());
       }
-      sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(a0.add(a1).add(a2.add(a3)));
     }
     for (; i < n; i++) {
       sum += Math.abs(get(xs, at(xo, i)));
@@ -534,7 +566,7 @@ public class SimdBackend extends AbstractBackend {
         a0 = d0.fma(d0, a0);
         store(d0.fma(e, x0), xs, xb);
       }
-      ssq = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+      ssq = sumLanes(a0.add(a1).add(a2.add(a3)));
     }
     for (; i < n; i++) {
       long xb = at(xo, i);
@@ -621,10 +653,10 @@ public class SimdBackend extends AbstractBackend {
         c20 = load(as, r2 + jb).fma(x0, c20);
         c30 = load(as, r3 + jb).fma(x0, c30);
       }
-      s0 = c00.add(c01).reduceLanes(VectorOperators.ADD);
-      s1 = c10.add(c11).reduceLanes(VectorOperators.ADD);
-      s2 = c20.add(c21).reduceLanes(VectorOperators.ADD);
-      s3 = c30.add(c31).reduceLanes(VectorOperators.ADD);
+      s0 = sumLanes(c00.add(c01));
+      s1 = sumLanes(c10.add(c11));
+      s2 = sumLanes(c20.add(c21));
+      s3 = sumLanes(c30.add(c31));
     }
     for (; j < n; j++) {
       long jb = (long) j << 3;
@@ -983,7 +1015,7 @@ public class SimdBackend extends AbstractBackend {
           acc = acc.add(e);
         }
       }
-      sum = acc.reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc);
     }
     for (; j < n; j++) {
       double e = Math.exp(get(zs, at(zo, j)) - shift);
@@ -1159,7 +1191,7 @@ public class SimdBackend extends AbstractBackend {
       for (; i < bound; i += L) {
         acc = acc.add(load(xs, at(xo, i)));
       }
-      sum = acc.reduceLanes(VectorOperators.ADD);
+      sum = sumLanes(acc);
     }
     for (; i < n; i++) {
       sum += get(xs, at(xo, i));
@@ -1187,7 +1219,7 @@ public class SimdBackend extends AbstractBackend {
           acc = acc.add(zero.blend(v, above));
           k += above.trueCount();
         }
-        sum = acc.reduceLanes(VectorOperators.ADD);
+        sum = sumLanes(acc);
       }
       for (; i < n; i++) {
         double v = get(xs, at(xo, i));

@@ -1,0 +1,66 @@
+package io.github.bilevel.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reductions give the same bits on the first (interpreted) call as after the JIT compiled
+ * them, and the rescaled nrm2 path equals the plain one scaled by a power of two.
+ */
+class SimdDeterminismTest {
+
+  @Test
+  void reductionsDoNotDependOnHowWarmTheJvmIs() {
+    Backend simd = new SimdBackend();
+    try (Arena arena = Arena.ofConfined()) {
+      int n = 1029;
+      SplittableRandom random = new SplittableRandom(7);
+      DVector x = Buffers.vector(arena, n);
+      DVector y = Buffers.vector(arena, n);
+      for (int i = 0; i < n; i++) {
+        x.set(i, random.nextDouble(-1, 1) * Math.scalb(1.0, random.nextInt(-30, 30)));
+        y.set(i, random.nextDouble(-1, 1));
+      }
+      DVector small = x.slice(0, 37);
+      double dot = simd.dot(x, y);
+      double nrm2 = simd.nrm2(x);
+      double asum = simd.asum(x);
+      double smallDot = simd.dot(small, small);
+      for (int rep = 0; rep < 30_000; rep++) {
+        simd.dot(x, y);
+        simd.nrm2(x);
+        simd.asum(x);
+        simd.dot(small, small);
+      }
+      assertEquals(dot, simd.dot(x, y), 0.0);
+      assertEquals(nrm2, simd.nrm2(x), 0.0);
+      assertEquals(asum, simd.asum(x), 0.0);
+      assertEquals(smallDot, simd.dot(small, small), 0.0);
+    }
+  }
+
+  @Test
+  void rescaledNormEqualsThePlainNormScaledExactly() {
+    Backend simd = new SimdBackend();
+    try (Arena arena = Arena.ofConfined()) {
+      SplittableRandom random = new SplittableRandom(11);
+      for (int n : new int[] {8, 9, 40, 1025}) {
+        DVector x = Buffers.vector(arena, n);
+        for (int i = 0; i < n; i++) {
+          x.set(i, random.nextGaussian());
+        }
+        double plain = simd.nrm2(x); // sum of squares in range: the one-pass path
+        // 2^600 x overflows the sum of squares, 2^-600 x underflows it: the rescaled path.
+        for (int k : new int[] {600, -600}) {
+          DVector scaled = Buffers.vector(arena, n);
+          simd.copy(x, scaled);
+          simd.scal(Math.scalb(1.0, k), scaled);
+          assertEquals(Math.scalb(plain, k), simd.nrm2(scaled), 0.0, "n = " + n + ", k = " + k);
+        }
+      }
+    }
+  }
+}
