@@ -263,21 +263,21 @@ public final class Table {
   }
 
   private static String cell(Result r, Optional<Rate> rate) {
-    StringBuilder sb = new StringBuilder(time(r.nanos()));
+    StringBuilder sb = new StringBuilder(time(r.median()));
     if (Double.isFinite(r.error()) && r.nanos() > 0) {
       sb.append(" ±").append(percent(r.error() / r.nanos()));
     }
-    rate.ifPresent(x -> sb.append(" · ").append(significant(x.of(r.nanos()))).append(' ')
+    rate.ifPresent(x -> sb.append(" · ").append(significant(x.of(r.median()))).append(' ')
         .append(x.unit()));
     return sb.toString();
   }
 
-  /** Speed of {@code simd} relative to {@code other}: time(other) / time(simd). */
+  /** Speed of {@code simd} relative to {@code other}: median time(other) / median time(simd). */
   private static String ratio(Result simd, Result other) {
-    if (simd == null || other == null || !(simd.nanos() > 0)) {
+    if (simd == null || other == null || !(simd.median() > 0)) {
       return "n/a";
     }
-    return String.format(Locale.ROOT, "%.2f×", other.nanos() / simd.nanos());
+    return String.format(Locale.ROOT, "%.2f×", other.median() / simd.median());
   }
 
   /** A time in ns, in the unit that keeps it between 1 and 1000. */
@@ -368,10 +368,11 @@ public final class Table {
 
   private static String notes(boolean availability) {
     StringBuilder sb = new StringBuilder();
-    sb.append("Each cell: mean time per op ± the half-width of JMH's 99.9% confidence interval, ")
+    sb.append("Each cell: median time per op over the measurement iterations ± the half-width ")
+        .append("of JMH's 99.9% confidence interval of the mean (relative), ")
         .append("then the rate: GB/s of nominal memory traffic (BLAS-1/2), GFLOP/s (gemm, 2n³ ")
         .append("flops), Melem/s (projections; their time includes restoring the input). ")
-        .append("simd/X = time(X) / time(simd): above 1, simd is faster. ")
+        .append("simd/X = median time(X) / median time(simd), same run: above 1, simd is faster. ")
         .append("n/a: no result (implementation unavailable, or the op is not in it).\n");
     if (availability) {
       sb.append("\nImplementations on this machine: ");

@@ -53,6 +53,11 @@ class TableTest {
   }
 
   private static String run(String benchmark, String impl, int n, double score, double error) {
+    return run(benchmark, impl, n, score, error, score);
+  }
+
+  private static String run(String benchmark, String impl, int n, double score, double error,
+      double median) {
     return """
         {"jmhVersion":"1.37","benchmark":"io.github.bilevel.bench.%s","mode":"avgt",
          "threads":1,"forks":1,"jdkVersion":"25","vmName":"VM","vmVersion":"25",
@@ -60,7 +65,7 @@ class TableTest {
          "measurementTime":"1 s","params":{"impl":"%s","n":"%d"},
          "primaryMetric":{"score":%s,"scoreError":%s,"scorePercentiles":{"50.0":%s},
          "scoreUnit":"ns/op","rawData":[[1.0]]},"secondaryMetrics":{}}"""
-        .formatted(benchmark, impl, n, score, error, score);
+        .formatted(benchmark, impl, n, score, error, median);
   }
 
   @Test
@@ -89,6 +94,19 @@ class TableTest {
     assertTrue(rows.get(2).contains("3.00×"), rows.get(2));
     // gemm: 2 * 255³ flops in 10 ms = 3.32 GFLOP/s.
     assertTrue(rows.get(3).contains("3.32 GFLOP/s"), rows.get(3));
+  }
+
+  @Test
+  void cellsAndRatiosUseTheMedian(@TempDir Path dir) throws IOException {
+    String json = "[" + String.join(",", List.of(
+        run("Blas1Bench.dot", "simd", 1000, 150, 60, 100),
+        run("Blas1Bench.dot", "openblas", 1000, 200, 10, 300))) + "]";
+    Path file = dir.resolve("r.json");
+    Files.writeString(file, json);
+    String row = Table.render(file, false).lines()
+        .filter(l -> l.startsWith("| dot")).findFirst().orElseThrow();
+    assertTrue(row.contains("100 ns ±40%"), row); // median 100, error 60 of a mean of 150
+    assertTrue(row.contains("3.00×"), row);       // 300 / 100, not 200 / 150
   }
 
   @Test

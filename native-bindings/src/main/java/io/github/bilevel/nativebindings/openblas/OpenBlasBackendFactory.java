@@ -1,6 +1,7 @@
 package io.github.bilevel.nativebindings.openblas;
 
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.BackendFactory;
 import java.util.Optional;
 
@@ -31,8 +32,18 @@ public final class OpenBlasBackendFactory implements BackendFactory {
     return PRIORITY;
   }
 
+  /**
+   * Checks the Vector API before touching {@link OpenBlasBackend}: that class extends the SIMD
+   * backend, and loading it without {@code jdk.incubator.vector} would throw
+   * {@link NoClassDefFoundError} instead of reporting the backend unavailable.
+   */
   @Override
   public Optional<String> unavailableReason() {
+    Optional<String> vector = Backends.vectorApiUnavailableReason();
+    if (vector.isPresent()) {
+      return Optional.of(
+          "the OpenBLAS backend builds on the SIMD backend, which cannot run: " + vector.get());
+    }
     return OpenBlasBackend.unavailableReason();
   }
 
