@@ -660,7 +660,7 @@ public class SimdBackend extends AbstractBackend {
       DoubleVector c21 = c00;
       DoubleVector c30 = c00;
       DoubleVector c31 = c00;
-      int unrolled = n & -(2 * L);
+      int unrolled = n >= 32 * L ? n & -(2 * L) : 0; // short rows: the plain loop (see UNROLL_MIN)
       for (; j < unrolled; j += 2 * L) {
         long xb = at(xo, j);
         long jb = (long) j << 3;
