@@ -94,7 +94,8 @@ final class DemoCommand implements Callable<Integer> {
           throw new ArithmeticException("KM iteration diverged at t = " + t);
         }
         if (t % 10 == 0 || residual <= tol) {
-          System.out.printf("%6d  %14.6e  %14.4f%n", t, residual, residual / previous);
+          System.out.printf("%6d  %14.6e  %14s%n", t, residual,
+              t == 0 ? "-" : String.format("%.4f", residual / previous));
         }
         previous = residual;
         t++;
@@ -103,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("%s after %d iterations (%.3f ms each, %.2f s in all); "
+      System.out.printf("%s after %d iterations (%.3f ms each, JIT warm-up included; %.2f s in all); "
               + "‖x − x*‖ ≤ residual/(η(1 − q)) = %.2e·‖b‖%n",
           residual <= tol ? "converged" : "stopped", t, 1e3 * seconds / t, seconds,
           residual / (eta * (1 - q)));
