@@ -1,0 +1,73 @@
+package io.github.bilevel.bsgm;
+
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * A mini-batch of sample indices ({@code ξ} or {@code ζ} draws), reused across draws so the
+ * solvers' loops allocate nothing. Indices are drawn uniformly with replacement from a seeded
+ * generator, so the same seed gives the same batches.
+ */
+public final class Batch {
+
+  private final int[] indices;
+  private int size;
+
+  /** An empty batch able to hold {@code capacity} indices. */
+  public Batch(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("batch capacity must be >= 0, got " + capacity);
+    }
+    indices = new int[capacity];
+  }
+
+  /** How many indices the batch holds now. */
+  public int size() {
+    return size;
+  }
+
+  /** The most indices it can hold. */
+  public int capacity() {
+    return indices.length;
+  }
+
+  /** Index number {@code k} of the batch. */
+  public int index(int k) {
+    Objects.checkIndex(k, size);
+    return indices[k];
+  }
+
+  /**
+   * Replaces the batch by {@code count} independent uniform draws from {@code [0, population)}.
+   *
+   * @return this batch
+   */
+  public Batch draw(SplittableRandom random, int count, int population) {
+    checkCount(count, population);
+    for (int k = 0; k < count; k++) {
+      indices[k] = random.nextInt(population);
+    }
+    size = count;
+    return this;
+  }
+
+  /** Replaces the batch by every index {@code 0 .. population - 1} (the deterministic case). */
+  public Batch all(int population) {
+    checkCount(population, population);
+    for (int k = 0; k < population; k++) {
+      indices[k] = k;
+    }
+    size = population;
+    return this;
+  }
+
+  private void checkCount(int count, int population) {
+    if (population < 1) {
+      throw new IllegalArgumentException("sample population must be >= 1, got " + population);
+    }
+    if (count < 1 || count > indices.length) {
+      throw new IllegalArgumentException(
+          "batch size must be in [1, " + indices.length + "], got " + count);
+    }
+  }
+}

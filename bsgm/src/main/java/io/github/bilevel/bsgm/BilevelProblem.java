@@ -1,0 +1,59 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DVector;
+import java.util.OptionalDouble;
+
+/**
+ * A bilevel problem whose lower level is the fixed point of a contraction (ALGORITHMS.md §1):
+ * {@code min_{λ ∈ Λ} f(λ) = E_ζ[E(w(λ), λ, ζ)]} with {@code w(λ) = Φ(w(λ), λ)},
+ * {@code Φ = E_ξ[Φ̂(·, λ, ξ)]}.
+ *
+ * <p>Every method works on a mini-batch: it returns the batch mean of the per-sample quantity
+ * and overwrites {@code out}. Buffers belong to {@link #backend()}; implementations allocate
+ * nothing per call. Samples {@code ξ} index {@code [0, lowerSamples())}, samples {@code ζ}
+ * index {@code [0, upperSamples())}; a deterministic problem has one sample of each.
+ */
+public interface BilevelProblem {
+
+  /** The backend whose buffers and kernels the problem uses. */
+  Backend backend();
+
+  /** {@code d}, the size of the lower-level variable {@code w}. */
+  int lowerDimension();
+
+  /** {@code m}, the size of the upper-level variable {@code λ}. */
+  int upperDimension();
+
+  /** How many distinct samples {@code ξ} the lower level averages over. */
+  int lowerSamples();
+
+  /** How many distinct samples {@code ζ} the upper level averages over. */
+  int upperSamples();
+
+  /** {@code out ← Φ̂(w, λ, ξ)}, the batch mean of the map. */
+  void map(DVector w, DVector lambda, Batch xi, DVector out);
+
+  /** {@code out ← ∂₁Φ̂(w, λ, ξ)ᵀ v} ({@code d} → {@code d}). */
+  void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out);
+
+  /** {@code out ← ∂₂Φ̂(w, λ, ξ)ᵀ v} ({@code d} → {@code m}). */
+  void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out);
+
+  /** {@code Ê(w, λ, ζ)}, for monitoring. */
+  double objective(DVector w, DVector lambda, Batch zeta);
+
+  /** {@code out ← ∇₁Ê(w, λ, ζ)} (length {@code d}). */
+  void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out);
+
+  /** {@code out ← ∇₂Ê(w, λ, ζ)} (length {@code m}). */
+  void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out);
+
+  /** {@code λ ← P_Λ(λ)}. */
+  void projectUpper(DVector lambda);
+
+  /** The contraction constant {@code q} of {@code Φ(·, λ)} where it is known. */
+  default OptionalDouble contractionConstant() {
+    return OptionalDouble.empty();
+  }
+}

@@ -1,0 +1,179 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * SID, stochastic implicit differentiation (Algorithm 1 of Grazzi, Pontil, Salzo; ALGORITHMS.md
+ * §2): an estimate of the hypergradient {@code ∇f(λ)} without warm start.
+ *
+ * <ol>
+ *   <li>lower level: {@code t} stochastic Krasnoselskii–Mann steps from {@code w_0 = 0},
+ *       {@code w ← (1 − η_i) w + η_i Φ̂(w, λ, ξ_i)};
+ *   <li>{@code ĝ₁ = ∇₁Ê(w_t, λ, ζ)}, {@code ĝ₂ = ∇₂Ê(w_t, λ, ζ)} on one batch of {@code J};
+ *   <li>linear system: {@code k} KM steps from {@code v_0 = 0},
+ *       {@code v ← (1 − η_i) v + η_i (∂₁Φ̂(w_t, λ, ξ'_i)ᵀ v + ĝ₁)};
+ *   <li>{@code ĥ = ĝ₂ + ∂₂Φ̂(w_t, λ, ξ'')ᵀ v_k} on a batch of {@code J}.
+ * </ol>
+ *
+ * All samples are drawn independently from the caller's generator. The workspace is allocated
+ * once, when the estimator is made; a call allocates nothing but its small result record.
+ */
+public final class Sid implements AutoCloseable {
+
+  /**
+   * What one call does.
+   *
+   * @param t              lower-level KM steps, {@code >= 0}
+   * @param k              linear-system KM steps, {@code >= 0}
+   * @param batch          {@code J}: samples for {@code ĝ₁, ĝ₂} and for {@code ∂₂Φ̂ᵀ v_k}
+   * @param lowerBatch     samples per KM step ({@code ξ} may itself be a mini-batch)
+   * @param schedule       the KM steps {@code η_i} (the same sequence for both solvers)
+   */
+  public record Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule) {
+    public Options {
+      if (t < 0 || k < 0) {
+        throw new IllegalArgumentException("t and k must be >= 0, got t = " + t + ", k = " + k);
+      }
+      if (batch < 1 || lowerBatch < 1) {
+        throw new IllegalArgumentException("batch sizes must be >= 1, got batch = " + batch
+            + ", lowerBatch = " + lowerBatch);
+      }
+      Objects.requireNonNull(schedule, "schedule");
+    }
+  }
+
+  /**
+   * What one call saw.
+   *
+   * @param lowerResidual  {@code ‖Φ̂(w_{t−1}) − w_{t−1}‖} of the last lower-level step (0 if t = 0)
+   * @param linearResidual the same for the last linear-system step (0 if k = 0)
+   * @param samples        samples drawn: {@code (t + k)·lowerBatch + 2J}
+   */
+  public record Diagnostics(double lowerResidual, double linearResidual, long samples) {}
+
+  private final BilevelProblem problem;
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final DVector w;
+  private final DVector phi;
+  private final DVector v;
+  private final DVector g1;
+  private final DVector g2;
+  private final DVector lambdaTerm;
+  private final Batch lowerBatch;
+  private final Batch upperBatch;
+
+  /**
+   * An estimator for {@code problem}, with room for batches of up to {@code maxBatch}
+   * ({@code J}) and {@code maxLowerBatch} samples.
+   */
+  public Sid(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    int d = problem.lowerDimension();
+    int m = problem.upperDimension();
+    w = Buffers.vector(arena, d);
+    phi = Buffers.vector(arena, d);
+    v = Buffers.vector(arena, d);
+    g1 = Buffers.vector(arena, d);
+    g2 = Buffers.vector(arena, m);
+    lambdaTerm = Buffers.vector(arena, m);
+    lowerBatch = new Batch(maxLowerBatch);
+    upperBatch = new Batch(maxBatch);
+  }
+
+  /** The lower-level iterate {@code w_t} of the last call (a view into the workspace). */
+  public DVector lowerIterate() {
+    return w;
+  }
+
+  /** The linear-system iterate {@code v_k} of the last call (a view into the workspace). */
+  public DVector linearIterate() {
+    return v;
+  }
+
+  /**
+   * Writes the SID estimate {@code ĥ} of {@code ∇f(λ)} into {@code out}.
+   *
+   * @throws ArithmeticException naming the step (LL or LS) and iteration where an iterate
+   *     stopped being finite, with the last finite residual
+   */
+  public Diagnostics hypergradient(DVector lambda, Options options, SplittableRandom random,
+      DVector out) {
+    Objects.requireNonNull(random, "random");
+    if (lambda.length() != problem.upperDimension() || out.length() != problem.upperDimension()) {
+      throw new IllegalArgumentException("lambda and out must have length m = "
+          + problem.upperDimension() + ", got " + lambda.length() + " and " + out.length());
+    }
+    if (options.batch() > upperBatch.capacity()
+        || options.lowerBatch() > lowerBatch.capacity()) {
+      throw new IllegalArgumentException("batch sizes " + options.batch() + "/"
+          + options.lowerBatch() + " exceed this estimator's capacity "
+          + upperBatch.capacity() + "/" + lowerBatch.capacity());
+    }
+    int lowerPopulation = problem.lowerSamples();
+    int upperPopulation = problem.upperSamples();
+    StepSchedule schedule = options.schedule();
+
+    // 1. lower level
+    backend.fill(0.0, w);
+    double lowerResidual = 0.0;
+    for (int i = 0; i < options.t(); i++) {
+      lowerBatch.draw(random, options.lowerBatch(), lowerPopulation);
+      problem.map(w, lambda, lowerBatch, phi);
+      double residual = backend.kmStepResidual(schedule.step(i), phi, w);
+      lowerResidual = checkFinite("LL", i, residual, lowerResidual);
+    }
+
+    // 2. upper-level partial gradients on one batch
+    upperBatch.draw(random, options.batch(), upperPopulation);
+    problem.objectiveGradientW(w, lambda, upperBatch, g1);
+    problem.objectiveGradientLambda(w, lambda, upperBatch, g2);
+
+    // 3. linear system v = ∂₁Φᵀ v + ĝ₁
+    backend.fill(0.0, v);
+    double linearResidual = 0.0;
+    for (int i = 0; i < options.k(); i++) {
+      lowerBatch.draw(random, options.lowerBatch(), lowerPopulation);
+      problem.mapVjpW(w, lambda, lowerBatch, v, phi);
+      backend.axpy(1.0, g1, phi);
+      double residual = backend.kmStepResidual(schedule.step(i), phi, v);
+      linearResidual = checkFinite("LS", i, residual, linearResidual);
+    }
+
+    // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v_k
+    upperBatch.draw(random, options.batch(), lowerPopulation);
+    problem.mapVjpLambda(w, lambda, upperBatch, v, lambdaTerm);
+    backend.copy(g2, out);
+    backend.axpy(1.0, lambdaTerm, out);
+    double norm = backend.nrm2(out);
+    if (!Double.isFinite(norm)) {
+      throw new ArithmeticException("SID: the hypergradient is not finite (‖ĥ‖ = " + norm
+          + ") after finite LL and LS iterates; check the problem's gradients");
+    }
+    long samples = (long) (options.t() + options.k()) * options.lowerBatch()
+        + 2L * options.batch();
+    return new Diagnostics(lowerResidual, linearResidual, samples);
+  }
+
+  private static double checkFinite(String step, int iteration, double residual,
+      double lastFinite) {
+    if (!Double.isFinite(residual)) {
+      throw new ArithmeticException("SID diverged in the " + step + " solver at iteration "
+          + iteration + ": residual " + residual + " (last finite residual " + lastFinite
+          + "); is the map a contraction, and the KM step small enough?");
+    }
+    return residual;
+  }
+
+  /** Frees the workspace. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}
