@@ -1,0 +1,146 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * BSGM, the bilevel stochastic gradient method (Algorithm 2; ALGORITHMS.md §3):
+ * {@code λ_{s+1} = P_Λ(λ_s − α ĥ_s)} with {@code ĥ_s = SID(λ_s; t_s, k_s, J_s)}, no warm start.
+ */
+public final class Bsgm implements AutoCloseable {
+
+  /** The exact hypergradient, where known (for the proximal-gradient-mapping norm). */
+  @FunctionalInterface
+  public interface ExactHypergradient {
+    /** {@code out ← ∇f(λ)}. */
+    void compute(DVector lambda, DVector out);
+  }
+
+  /** What one upper-level iteration saw (reported to the listener after the step). */
+  public record Progress(int iteration, long samples, double upperObjective,
+      double hypergradientNorm, double gradientMappingNorm, double seconds) {}
+
+  /** Called after every upper-level iteration. */
+  @FunctionalInterface
+  public interface Listener {
+    void onIteration(Progress progress);
+  }
+
+  /**
+   * A run's settings.
+   *
+   * @param alpha          the upper-level step {@code α > 0}
+   * @param schedule       {@code t_s, k_s, J_s}
+   * @param lowerBatch     samples per KM step
+   * @param steps          the KM steps {@code η_i} inside SID
+   * @param maxIterations  stop after this many upper-level iterations
+   * @param sampleBudget   stop once this many samples are used ({@code Long.MAX_VALUE}: none)
+   * @param timeLimitNanos stop after this much time ({@code Long.MAX_VALUE}: none)
+   * @param exact          the exact hypergradient, or null
+   */
+  public record Options(double alpha, IterationSchedule schedule, int lowerBatch,
+      StepSchedule steps, int maxIterations, long sampleBudget, long timeLimitNanos,
+      ExactHypergradient exact) {
+    public Options {
+      if (!(alpha > 0) || Double.isInfinite(alpha)) {
+        throw new IllegalArgumentException("alpha must be finite and > 0, got " + alpha);
+      }
+      Objects.requireNonNull(schedule, "schedule");
+      Objects.requireNonNull(steps, "steps");
+      if (lowerBatch < 1 || maxIterations < 0 || sampleBudget < 1 || timeLimitNanos < 1) {
+        throw new IllegalArgumentException("lowerBatch >= 1, maxIterations >= 0, sampleBudget"
+            + " >= 1 and timeLimitNanos >= 1 are needed, got " + lowerBatch + ", "
+            + maxIterations + ", " + sampleBudget + ", " + timeLimitNanos);
+      }
+    }
+  }
+
+  /** Why and where a run stopped. */
+  public record Result(int iterations, long samples, String stoppedBecause) {}
+
+  private final BilevelProblem problem;
+  private final Backend backend;
+  private final Sid sid;
+  private final Arena arena = Arena.ofShared();
+  private final DVector hypergradient;
+  private final DVector scratch;
+  private final Batch objectiveBatch;
+
+  /** A BSGM runner for {@code problem}, with room for batches up to the given sizes. */
+  public Bsgm(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    this.sid = new Sid(problem, maxBatch, maxLowerBatch);
+    hypergradient = Buffers.vector(arena, problem.upperDimension());
+    scratch = Buffers.vector(arena, problem.upperDimension());
+    objectiveBatch = new Batch(maxBatch);
+  }
+
+  /**
+   * Runs BSGM from {@code lambda} (projected first), updating it in place.
+   *
+   * @param listener called after each iteration, or null
+   */
+  public Result run(DVector lambda, Options options, SplittableRandom random, Listener listener) {
+    Objects.requireNonNull(random, "random");
+    problem.projectUpper(lambda);
+    long start = System.nanoTime();
+    long samples = 0;
+    int s = 0;
+    String reason = "iteration limit";
+    for (; s < options.maxIterations(); s++) {
+      if (samples >= options.sampleBudget()) {
+        reason = "sample budget";
+        break;
+      }
+      if (System.nanoTime() - start >= options.timeLimitNanos()) {
+        reason = "time limit";
+        break;
+      }
+      IterationSchedule schedule = options.schedule();
+      Sid.Options sidOptions = new Sid.Options(schedule.lowerSteps(s), schedule.linearSteps(s),
+          schedule.batch(s), options.lowerBatch(), options.steps());
+      samples += sid.hypergradient(lambda, sidOptions, random, hypergradient).samples();
+      double hypergradientNorm = backend.nrm2(hypergradient);
+      double mappingNorm = Double.NaN;
+      if (options.exact() != null) {
+        mappingNorm = gradientMappingNorm(lambda, options.alpha(), options.exact());
+      }
+      double objective = Double.NaN;
+      if (listener != null) {
+        objectiveBatch.draw(random, schedule.batch(s), problem.upperSamples());
+        objective = problem.objective(sid.lowerIterate(), lambda, objectiveBatch);
+      }
+      backend.axpy(-options.alpha(), hypergradient, lambda);
+      problem.projectUpper(lambda);
+      if (listener != null) {
+        listener.onIteration(new Progress(s, samples, objective, hypergradientNorm, mappingNorm,
+            (System.nanoTime() - start) / 1e9));
+      }
+    }
+    return new Result(s, samples, reason);
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
+   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
+   */
+  public double gradientMappingNorm(DVector lambda, double alpha, ExactHypergradient exact) {
+    exact.compute(lambda, scratch);
+    backend.axpby(1.0, lambda, -alpha, scratch);      // λ − α∇f
+    problem.projectUpper(scratch);
+    backend.axpby(1.0, lambda, -1.0, scratch);        // λ − P(λ − α∇f)
+    return backend.nrm2(scratch) / alpha;
+  }
+
+  /** Frees the workspace. */
+  @Override
+  public void close() {
+    sid.close();
+    arena.close();
+  }
+}
