@@ -12,6 +12,7 @@ public final class Batch {
 
   private final int[] indices;
   private int size;
+  private boolean all;
 
   /** An empty batch able to hold {@code capacity} indices. */
   public Batch(int capacity) {
@@ -48,6 +49,26 @@ public final class Batch {
       indices[k] = random.nextInt(population);
     }
     size = count;
+    all = false;
+    return this;
+  }
+
+  /**
+   * Replaces the batch by the given indices of a population of {@code population} samples.
+   *
+   * @return this batch
+   */
+  public Batch assign(int population, int... values) {
+    checkCount(values.length, population);
+    for (int k = 0; k < values.length; k++) {
+      if (values[k] < 0 || values[k] >= population) {
+        throw new IllegalArgumentException("index " + values[k] + " at position " + k
+            + " is outside [0, " + population + ")");
+      }
+      indices[k] = values[k];
+    }
+    size = values.length;
+    all = false;
     return this;
   }
 
@@ -58,7 +79,13 @@ public final class Batch {
       indices[k] = k;
     }
     size = population;
+    all = true;
     return this;
+  }
+
+  /** Whether the batch is every sample in order (set by {@link #all}): the full-batch case. */
+  public boolean isAll() {
+    return all;
   }
 
   private void checkCount(int count, int population) {

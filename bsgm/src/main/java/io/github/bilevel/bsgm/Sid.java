@@ -33,8 +33,17 @@ public final class Sid implements AutoCloseable {
    * @param batch          {@code J}: samples for {@code ĝ₁, ĝ₂} and for {@code ∂₂Φ̂ᵀ v_k}
    * @param lowerBatch     samples per KM step ({@code ξ} may itself be a mini-batch)
    * @param schedule       the KM steps {@code η_i} (the same sequence for both solvers)
+   * @param fullBatch      every step uses every sample (deterministic SID); the batch sizes
+   *                       are then ignored
    */
-  public record Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule) {
+  public record Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule,
+      boolean fullBatch) {
+
+    /** Mini-batch options ({@code fullBatch = false}). */
+    public Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule) {
+      this(t, k, batch, lowerBatch, schedule, false);
+    }
+
     public Options {
       if (t < 0 || k < 0) {
         throw new IllegalArgumentException("t and k must be >= 0, got t = " + t + ", k = " + k);
@@ -52,7 +61,8 @@ public final class Sid implements AutoCloseable {
    *
    * @param lowerResidual  {@code ‖Φ̂(w_{t−1}) − w_{t−1}‖} of the last lower-level step (0 if t = 0)
    * @param linearResidual the same for the last linear-system step (0 if k = 0)
-   * @param samples        samples drawn: {@code (t + k)·lowerBatch + 2J}
+   * @param samples        samples used: {@code (t + k)·lowerBatch + 2J} (full batch:
+   *                       {@code (t + k + 1)·n_ξ + n_ζ})
    */
   public record Diagnostics(double lowerResidual, double linearResidual, long samples) {}
 
@@ -67,6 +77,8 @@ public final class Sid implements AutoCloseable {
   private final DVector lambdaTerm;
   private final Batch lowerBatch;
   private final Batch upperBatch;
+  private final Batch allLower;
+  private final Batch allUpper;
 
   /**
    * An estimator for {@code problem}, with room for batches of up to {@code maxBatch}
@@ -85,6 +97,8 @@ public final class Sid implements AutoCloseable {
     lambdaTerm = Buffers.vector(arena, m);
     lowerBatch = new Batch(maxLowerBatch);
     upperBatch = new Batch(maxBatch);
+    allLower = new Batch(problem.lowerSamples()).all(problem.lowerSamples());
+    allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
   }
 
   /** The lower-level iterate {@code w_t} of the last call (a view into the workspace). */
@@ -110,8 +124,9 @@ public final class Sid implements AutoCloseable {
       throw new IllegalArgumentException("lambda and out must have length m = "
           + problem.upperDimension() + ", got " + lambda.length() + " and " + out.length());
     }
-    if (options.batch() > upperBatch.capacity()
-        || options.lowerBatch() > lowerBatch.capacity()) {
+    boolean full = options.fullBatch();
+    if (!full && (options.batch() > upperBatch.capacity()
+        || options.lowerBatch() > lowerBatch.capacity())) {
       throw new IllegalArgumentException("batch sizes " + options.batch() + "/"
           + options.lowerBatch() + " exceed this estimator's capacity "
           + upperBatch.capacity() + "/" + lowerBatch.capacity());
@@ -123,32 +138,39 @@ public final class Sid implements AutoCloseable {
     // 1. lower level
     backend.fill(0.0, w);
     double lowerResidual = 0.0;
+    Batch xi = full ? allLower : lowerBatch;
+    Batch zeta = full ? allUpper : upperBatch;
     for (int i = 0; i < options.t(); i++) {
-      lowerBatch.draw(random, options.lowerBatch(), lowerPopulation);
-      problem.map(w, lambda, lowerBatch, phi);
+      drawLower(random, options, lowerPopulation);
+      problem.map(w, lambda, xi, phi);
       double residual = backend.kmStepResidual(schedule.step(i), phi, w);
       lowerResidual = checkFinite("LL", i, residual, lowerResidual);
     }
 
     // 2. upper-level partial gradients on one batch
-    upperBatch.draw(random, options.batch(), upperPopulation);
-    problem.objectiveGradientW(w, lambda, upperBatch, g1);
-    problem.objectiveGradientLambda(w, lambda, upperBatch, g2);
+    if (!full) {
+      upperBatch.draw(random, options.batch(), upperPopulation);
+    }
+    problem.objectiveGradientW(w, lambda, zeta, g1);
+    problem.objectiveGradientLambda(w, lambda, zeta, g2);
 
     // 3. linear system v = ∂₁Φᵀ v + ĝ₁
     backend.fill(0.0, v);
     double linearResidual = 0.0;
     for (int i = 0; i < options.k(); i++) {
-      lowerBatch.draw(random, options.lowerBatch(), lowerPopulation);
-      problem.mapVjpW(w, lambda, lowerBatch, v, phi);
+      drawLower(random, options, lowerPopulation);
+      problem.mapVjpW(w, lambda, xi, v, phi);
       backend.axpy(1.0, g1, phi);
       double residual = backend.kmStepResidual(schedule.step(i), phi, v);
       linearResidual = checkFinite("LS", i, residual, linearResidual);
     }
 
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v_k
-    upperBatch.draw(random, options.batch(), lowerPopulation);
-    problem.mapVjpLambda(w, lambda, upperBatch, v, lambdaTerm);
+    Batch last = xi;
+    if (!full) {
+      last = upperBatch.draw(random, options.batch(), lowerPopulation);
+    }
+    problem.mapVjpLambda(w, lambda, last, v, lambdaTerm);
     backend.copy(g2, out);
     backend.axpy(1.0, lambdaTerm, out);
     double norm = backend.nrm2(out);
@@ -156,9 +178,16 @@ public final class Sid implements AutoCloseable {
       throw new ArithmeticException("SID: the hypergradient is not finite (‖ĥ‖ = " + norm
           + ") after finite LL and LS iterates; check the problem's gradients");
     }
-    long samples = (long) (options.t() + options.k()) * options.lowerBatch()
-        + 2L * options.batch();
+    long samples = full
+        ? (long) (options.t() + options.k() + 1) * lowerPopulation + upperPopulation
+        : (long) (options.t() + options.k()) * options.lowerBatch() + 2L * options.batch();
     return new Diagnostics(lowerResidual, linearResidual, samples);
+  }
+
+  private void drawLower(SplittableRandom random, Options options, int population) {
+    if (!options.fullBatch()) {
+      lowerBatch.draw(random, options.lowerBatch(), population);
+    }
   }
 
   private static double checkFinite(String step, int iteration, double residual,

@@ -1,0 +1,275 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.OptionalDouble;
+
+/**
+ * Per-feature ridge regression, hyperparameter optimization with an exact answer
+ * (ALGORITHMS.md §5): {@code g(w, λ) = (1/2n)‖Xw − y‖² + ½ Σ_j λ_j w_j²},
+ * {@code Φ(w, λ) = w − η ∇_w g}, {@code E(w) = (1/2n_v)‖X_v w − y_v‖²}, {@code Λ} a box
+ * {@code [λ_min, λ_max]^p} with {@code λ_min > 0}. Samples {@code ξ} are rows of {@code X},
+ * samples {@code ζ} rows of {@code X_v}; a full batch uses gemv on the whole matrix.
+ *
+ * <p>The map step {@code η = 2/(L + μ)} uses {@code L = ‖XᵀX/n‖₂ + λ_max} (power iteration)
+ * and {@code μ = λ_min}, valid for every {@code λ ∈ Λ}, so {@code Φ} is a
+ * {@code q}-contraction with {@code q = max(|1 − ημ|, |1 − ηL|)} on all of {@code Λ}.
+ */
+public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
+
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final int n;
+  private final int nv;
+  private final int p;
+  private final double lambdaMin;
+  private final double lambdaMax;
+  private final double mapStep;
+  private final double q;
+  private final double[] xArray;
+  private final double[] yArray;
+  private final double[] xvArray;
+  private final double[] yvArray;
+  private final DMatrix x;
+  private final DVector y;
+  private final DMatrix xv;
+  private final DVector yv;
+  private final DVector trainResidual;
+  private final DVector validationResidual;
+
+  /**
+   * A problem on row-major training data {@code X} ({@code n × p}), {@code y}, and
+   * validation data {@code X_v} ({@code n_v × p}), {@code y_v}.
+   */
+  public PerFeatureRidge(Backend backend, double[] x, double[] y, double[] xv, double[] yv,
+      int p, double lambdaMin, double lambdaMax) {
+    if (p < 1) {
+      throw new IllegalArgumentException("p (features) must be >= 1, got " + p);
+    }
+    if (y.length < 1 || x.length != y.length * p) {
+      throw new IllegalArgumentException("X has " + x.length + " values but y has " + y.length
+          + " rows of " + p + " features (" + (long) y.length * p + " values expected)");
+    }
+    if (yv.length < 1 || xv.length != yv.length * p) {
+      throw new IllegalArgumentException("X_v has " + xv.length + " values but y_v has "
+          + yv.length + " rows of " + p + " features");
+    }
+    if (!(lambdaMin > 0 && lambdaMax >= lambdaMin && Double.isFinite(lambdaMax))) {
+      throw new IllegalArgumentException("need 0 < lambdaMin <= lambdaMax < ∞, got ["
+          + lambdaMin + ", " + lambdaMax + "]");
+    }
+    checkFinite("X", x);
+    checkFinite("y", y);
+    checkFinite("X_v", xv);
+    checkFinite("y_v", yv);
+    this.backend = backend;
+    this.n = y.length;
+    this.nv = yv.length;
+    this.p = p;
+    this.lambdaMin = lambdaMin;
+    this.lambdaMax = lambdaMax;
+    this.xArray = x.clone();
+    this.yArray = y.clone();
+    this.xvArray = xv.clone();
+    this.yvArray = yv.clone();
+    this.x = Buffers.matrix(arena, n, p, x);
+    this.y = Buffers.vector(arena, y);
+    this.xv = Buffers.matrix(arena, nv, p, xv);
+    this.yv = Buffers.vector(arena, yv);
+    trainResidual = Buffers.vector(arena, n);
+    validationResidual = Buffers.vector(arena, nv);
+    double lipschitz = gramNorm() + lambdaMax;
+    this.mapStep = 2.0 / (lipschitz + lambdaMin);
+    this.q = Math.max(Math.abs(1 - mapStep * lambdaMin), Math.abs(1 - mapStep * lipschitz));
+  }
+
+  private static void checkFinite(String name, double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (!Double.isFinite(values[i])) {
+        throw new IllegalArgumentException(name + " has a non-finite value at index " + i
+            + ": " + values[i]);
+      }
+    }
+  }
+
+  /** {@code ‖XᵀX/n‖₂} by power iteration (an upper estimate: 1% added). */
+  private double gramNorm() {
+    DVector v = Buffers.vector(arena, p);
+    DVector xvProduct = Buffers.vector(arena, n);
+    backend.fill(1.0, v);
+    double estimate = 0;
+    for (int i = 0; i < 200; i++) {
+      backend.scal(1.0 / backend.nrm2(v), v);
+      backend.gemv(1.0, x, v, 0.0, xvProduct);
+      backend.gemvT(1.0 / n, x, xvProduct, 0.0, v);
+      estimate = backend.nrm2(v);
+    }
+    return estimate * 1.01;
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public int lowerDimension() {
+    return p;
+  }
+
+  @Override
+  public int upperDimension() {
+    return p;
+  }
+
+  @Override
+  public int lowerSamples() {
+    return n;
+  }
+
+  @Override
+  public int upperSamples() {
+    return nv;
+  }
+
+  /** The map's gradient step {@code η}. */
+  public double mapStep() {
+    return mapStep;
+  }
+
+  @Override
+  public OptionalDouble contractionConstant() {
+    return OptionalDouble.of(q);
+  }
+
+  /** {@code out ← (1/|B|) X_Bᵀ(X_B w − y_B)} (the data part of {@code ∇_w g}). */
+  private void dataGradient(DMatrix data, DVector targets, DVector residual, DVector w,
+      Batch batch, double scale, DVector out) {
+    if (batch.isAll()) {
+      backend.copy(targets, residual);
+      backend.gemv(1.0, data, w, -1.0, residual);            // X w − y
+      backend.gemvT(scale / data.rows(), data, residual, 0.0, out);
+      return;
+    }
+    backend.fill(0.0, out);
+    double weight = scale / batch.size();
+    for (int k = 0; k < batch.size(); k++) {
+      int row = batch.index(k);
+      DVector xi = data.row(row);
+      double r = backend.dot(xi, w) - targets.get(row);
+      backend.axpy(weight * r, xi, out);
+    }
+  }
+
+  @Override
+  public void map(DVector w, DVector lambda, Batch xi, DVector out) {
+    dataGradient(x, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
+    for (int j = 0; j < p; j++) {
+      double wj = w.get(j);
+      out.set(j, out.get(j) + wj - mapStep * lambda.get(j) * wj);
+    }
+  }
+
+  @Override
+  public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+    // ∂₁Φ = I − η(X_BᵀX_B/|B| + diag λ), symmetric
+    if (xi.isAll()) {
+      backend.gemv(1.0, x, v, 0.0, trainResidual);
+      backend.gemvT(-mapStep / n, x, trainResidual, 0.0, out);
+    } else {
+      backend.fill(0.0, out);
+      double weight = -mapStep / xi.size();
+      for (int k = 0; k < xi.size(); k++) {
+        DVector row = x.row(xi.index(k));
+        backend.axpy(weight * backend.dot(row, v), row, out);
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      double vj = v.get(j);
+      out.set(j, out.get(j) + vj - mapStep * lambda.get(j) * vj);
+    }
+  }
+
+  @Override
+  public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+    for (int j = 0; j < p; j++) {
+      out.set(j, -mapStep * w.get(j) * v.get(j)); // ∂₂Φ = −η diag(w)
+    }
+  }
+
+  @Override
+  public double objective(DVector w, DVector lambda, Batch zeta) {
+    double sum = 0;
+    for (int k = 0; k < zeta.size(); k++) {
+      int row = zeta.index(k);
+      double r = backend.dot(xv.row(row), w) - yv.get(row);
+      sum += r * r;
+    }
+    return sum / (2.0 * zeta.size());
+  }
+
+  @Override
+  public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
+    dataGradient(xv, yv, validationResidual, w, zeta, 1.0, out);
+  }
+
+  @Override
+  public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
+    backend.fill(0.0, out); // E does not depend on λ
+  }
+
+  @Override
+  public void projectUpper(DVector lambda) {
+    backend.projectBox(lambda, lambdaMin, lambdaMax);
+  }
+
+  /** {@code XᵀX/n + diag λ}, row-major. */
+  private double[] system(double[] lambda) {
+    double[] a = new double[p * p];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < p; j++) {
+        double xij = xArray[i * p + j];
+        for (int k = 0; k < p; k++) {
+          a[j * p + k] += xij * xArray[i * p + k] / n;
+        }
+      }
+    }
+    for (int j = 0; j < p; j++) {
+      a[j * p + j] += lambda[j];
+    }
+    return a;
+  }
+
+  /** The exact lower-level solution {@code w* = (XᵀX/n + diag λ)⁻¹ Xᵀy/n}. */
+  public double[] exactLowerSolution(double[] lambda) {
+    double[] rhs = DenseSolver.multiplyTransposed(xArray, n, p, yArray);
+    for (int j = 0; j < p; j++) {
+      rhs[j] /= n;
+    }
+    return DenseSolver.solveSpd(system(lambda), p, rhs);
+  }
+
+  /** The exact hypergradient {@code −w* ⊙ (XᵀX/n + diag λ)⁻¹ X_vᵀ(X_v w* − y_v)/n_v}. */
+  public double[] exactHypergradient(double[] lambda) {
+    double[] wStar = exactLowerSolution(lambda);
+    double[] residual = DenseSolver.multiply(xvArray, nv, p, wStar);
+    for (int i = 0; i < nv; i++) {
+      residual[i] = (residual[i] - yvArray[i]) / nv;
+    }
+    double[] g = DenseSolver.multiplyTransposed(xvArray, nv, p, residual);
+    double[] solved = DenseSolver.solveSpd(system(lambda), p, g);
+    for (int j = 0; j < p; j++) {
+      solved[j] = -wStar[j] * solved[j];
+    }
+    return solved;
+  }
+
+  /** Frees the problem's buffers. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}
