@@ -39,6 +39,9 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   private final DVector yv;
   private final DVector trainResidual;
   private final DVector validationResidual;
+  // Row views made once, so that mini-batch steps allocate nothing.
+  private final DVector[] trainRows;
+  private final DVector[] validationRows;
 
   /**
    * A problem on row-major training data {@code X} ({@code n × p}), {@code y}, and
@@ -81,9 +84,19 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     this.yv = Buffers.vector(arena, yv);
     trainResidual = Buffers.vector(arena, n);
     validationResidual = Buffers.vector(arena, nv);
+    trainRows = rowViews(this.x);
+    validationRows = rowViews(this.xv);
     double lipschitz = gramNorm() + lambdaMax;
     this.mapStep = 2.0 / (lipschitz + lambdaMin);
     this.q = Math.max(Math.abs(1 - mapStep * lambdaMin), Math.abs(1 - mapStep * lipschitz));
+  }
+
+  private static DVector[] rowViews(DMatrix matrix) {
+    DVector[] rows = new DVector[matrix.rows()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = matrix.row(i);
+    }
+    return rows;
   }
 
   private static void checkFinite(String name, double[] values) {
@@ -146,8 +159,8 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   }
 
   /** {@code out ← (1/|B|) X_Bᵀ(X_B w − y_B)} (the data part of {@code ∇_w g}). */
-  private void dataGradient(DMatrix data, DVector targets, DVector residual, DVector w,
-      Batch batch, double scale, DVector out) {
+  private void dataGradient(DMatrix data, DVector[] rows, DVector targets, DVector residual,
+      DVector w, Batch batch, double scale, DVector out) {
     if (batch.isAll()) {
       backend.copy(targets, residual);
       backend.gemv(1.0, data, w, -1.0, residual);            // X w − y
@@ -158,7 +171,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     double weight = scale / batch.size();
     for (int k = 0; k < batch.size(); k++) {
       int row = batch.index(k);
-      DVector xi = data.row(row);
+      DVector xi = rows[row];
       double r = backend.dot(xi, w) - targets.get(row);
       backend.axpy(weight * r, xi, out);
     }
@@ -166,7 +179,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
 
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
-    dataGradient(x, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
+    dataGradient(x, trainRows, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
     for (int j = 0; j < p; j++) {
       double wj = w.get(j);
       out.set(j, out.get(j) + wj - mapStep * lambda.get(j) * wj);
@@ -183,7 +196,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
       backend.fill(0.0, out);
       double weight = -mapStep / xi.size();
       for (int k = 0; k < xi.size(); k++) {
-        DVector row = x.row(xi.index(k));
+        DVector row = trainRows[xi.index(k)];
         backend.axpy(weight * backend.dot(row, v), row, out);
       }
     }
@@ -205,7 +218,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     double sum = 0;
     for (int k = 0; k < zeta.size(); k++) {
       int row = zeta.index(k);
-      double r = backend.dot(xv.row(row), w) - yv.get(row);
+      double r = backend.dot(validationRows[row], w) - yv.get(row);
       sum += r * r;
     }
     return sum / (2.0 * zeta.size());
@@ -213,7 +226,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
 
   @Override
   public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
-    dataGradient(xv, yv, validationResidual, w, zeta, 1.0, out);
+    dataGradient(xv, validationRows, yv, validationResidual, w, zeta, 1.0, out);
   }
 
   @Override

@@ -45,8 +45,9 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   private final DVector c;
   private final DVector pVector;
   private final DVector r;
-  private final DMatrix mapNoise;
-  private final DMatrix gradientNoise;
+  // Row views of the noise vectors, made once so that noisy steps allocate nothing.
+  private final DVector[] mapNoise;
+  private final DVector[] gradientNoise;
   private final DVector scratch;
 
   /**
@@ -117,9 +118,17 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     c = Buffers.vector(arena, cArray);
     pVector = Buffers.vector(arena, pVectorArray);
     r = Buffers.vector(arena, rArray);
-    mapNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise));
-    gradientNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise));
+    mapNoise = rows(Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)));
+    gradientNoise = rows(Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)));
     scratch = Buffers.vector(arena, d);
+  }
+
+  private static DVector[] rows(DMatrix matrix) {
+    DVector[] rows = new DVector[matrix.rows()];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = matrix.row(i);
+    }
+    return rows;
   }
 
   private static double[] gaussian(SplittableRandom random, int n, double scale) {
@@ -232,13 +241,13 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     addNoise(mapNoise, xi, out);
   }
 
-  private void addNoise(DMatrix noiseRows, Batch batch, DVector out) {
+  private void addNoise(DVector[] noiseRows, Batch batch, DVector out) {
     if (noise == 0.0 || samples == 1) {
       return;
     }
     double weight = 1.0 / batch.size();
     for (int k = 0; k < batch.size(); k++) {
-      backend.axpy(weight, noiseRows.row(batch.index(k)), out);
+      backend.axpy(weight, noiseRows[batch.index(k)], out);
     }
   }
 

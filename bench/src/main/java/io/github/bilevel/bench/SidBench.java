@@ -1,0 +1,93 @@
+package io.github.bilevel.bench;
+
+import io.github.bilevel.bsgm.PerFeatureRidge;
+import io.github.bilevel.bsgm.Sid;
+import io.github.bilevel.bsgm.StepSchedule;
+import io.github.bilevel.kernels.Backends;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One SID hypergradient of per-feature ridge with {@code d} features (so {@code d} lower- and
+ * upper-level variables), {@code t = k = J = 64}, one training row per KM step. Run with
+ * {@code -prof gc} to see the bytes allocated per hypergradient.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
+    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
+@State(Scope.Benchmark)
+public class SidBench {
+
+  /** Backend of the kernels. */
+  @Param({"simd", "scalar"})
+  public String impl;
+
+  /** Features: the dimension of {@code w} and {@code λ}. */
+  @Param({"4096"})
+  public int d;
+
+  /** Training rows (validation rows: half as many). */
+  @Param({"512"})
+  public int rows;
+
+  private PerFeatureRidge ridge;
+  private Sid sid;
+  private Arena arena;
+  private DVector lambda;
+  private DVector out;
+  private SplittableRandom random;
+  private Sid.Options options;
+
+  /** Builds the problem from a fixed seed. */
+  @Setup(Level.Trial)
+  public void setup() {
+    SplittableRandom data = new SplittableRandom(Impls.SEED);
+    double[] x = data.doubles((long) rows * d, -1, 1).toArray();
+    double[] y = data.doubles(rows, -1, 1).toArray();
+    double[] xv = data.doubles((long) (rows / 2) * d, -1, 1).toArray();
+    double[] yv = data.doubles(rows / 2, -1, 1).toArray();
+    ridge = new PerFeatureRidge(Backends.byName(impl), x, y, xv, yv, d, 0.1, 10.0);
+    sid = new Sid(ridge, 64, 1);
+    arena = Arena.ofShared();
+    lambda = Buffers.vector(arena, d);
+    ridge.backend().fill(1.0, lambda);
+    out = Buffers.vector(arena, d);
+    random = new SplittableRandom(Impls.SEED);
+    double q = ridge.contractionConstant().orElseThrow();
+    double beta = 1 / (1 - q);
+    options = new Sid.Options(64, 64, 64, 1, StepSchedule.decreasing(beta, beta));
+  }
+
+  /** Frees everything. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    sid.close();
+    ridge.close();
+    arena.close();
+  }
+
+  /** One hypergradient estimate. */
+  @Benchmark
+  public long hypergradient() {
+    return sid.hypergradient(lambda, options, random, out).samples();
+  }
+}
