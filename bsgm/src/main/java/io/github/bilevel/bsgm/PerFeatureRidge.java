@@ -84,19 +84,11 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     this.yv = Buffers.vector(arena, yv);
     trainResidual = Buffers.vector(arena, n);
     validationResidual = Buffers.vector(arena, nv);
-    trainRows = rowViews(this.x);
-    validationRows = rowViews(this.xv);
+    trainRows = this.x.rowViews();
+    validationRows = this.xv.rowViews();
     double lipschitz = gramNorm() + lambdaMax;
     this.mapStep = 2.0 / (lipschitz + lambdaMin);
     this.q = Math.max(Math.abs(1 - mapStep * lambdaMin), Math.abs(1 - mapStep * lipschitz));
-  }
-
-  private static DVector[] rowViews(DMatrix matrix) {
-    DVector[] rows = new DVector[matrix.rows()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = matrix.row(i);
-    }
-    return rows;
   }
 
   private static void checkFinite(String name, double[] values) {

@@ -118,17 +118,10 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     c = Buffers.vector(arena, cArray);
     pVector = Buffers.vector(arena, pVectorArray);
     r = Buffers.vector(arena, rArray);
-    mapNoise = rows(Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)));
-    gradientNoise = rows(Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)));
+    mapNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)).rowViews();
+    gradientNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise))
+        .rowViews();
     scratch = Buffers.vector(arena, d);
-  }
-
-  private static DVector[] rows(DMatrix matrix) {
-    DVector[] rows = new DVector[matrix.rows()];
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = matrix.row(i);
-    }
-    return rows;
   }
 
   private static double[] gaussian(SplittableRandom random, int n, double scale) {

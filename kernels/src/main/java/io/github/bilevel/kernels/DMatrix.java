@@ -81,6 +81,18 @@ public record DMatrix(MemorySegment segment, long offset, int rows, int cols, in
     return new DVector(segment, offset + (long) i * ld, cols, 1);
   }
 
+  /**
+   * A view of every row, made once: code that visits rows by index in a hot loop (mini-batch
+   * steps) keeps this array and allocates no view per visit.
+   */
+  public DVector[] rowViews() {
+    DVector[] views = new DVector[rows];
+    for (int i = 0; i < rows; i++) {
+      views[i] = row(i);
+    }
+    return views;
+  }
+
   /** Column {@code j} as a strided vector view (stride {@code ld}). */
   public DVector column(int j) {
     Objects.checkIndex(j, cols);
