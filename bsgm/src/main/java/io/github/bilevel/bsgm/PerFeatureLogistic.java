@@ -43,10 +43,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
           + " n_v = |y_v| >= 1; got |X| = " + x.length + ", |y| = " + y.length + ", |X_v| = "
           + xv.length + ", |y_v| = " + yv.length + ", p = " + p);
     }
-    if (!(lambdaMin > 0 && lambdaMax >= lambdaMin && Double.isFinite(lambdaMax))) {
-      throw new IllegalArgumentException("need 0 < lambdaMin <= lambdaMax < ∞, got ["
-          + lambdaMin + ", " + lambdaMax + "]");
-    }
+    PerFeaturePenalty.checkBox(lambdaMin, lambdaMax);
     checkLabels("y", y);
     checkLabels("y_v", yv);
     this.backend = backend;
@@ -61,7 +58,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
     validationRows = xvm.rowViews();
     labels = y.clone();
     validationLabels = yv.clone();
-    double lipschitz = gramNorm(xm) / 4 + lambdaMax;
+    double lipschitz = PerFeaturePenalty.gramNorm(backend, xm) / 4 + lambdaMax;
     mapStep = 2.0 / (lipschitz + lambdaMin);
     q = (lipschitz - lambdaMin) / (lipschitz + lambdaMin);
   }
@@ -73,24 +70,6 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
             + ": binary labels must be -1 or +1");
       }
     }
-  }
-
-  /** {@code ‖XᵀX/n‖₂} by power iteration, 1% added. */
-  private double gramNorm(DMatrix x) {
-    DVector v = Buffers.vector(arena, p);
-    DVector xv = Buffers.vector(arena, n);
-    backend.fill(1.0, v);
-    double estimate = 0;
-    for (int i = 0; i < 200; i++) {
-      backend.scal(1.0 / backend.nrm2(v), v);
-      backend.gemv(1.0, x, v, 0.0, xv);
-      backend.gemvT(1.0 / n, x, xv, 0.0, v);
-      estimate = backend.nrm2(v);
-    }
-    if (!Double.isFinite(estimate)) {
-      throw new IllegalArgumentException("X has non-finite values");
-    }
-    return estimate * 1.01;
   }
 
   private static double sigmoid(double z) {
@@ -147,10 +126,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     lossGradient(trainRows, labels, w, xi, -mapStep, out);
-    for (int j = 0; j < p; j++) {
-      double wj = w.get(j);
-      out.set(j, out.get(j) + wj - mapStep * lambda.get(j) * wj);
-    }
+    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, w, out);
   }
 
   @Override
@@ -163,17 +139,12 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
       double s = sigmoid(labels[i] * backend.dot(trainRows[i], w));
       backend.axpy(weight * s * (1 - s) * backend.dot(trainRows[i], v), trainRows[i], out);
     }
-    for (int j = 0; j < p; j++) {
-      double vj = v.get(j);
-      out.set(j, out.get(j) + vj - mapStep * lambda.get(j) * vj);
-    }
+    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, v, out);
   }
 
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    for (int j = 0; j < p; j++) {
-      out.set(j, -mapStep * w.get(j) * v.get(j));
-    }
+    PerFeaturePenalty.vjpLambda(mapStep, w, v, out); // ∂₂Φ = −η diag(w)
   }
 
   @Override

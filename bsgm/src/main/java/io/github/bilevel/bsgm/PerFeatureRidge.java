@@ -60,10 +60,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
       throw new IllegalArgumentException("X_v has " + xv.length + " values but y_v has "
           + yv.length + " rows of " + p + " features");
     }
-    if (!(lambdaMin > 0 && lambdaMax >= lambdaMin && Double.isFinite(lambdaMax))) {
-      throw new IllegalArgumentException("need 0 < lambdaMin <= lambdaMax < ∞, got ["
-          + lambdaMin + ", " + lambdaMax + "]");
-    }
+    PerFeaturePenalty.checkBox(lambdaMin, lambdaMax);
     checkFinite("X", x);
     checkFinite("y", y);
     checkFinite("X_v", xv);
@@ -86,7 +83,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     validationResidual = Buffers.vector(arena, nv);
     trainRows = this.x.rowViews();
     validationRows = this.xv.rowViews();
-    double lipschitz = gramNorm() + lambdaMax;
+    double lipschitz = PerFeaturePenalty.gramNorm(backend, this.x) + lambdaMax;
     this.mapStep = 2.0 / (lipschitz + lambdaMin);
     this.q = Math.max(Math.abs(1 - mapStep * lambdaMin), Math.abs(1 - mapStep * lipschitz));
   }
@@ -98,21 +95,6 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
             + ": " + values[i]);
       }
     }
-  }
-
-  /** {@code ‖XᵀX/n‖₂} by power iteration (an upper estimate: 1% added). */
-  private double gramNorm() {
-    DVector v = Buffers.vector(arena, p);
-    DVector xvProduct = Buffers.vector(arena, n);
-    backend.fill(1.0, v);
-    double estimate = 0;
-    for (int i = 0; i < 200; i++) {
-      backend.scal(1.0 / backend.nrm2(v), v);
-      backend.gemv(1.0, x, v, 0.0, xvProduct);
-      backend.gemvT(1.0 / n, x, xvProduct, 0.0, v);
-      estimate = backend.nrm2(v);
-    }
-    return estimate * 1.01;
   }
 
   @Override
@@ -172,10 +154,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     dataGradient(x, trainRows, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
-    for (int j = 0; j < p; j++) {
-      double wj = w.get(j);
-      out.set(j, out.get(j) + wj - mapStep * lambda.get(j) * wj);
-    }
+    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, w, out);
   }
 
   @Override
@@ -192,17 +171,12 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
         backend.axpy(weight * backend.dot(row, v), row, out);
       }
     }
-    for (int j = 0; j < p; j++) {
-      double vj = v.get(j);
-      out.set(j, out.get(j) + vj - mapStep * lambda.get(j) * vj);
-    }
+    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, v, out);
   }
 
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    for (int j = 0; j < p; j++) {
-      out.set(j, -mapStep * w.get(j) * v.get(j)); // ∂₂Φ = −η diag(w)
-    }
+    PerFeaturePenalty.vjpLambda(mapStep, w, v, out); // ∂₂Φ = −η diag(w)
   }
 
   @Override

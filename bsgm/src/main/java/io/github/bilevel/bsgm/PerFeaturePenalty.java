@@ -1,0 +1,64 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+
+/**
+ * The parts shared by the problems whose lower level is a gradient step on a data loss plus a
+ * per-feature L2 penalty {@code ½ Σ_j λ_j w_j²}, {@code Λ = [λ_min, λ_max]^p}:
+ * {@code Φ(w, λ) = w − η(∇loss(w) + λ ⊙ w)}.
+ */
+final class PerFeaturePenalty {
+
+  private PerFeaturePenalty() {}
+
+  /** Throws unless {@code 0 < lambdaMin <= lambdaMax < ∞}. */
+  static void checkBox(double lambdaMin, double lambdaMax) {
+    if (!(lambdaMin > 0 && lambdaMax >= lambdaMin && Double.isFinite(lambdaMax))) {
+      throw new IllegalArgumentException("need 0 < lambdaMin <= lambdaMax < ∞, got ["
+          + lambdaMin + ", " + lambdaMax + "]");
+    }
+  }
+
+  /**
+   * {@code ‖XᵀX/n‖₂} by power iteration, 1% added (an upper estimate).
+   *
+   * @throws IllegalArgumentException if {@code X} has non-finite values
+   */
+  static double gramNorm(Backend backend, DMatrix x) {
+    try (Arena arena = Arena.ofConfined()) {
+      DVector v = Buffers.vector(arena, x.cols());
+      DVector xv = Buffers.vector(arena, x.rows());
+      backend.fill(1.0, v);
+      double estimate = 0;
+      for (int i = 0; i < 200; i++) {
+        backend.scal(1.0 / backend.nrm2(v), v);
+        backend.gemv(1.0, x, v, 0.0, xv);
+        backend.gemvT(1.0 / x.rows(), x, xv, 0.0, v);
+        estimate = backend.nrm2(v);
+      }
+      if (!Double.isFinite(estimate)) {
+        throw new IllegalArgumentException("X has non-finite values");
+      }
+      return estimate * 1.01;
+    }
+  }
+
+  /** {@code out ← out + x − η λ ⊙ x}: the identity and penalty parts of {@code Φ} or {@code ∂₁Φᵀ}. */
+  static void addIdentityMinusPenalty(double mapStep, DVector lambda, DVector x, DVector out) {
+    for (int j = 0; j < x.length(); j++) {
+      double xj = x.get(j);
+      out.set(j, out.get(j) + xj - mapStep * lambda.get(j) * xj);
+    }
+  }
+
+  /** {@code out ← ∂₂Φᵀ v = −η w ⊙ v}. */
+  static void vjpLambda(double mapStep, DVector w, DVector v, DVector out) {
+    for (int j = 0; j < w.length(); j++) {
+      out.set(j, -mapStep * w.get(j) * v.get(j));
+    }
+  }
+}
