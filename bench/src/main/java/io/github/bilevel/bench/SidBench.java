@@ -1,5 +1,7 @@
 package io.github.bilevel.bench;
 
+import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.PerFeatureRidge;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.bsgm.StepSchedule;
@@ -15,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -25,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One SID hypergradient of per-feature ridge with {@code d} features (so {@code d} lower- and
- * upper-level variables), {@code t = k = J = 64}, one training row per KM step. Run with
- * {@code -prof gc} to see the bytes allocated per hypergradient.
+ * upper-level variables), {@code t = k = J = 64}, one training row per KM step, and BSGM
+ * iterations with the same SID settings. Run with {@code -prof gc} to see the bytes allocated per
+ * hypergradient and per BSGM iteration.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -56,6 +60,11 @@ public class SidBench {
   private DVector out;
   private SplittableRandom random;
   private Sid.Options options;
+  private Bsgm bsgm;
+  private Bsgm.Options bsgmOptions;
+
+  /** BSGM iterations per {@link #bsgmIteration} invocation. */
+  static final int BSGM_ITERATIONS = 16;
 
   /** Builds the problem from a fixed seed. */
   @Setup(Level.Trial)
@@ -75,19 +84,33 @@ public class SidBench {
     double q = ridge.contractionConstant().orElseThrow();
     double beta = 1 / (1 - q);
     options = new Sid.Options(64, 64, 64, 1, StepSchedule.decreasing(beta, beta));
+    bsgm = new Bsgm(ridge, 64, 1);
+    bsgmOptions = new Bsgm.Options(1e-3, IterationSchedule.fixed(64, 64, 64), 1,
+        options.schedule(), BSGM_ITERATIONS, Long.MAX_VALUE, Long.MAX_VALUE, null);
   }
 
   /** Frees everything. */
   @TearDown(Level.Trial)
   public void tearDown() {
     sid.close();
+    bsgm.close();
     ridge.close();
     arena.close();
   }
 
-  /** One hypergradient estimate. */
+  /** One hypergradient estimate (the allocation-free entry point). */
   @Benchmark
   public long hypergradient() {
-    return sid.hypergradient(lambda, options, random, out).samples();
+    return sid.estimate(lambda, options, random, out);
+  }
+
+  /**
+   * One BSGM iteration ({@value #BSGM_ITERATIONS} per invocation, so the run's result record,
+   * made once per call, is spread over them): SID, the step and the box projection.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BSGM_ITERATIONS)
+  public long bsgmIteration() {
+    return bsgm.run(lambda, bsgmOptions, random, null).samples();
   }
 }

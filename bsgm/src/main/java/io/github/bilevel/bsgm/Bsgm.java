@@ -41,10 +41,20 @@ public final class Bsgm implements AutoCloseable {
    * @param sampleBudget   stop once this many samples are used ({@code Long.MAX_VALUE}: none)
    * @param timeLimitNanos stop after this much time ({@code Long.MAX_VALUE}: none)
    * @param exact          the exact hypergradient, or null
+   * @param fullBatch      SID uses every sample at every step (deterministic BSGM, Theorem 17);
+   *                       {@code J_s} and {@code lowerBatch} are then ignored
    */
   public record Options(double alpha, IterationSchedule schedule, int lowerBatch,
       StepSchedule steps, int maxIterations, long sampleBudget, long timeLimitNanos,
-      ExactHypergradient exact) {
+      ExactHypergradient exact, boolean fullBatch) {
+
+    /** Mini-batch options ({@code fullBatch = false}). */
+    public Options(double alpha, IterationSchedule schedule, int lowerBatch, StepSchedule steps,
+        int maxIterations, long sampleBudget, long timeLimitNanos, ExactHypergradient exact) {
+      this(alpha, schedule, lowerBatch, steps, maxIterations, sampleBudget, timeLimitNanos, exact,
+          false);
+    }
+
     public Options {
       if (!(alpha > 0) || Double.isInfinite(alpha)) {
         throw new IllegalArgumentException("alpha must be finite and > 0, got " + alpha);
@@ -69,6 +79,7 @@ public final class Bsgm implements AutoCloseable {
   private final DVector hypergradient;
   private final DVector scratch;
   private final Batch objectiveBatch;
+  private final Batch allUpper;
 
   /** A BSGM runner for {@code problem}, with room for batches up to the given sizes. */
   public Bsgm(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
@@ -78,6 +89,7 @@ public final class Bsgm implements AutoCloseable {
     hypergradient = Buffers.vector(arena, problem.upperDimension());
     scratch = Buffers.vector(arena, problem.upperDimension());
     objectiveBatch = new Batch(maxBatch);
+    allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
   }
 
   /**
@@ -102,9 +114,15 @@ public final class Bsgm implements AutoCloseable {
         break;
       }
       IterationSchedule schedule = options.schedule();
-      Sid.Options sidOptions = new Sid.Options(schedule.lowerSteps(s), schedule.linearSteps(s),
-          schedule.batch(s), options.lowerBatch(), options.steps());
-      samples += sid.hypergradient(lambda, sidOptions, random, hypergradient).samples();
+      int t = schedule.lowerSteps(s);
+      int k = schedule.linearSteps(s);
+      int batch = schedule.batch(s);
+      if (t < 0 || k < 0 || batch < 1) {
+        throw new IllegalArgumentException("the schedule gave t = " + t + ", k = " + k
+            + ", J = " + batch + " at iteration " + s + " (need t, k >= 0 and J >= 1)");
+      }
+      samples += sid.estimate(lambda, t, k, batch, options.lowerBatch(), options.steps(),
+          options.fullBatch(), random, hypergradient);
       double hypergradientNorm = backend.nrm2(hypergradient);
       double mappingNorm = Double.NaN;
       if (options.exact() != null) {
@@ -112,8 +130,10 @@ public final class Bsgm implements AutoCloseable {
       }
       double objective = Double.NaN;
       if (listener != null) {
-        objectiveBatch.draw(random, schedule.batch(s), problem.upperSamples());
-        objective = problem.objective(sid.lowerIterate(), lambda, objectiveBatch);
+        Batch zeta = options.fullBatch() ? allUpper
+            : objectiveBatch.draw(random, Math.min(batch, objectiveBatch.capacity()),
+                problem.upperSamples());
+        objective = problem.objective(sid.lowerIterate(), lambda, zeta);
       }
       backend.axpy(-options.alpha(), hypergradient, lambda);
       problem.projectUpper(lambda);

@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * All samples are drawn independently from the caller's generator. The workspace is allocated
- * once, when the estimator is made; a call allocates nothing but its small result record.
+ * once, when the estimator is made; {@link #estimate} allocates nothing, {@link #hypergradient}
+ * only its small result record.
  */
 public final class Sid implements AutoCloseable {
 
@@ -79,6 +80,8 @@ public final class Sid implements AutoCloseable {
   private final Batch upperBatch;
   private final Batch allLower;
   private final Batch allUpper;
+  private double lastLowerResidual;
+  private double lastLinearResidual;
 
   /**
    * An estimator for {@code problem}, with room for batches of up to {@code maxBatch}
@@ -119,29 +122,58 @@ public final class Sid implements AutoCloseable {
    */
   public Diagnostics hypergradient(DVector lambda, Options options, SplittableRandom random,
       DVector out) {
+    long samples = estimate(lambda, options, random, out);
+    return new Diagnostics(lastLowerResidual, lastLinearResidual, samples);
+  }
+
+  /**
+   * {@link #hypergradient} without the result record: writes {@code ĥ} into {@code out} and
+   * returns the samples used; the residuals are {@link #lastLowerResidual()} and
+   * {@link #lastLinearResidual()}. Allocates nothing.
+   */
+  public long estimate(DVector lambda, Options options, SplittableRandom random, DVector out) {
+    return estimate(lambda, options.t(), options.k(), options.batch(), options.lowerBatch(),
+        options.schedule(), options.fullBatch(), random, out);
+  }
+
+  /** The lower-level residual of the last call (see {@link Diagnostics#lowerResidual()}). */
+  public double lastLowerResidual() {
+    return lastLowerResidual;
+  }
+
+  /** The linear-system residual of the last call (see {@link Diagnostics#linearResidual()}). */
+  public double lastLinearResidual() {
+    return lastLinearResidual;
+  }
+
+  /** The estimator on unpacked options (BSGM calls it without making an options record). */
+  long estimate(DVector lambda, int t, int k, int batch, int lowerBatchSize,
+      StepSchedule schedule, boolean full, SplittableRandom random, DVector out) {
     Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(schedule, "schedule");
     if (lambda.length() != problem.upperDimension() || out.length() != problem.upperDimension()) {
       throw new IllegalArgumentException("lambda and out must have length m = "
           + problem.upperDimension() + ", got " + lambda.length() + " and " + out.length());
     }
-    boolean full = options.fullBatch();
-    if (!full && (options.batch() > upperBatch.capacity()
-        || options.lowerBatch() > lowerBatch.capacity())) {
-      throw new IllegalArgumentException("batch sizes " + options.batch() + "/"
-          + options.lowerBatch() + " exceed this estimator's capacity "
-          + upperBatch.capacity() + "/" + lowerBatch.capacity());
+    if (!full && (batch > upperBatch.capacity() || lowerBatchSize > lowerBatch.capacity())) {
+      throw new IllegalArgumentException("batch sizes " + batch + "/" + lowerBatchSize
+          + " exceed this estimator's capacity " + upperBatch.capacity() + "/"
+          + lowerBatch.capacity());
     }
     int lowerPopulation = problem.lowerSamples();
     int upperPopulation = problem.upperSamples();
-    StepSchedule schedule = options.schedule();
+    lastLowerResidual = 0.0;
+    lastLinearResidual = 0.0;
 
     // 1. lower level
     backend.fill(0.0, w);
     double lowerResidual = 0.0;
     Batch xi = full ? allLower : lowerBatch;
     Batch zeta = full ? allUpper : upperBatch;
-    for (int i = 0; i < options.t(); i++) {
-      drawLower(random, options, lowerPopulation);
+    for (int i = 0; i < t; i++) {
+      if (!full) {
+        lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
+      }
       problem.map(w, lambda, xi, phi);
       double residual = backend.kmStepResidual(schedule.step(i), phi, w);
       lowerResidual = checkFinite("LL", i, residual, lowerResidual);
@@ -149,7 +181,7 @@ public final class Sid implements AutoCloseable {
 
     // 2. upper-level partial gradients on one batch
     if (!full) {
-      upperBatch.draw(random, options.batch(), upperPopulation);
+      upperBatch.draw(random, batch, upperPopulation);
     }
     problem.objectiveGradientW(w, lambda, zeta, g1);
     problem.objectiveGradientLambda(w, lambda, zeta, g2);
@@ -157,8 +189,10 @@ public final class Sid implements AutoCloseable {
     // 3. linear system v = ∂₁Φᵀ v + ĝ₁
     backend.fill(0.0, v);
     double linearResidual = 0.0;
-    for (int i = 0; i < options.k(); i++) {
-      drawLower(random, options, lowerPopulation);
+    for (int i = 0; i < k; i++) {
+      if (!full) {
+        lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
+      }
       problem.mapVjpW(w, lambda, xi, v, phi);
       backend.axpy(1.0, g1, phi);
       double residual = backend.kmStepResidual(schedule.step(i), phi, v);
@@ -168,7 +202,7 @@ public final class Sid implements AutoCloseable {
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v_k
     Batch last = xi;
     if (!full) {
-      last = upperBatch.draw(random, options.batch(), lowerPopulation);
+      last = upperBatch.draw(random, batch, lowerPopulation);
     }
     problem.mapVjpLambda(w, lambda, last, v, lambdaTerm);
     backend.copy(g2, out);
@@ -178,16 +212,11 @@ public final class Sid implements AutoCloseable {
       throw new ArithmeticException("SID: the hypergradient is not finite (‖ĥ‖ = " + norm
           + ") after finite LL and LS iterates; check the problem's gradients");
     }
-    long samples = full
-        ? (long) (options.t() + options.k() + 1) * lowerPopulation + upperPopulation
-        : (long) (options.t() + options.k()) * options.lowerBatch() + 2L * options.batch();
-    return new Diagnostics(lowerResidual, linearResidual, samples);
-  }
-
-  private void drawLower(SplittableRandom random, Options options, int population) {
-    if (!options.fullBatch()) {
-      lowerBatch.draw(random, options.lowerBatch(), population);
-    }
+    lastLowerResidual = lowerResidual;
+    lastLinearResidual = linearResidual;
+    return full
+        ? (long) (t + k + 1) * lowerPopulation + upperPopulation
+        : (long) (t + k) * lowerBatchSize + 2L * batch;
   }
 
   private static double checkFinite(String step, int iteration, double residual,
