@@ -78,8 +78,12 @@ public final class Bsgm implements AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private final DVector hypergradient;
   private final DVector scratch;
+  private final DVector previousLambda;
   private final Batch objectiveBatch;
   private final Batch allUpper;
+  private final SplittableRandom monitorRandom = new SplittableRandom(0x6D6F6E69746F72L);
+  private double lastHypergradientNorm = Double.NaN;
+  private double lastGradientMappingNorm = Double.NaN;
 
   /** A BSGM runner for {@code problem}, with room for batches up to the given sizes. */
   public Bsgm(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
@@ -88,6 +92,7 @@ public final class Bsgm implements AutoCloseable {
     this.sid = new Sid(problem, maxBatch, maxLowerBatch);
     hypergradient = Buffers.vector(arena, problem.upperDimension());
     scratch = Buffers.vector(arena, problem.upperDimension());
+    previousLambda = Buffers.vector(arena, problem.upperDimension());
     objectiveBatch = new Batch(maxBatch);
     allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
   }
@@ -95,7 +100,9 @@ public final class Bsgm implements AutoCloseable {
   /**
    * Runs BSGM from {@code lambda} (projected first), updating it in place.
    *
-   * @param listener called after each iteration, or null
+   * @param listener called after each iteration, or null; it sees the upper objective on a
+   *     monitoring batch drawn from a generator of its own, so attaching it leaves the
+   *     trajectory unchanged
    */
   public Result run(DVector lambda, Options options, SplittableRandom random, Listener listener) {
     Objects.requireNonNull(random, "random");
@@ -113,36 +120,73 @@ public final class Bsgm implements AutoCloseable {
         reason = "time limit";
         break;
       }
-      IterationSchedule schedule = options.schedule();
-      int t = schedule.lowerSteps(s);
-      int k = schedule.linearSteps(s);
-      int batch = schedule.batch(s);
-      if (t < 0 || k < 0 || batch < 1) {
-        throw new IllegalArgumentException("the schedule gave t = " + t + ", k = " + k
-            + ", J = " + batch + " at iteration " + s + " (need t, k >= 0 and J >= 1)");
-      }
-      samples += sid.estimate(lambda, t, k, batch, options.lowerBatch(), options.steps(),
-          options.fullBatch(), random, hypergradient);
-      double hypergradientNorm = backend.nrm2(hypergradient);
-      double mappingNorm = Double.NaN;
-      if (options.exact() != null) {
-        mappingNorm = gradientMappingNorm(lambda, options.alpha(), options.exact());
-      }
-      double objective = Double.NaN;
+      samples += iterate(s, lambda, options, random);
       if (listener != null) {
-        Batch zeta = options.fullBatch() ? allUpper
-            : objectiveBatch.draw(random, Math.min(batch, objectiveBatch.capacity()),
-                problem.upperSamples());
-        objective = problem.objective(sid.lowerIterate(), lambda, zeta);
-      }
-      backend.axpy(-options.alpha(), hypergradient, lambda);
-      problem.projectUpper(lambda);
-      if (listener != null) {
-        listener.onIteration(new Progress(s, samples, objective, hypergradientNorm, mappingNorm,
-            (System.nanoTime() - start) / 1e9));
+        double objective = monitoredObjective(options, s);
+        listener.onIteration(new Progress(s, samples, objective, lastHypergradientNorm,
+            lastGradientMappingNorm, (System.nanoTime() - start) / 1e9));
       }
     }
     return new Result(s, samples, reason);
+  }
+
+  /**
+   * One upper-level iteration {@code s}: {@code λ ← P_Λ(λ − α ĥ_s)} with
+   * {@code ĥ_s = SID(λ; t_s, k_s, J_s)}. Allocates nothing. Afterwards
+   * {@link #lastHypergradientNorm()} is {@code ‖ĥ_s‖} and {@link #lastGradientMappingNorm()} the
+   * exact {@code ‖G_α(λ_s)‖} at the point before the step (NaN without an exact gradient).
+   *
+   * @return the samples this iteration used
+   */
+  public long iterate(int s, DVector lambda, Options options, SplittableRandom random) {
+    IterationSchedule schedule = options.schedule();
+    int t = schedule.lowerSteps(s);
+    int k = schedule.linearSteps(s);
+    int batch = schedule.batch(s);
+    if (t < 0 || k < 0 || batch < 1) {
+      throw new IllegalArgumentException("the schedule gave t = " + t + ", k = " + k
+          + ", J = " + batch + " at iteration " + s + " (need t, k >= 0 and J >= 1)");
+    }
+    long samples = sid.estimate(lambda, t, k, batch, options.lowerBatch(), options.steps(),
+        options.fullBatch(), random, hypergradient);
+    lastHypergradientNorm = backend.nrm2(hypergradient);
+    lastGradientMappingNorm = options.exact() == null ? Double.NaN
+        : gradientMappingNorm(lambda, options.alpha(), options.exact());
+    backend.copy(lambda, previousLambda);
+    backend.axpy(-options.alpha(), hypergradient, lambda);
+    problem.projectUpper(lambda);
+    if (!Double.isFinite(backend.nrm2(lambda))) {
+      throw new ArithmeticException("BSGM diverged in the UL step at iteration " + s
+          + ": λ is not finite (‖ĥ‖ = " + lastHypergradientNorm + "); reduce alpha");
+    }
+    return samples;
+  }
+
+  /** {@code ‖ĥ_s‖} of the last {@link #iterate} call. */
+  public double lastHypergradientNorm() {
+    return lastHypergradientNorm;
+  }
+
+  /** The exact {@code ‖G_α‖} before the last {@link #iterate} step (NaN if not known). */
+  public double lastGradientMappingNorm() {
+    return lastGradientMappingNorm;
+  }
+
+  /** The lower-level iterate of the last SID call (a view into the workspace). */
+  public DVector lowerIterate() {
+    return sid.lowerIterate();
+  }
+
+  /**
+   * {@code Ê(w_{t_s}, λ_s)} after iteration {@code s}, at SID's lower-level iterate and the point
+   * before the step, on a monitoring batch of {@code J_s} (all samples in full-batch mode).
+   */
+  private double monitoredObjective(Options options, int s) {
+    Batch zeta = options.fullBatch() ? allUpper
+        : objectiveBatch.draw(monitorRandom,
+            Math.min(options.schedule().batch(s), objectiveBatch.capacity()),
+            problem.upperSamples());
+    return problem.objective(sid.lowerIterate(), previousLambda, zeta);
   }
 
   /**

@@ -65,6 +65,33 @@ class BsgmTest {
   }
 
   @Test
+  void aListenerLeavesTheTrajectoryUnchangedAndIterateEqualsRun() {
+    try (QuadraticProblem problem = new QuadraticProblem(backend, 10, 3, 1.0, 2.0, 32, 0.5, 9L);
+        Arena arena = Arena.ofConfined(); Bsgm bsgm = new Bsgm(problem, 64, 1)) {
+      Bsgm.Options options = new Bsgm.Options(0.2, IterationSchedule.theorem16(), 1,
+          StepSchedule.decreasing(1.5, 1.5), 40, Long.MAX_VALUE, Long.MAX_VALUE, null);
+      DVector quiet = Buffers.vector(arena, 3);
+      DVector watched = Buffers.vector(arena, 3);
+      DVector stepped = Buffers.vector(arena, 3);
+      long quietSamples = bsgm.run(quiet, options, new SplittableRandom(3), null).samples();
+      List<Bsgm.Progress> trace = new ArrayList<>();
+      bsgm.run(watched, options, new SplittableRandom(3), trace::add);
+      SplittableRandom random = new SplittableRandom(3);
+      long steppedSamples = 0;
+      for (int s = 0; s < 40; s++) {
+        steppedSamples += bsgm.iterate(s, stepped, options, random);
+      }
+      assertEquals(40, trace.size());
+      assertEquals(quietSamples, trace.get(39).samples());
+      assertEquals(quietSamples, steppedSamples);
+      for (int i = 0; i < 3; i++) {
+        assertEquals(Double.doubleToLongBits(quiet.get(i)), Double.doubleToLongBits(watched.get(i)));
+        assertEquals(Double.doubleToLongBits(quiet.get(i)), Double.doubleToLongBits(stepped.get(i)));
+      }
+    }
+  }
+
+  @Test
   void theSampleBudgetStopsTheRun() {
     try (QuadraticProblem problem = new QuadraticProblem(backend, 5, 2, 1.0, 2.0, 1, 0.0, 1L);
         Arena arena = Arena.ofConfined(); Bsgm bsgm = new Bsgm(problem, 1, 1)) {
