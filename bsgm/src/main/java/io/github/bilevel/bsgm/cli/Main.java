@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "bsgm 0.1.0",
     description = "Bilevel optimization with a fixed-point lower level: kernels, SID, BSGM.",
-    subcommands = {BackendsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BackendsCommand.class, DemoCommand.class, RunCommand.class,
+        CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

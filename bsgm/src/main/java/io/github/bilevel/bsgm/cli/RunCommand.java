@@ -1,0 +1,136 @@
+package io.github.bilevel.bsgm.cli;
+
+import io.github.bilevel.bsgm.runner.ExperimentRunner;
+import io.github.bilevel.bsgm.runner.MethodOverrides;
+import io.github.bilevel.bsgm.runner.RunSettings;
+import io.github.bilevel.bsgm.runner.WorkloadFactory;
+import io.github.bilevel.bsgm.runner.Workloads;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Backends;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bsgm run}: the experiment runner. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs bilevel algorithms on a workload over several seeds, with metrics, "
+        + "checkpoints and plots.",
+        "Writes to --out: run.json, metrics.csv, summary.json, checkpoints/, plots/.",
+        "A stopped run continues bit for bit with: bsgm run --resume DIR"})
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "WORKLOAD",
+      description = "The workload: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = WorkloadNames.class)
+  String workload;
+
+  @Option(names = "--algorithm", split = ",", paramLabel = "NAME",
+      description = "Algorithms, comma-separated (default: bsgm).")
+  List<String> algorithms = List.of("bsgm");
+
+  @Option(names = "--budget", defaultValue = "200000",
+      description = "Samples per run (default: ${DEFAULT-VALUE}).")
+  long budget;
+
+  @Option(names = "--seeds", defaultValue = "3", description = "Seeds (default: ${DEFAULT-VALUE}).")
+  int seeds;
+
+  @Option(names = "--first-seed", defaultValue = "0",
+      description = "The first seed (default: ${DEFAULT-VALUE}).")
+  long firstSeed;
+
+  @Option(names = "--max-iterations", defaultValue = "1000000",
+      description = "Iteration cap per run (default: ${DEFAULT-VALUE}).")
+  int maxIterations;
+
+  @Option(names = "--eval-every", defaultValue = "10",
+      description = "Evaluate every N iterations (default: ${DEFAULT-VALUE}).")
+  int evaluateEvery;
+
+  @Option(names = "--checkpoint-every", defaultValue = "50",
+      description = "Checkpoint every N iterations (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Data directory (default: /usr/share/datasets/fashion-mnist).")
+  Path data;
+
+  @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
+      description = "A workload option, e.g. -o d=100 (repeatable).")
+  Map<String, String> workloadOptions = new LinkedHashMap<>();
+
+  @Option(names = "--alpha", description = "Override the upper-level step.")
+  Double alpha;
+
+  @Option(names = "--t", description = "Override the lower-level steps per iteration.")
+  Integer t;
+
+  @Option(names = "--k", description = "Override the linear-system steps per iteration.")
+  Integer k;
+
+  @Option(names = "--batch", description = "Override the upper-level batch.")
+  Integer batch;
+
+  @Option(names = "--backend", defaultValue = "auto",
+      description = "Kernel backend: auto, simd, scalar, openblas (default: ${DEFAULT-VALUE}).")
+  String backendName;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "The run's directory.")
+  Path out;
+
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR.")
+  Path resume;
+
+  /** The workloads' names, for the help text. */
+  static final class WorkloadNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Workloads.all().keySet().iterator();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    ExperimentRunner runner;
+    if (resume != null) {
+      if (workload != null || out != null) {
+        throw new IllegalArgumentException("--resume DIR takes its settings from DIR/run.json:"
+            + " give neither a workload nor --out");
+      }
+      RunSettings settings = ExperimentRunner.settingsOf(resume);
+      Backend backend = Backends.byName(settings.backend());
+      runner = ExperimentRunner.resume(Workloads.byName(settings.workload()), backend, resume,
+          System.err);
+    } else {
+      if (workload == null || out == null) {
+        throw new IllegalArgumentException("give a workload (" + String.join(", ",
+            Workloads.all().keySet()) + ") and --out DIR, or --resume DIR");
+      }
+      WorkloadFactory factory = Workloads.byName(workload);
+      Map<String, String> options = new LinkedHashMap<>(workloadOptions);
+      if (data != null) {
+        options.put("data", data.toString());
+      }
+      Backend backend = Backends.byName(backendName);
+      RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
+          budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
+          new MethodOverrides(alpha, t, k, batch), options);
+      runner = ExperimentRunner.start(factory, settings, backend, out, System.err);
+    }
+    RunSettings settings = runner.settings();
+    System.out.printf("run %s: %s x %d seeds, budget %d samples%n", settings.workload(),
+        Arrays.toString(settings.algorithms().toArray()), settings.seeds(), settings.budget());
+    long start = System.nanoTime();
+    runner.run();
+    Path directory = resume != null ? resume : out;
+    System.out.printf("done in %.1f s: %s/metrics.csv, %s/summary.json, plots in %s/plots%n",
+        (System.nanoTime() - start) / 1e9, directory, directory, directory);
+    return 0;
+  }
+}

@@ -1,0 +1,45 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.kernels.DVector;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** BSGM ({@link Bsgm}) as an {@link UpperLevelMethod}: no warm start, so no state. */
+public final class BsgmMethod implements UpperLevelMethod {
+
+  private final Bsgm bsgm;
+  private final Bsgm.Options options;
+
+  /** BSGM on {@code problem}, with batches up to {@code maxBatch} and the given options. */
+  public BsgmMethod(BilevelProblem problem, int maxBatch, Bsgm.Options options) {
+    this.bsgm = new Bsgm(problem, maxBatch, options.lowerBatch());
+    this.options = options;
+  }
+
+  @Override
+  public String name() {
+    return "bsgm";
+  }
+
+  @Override
+  public long iterate(int s, DVector lambda, SplittableRandom random) {
+    return bsgm.iterate(s, lambda, options, random);
+  }
+
+  @Override
+  public double lastHypergradientNorm() {
+    return bsgm.lastHypergradientNorm();
+  }
+
+  @Override
+  public List<DVector> state() {
+    return List.of();
+  }
+
+  @Override
+  public void close() {
+    bsgm.close();
+  }
+}

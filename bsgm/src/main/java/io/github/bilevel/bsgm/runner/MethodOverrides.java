@@ -1,0 +1,48 @@
+package io.github.bilevel.bsgm.runner;
+
+/**
+ * The user's overrides of a workload's default algorithm settings; null fields keep the
+ * default.
+ *
+ * @param alpha upper-level step
+ * @param t     lower-level steps per iteration
+ * @param k     linear-system steps per iteration
+ * @param batch upper-level batch {@code J}
+ */
+public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch) {
+
+  /** No overrides. */
+  public static final MethodOverrides NONE = new MethodOverrides(null, null, null, null);
+
+  public MethodOverrides {
+    if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
+      throw new IllegalArgumentException("--alpha must be finite and > 0, got " + alpha);
+    }
+    if ((t != null && t < 0) || (k != null && k < 0)) {
+      throw new IllegalArgumentException("--t and --k must be >= 0, got " + t + ", " + k);
+    }
+    if (batch != null && batch < 1) {
+      throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+    }
+  }
+
+  /** {@code alpha} or the default. */
+  public double alphaOr(double fallback) {
+    return alpha == null ? fallback : alpha;
+  }
+
+  /** {@code t} or the default. */
+  public int tOr(int fallback) {
+    return t == null ? fallback : t;
+  }
+
+  /** {@code k} or the default. */
+  public int kOr(int fallback) {
+    return k == null ? fallback : k;
+  }
+
+  /** {@code batch} or the default. */
+  public int batchOr(int fallback) {
+    return batch == null ? fallback : batch;
+  }
+}

@@ -1,0 +1,37 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.kernels.DVector;
+import java.util.Map;
+
+/**
+ * One instance of an experiment (a problem built for one seed) that the runner drives: it makes
+ * the upper-level method for an algorithm name, the starting point, and the evaluations.
+ */
+public interface Workload extends AutoCloseable {
+
+  /** The upper-level dimension {@code m}. */
+  int upperDimension();
+
+  /** {@code out ← λ_0}, a point of {@code Λ}. */
+  void initialLambda(DVector out);
+
+  /**
+   * The method for {@code algorithm} with this workload's defaults and the user's overrides.
+   *
+   * @throws IllegalArgumentException naming the algorithm and the ones this workload supports
+   */
+  UpperLevelMethod method(String algorithm, MethodOverrides overrides);
+
+  /**
+   * Metrics of {@code λ}: keys among {@link Metrics#COLUMNS} (upper objective, exact
+   * stationarity, accuracies); absent keys are written as empty cells.
+   */
+  Map<String, Double> evaluate(DVector lambda);
+
+  /** The workload's configuration, for {@code summary.json}. */
+  Map<String, Object> configuration();
+
+  /** Frees the problem's buffers. */
+  @Override
+  void close();
+}

@@ -1,0 +1,26 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.kernels.Backend;
+import java.util.List;
+import java.util.Map;
+
+/** Makes the instance of a workload for one seed. */
+public interface WorkloadFactory {
+
+  /** The workload's name on the command line. */
+  String name();
+
+  /** One line on what it is. */
+  String description();
+
+  /** The algorithms it supports. */
+  List<String> algorithms();
+
+  /**
+   * The instance for {@code seed}.
+   *
+   * @param options the workload's options ({@code key=value} from the command line)
+   * @throws IllegalArgumentException naming an unknown or bad option
+   */
+  Workload create(Backend backend, Map<String, String> options, long seed);
+}
