@@ -16,7 +16,7 @@ import java.util.Objects;
  * resource of this package) with NVRTC. Needs {@code libnvrtc} but no GPU and no driver, so
  * the source can be checked on any machine that has the library.
  *
- * <p>Options: {@code --gpu-arch=ARCH} and {@code --fmad=false} (no fused multiply-add
+ * <p>Options: {@code --gpu-architecture=ARCH} and {@code --fmad=false} (no fused multiply-add
  * contraction: {@code a * b + c} is rounded twice, as Java rounds it). A real architecture
  * ({@code sm_90}) gives a CUBIN, loaded by the driver as is; a virtual one
  * ({@code compute_90}) gives PTX, compiled by the driver when loaded.
@@ -118,7 +118,7 @@ public final class KernelCompiler {
           MemorySegment.NULL));
       MemorySegment program = programHolder.get(nvrtc_h.C_POINTER, 0);
       try {
-        List<String> options = new ArrayList<>(List.of("--gpu-arch=" + arch, "--fmad=false"));
+        List<String> options = new ArrayList<>(List.of("--gpu-architecture=" + arch, "--fmad=false"));
         MemorySegment optionArray = arena.allocate(nvrtc_h.C_POINTER, options.size());
         for (int i = 0; i < options.size(); i++) {
           optionArray.setAtIndex(nvrtc_h.C_POINTER, i, arena.allocateFrom(options.get(i)));
