@@ -2,7 +2,6 @@ package io.github.bilevel.bench;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Blas1Bench {
 
   /** Which implementation runs (see {@link Impls}). */
-  @Param({"scalar", "simd", "openblas", "netlib"})
+  @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
   public String impl;
 
   /** Vector length (odd on purpose: vector tails are part of the cost). */
@@ -80,9 +79,9 @@ public class Blas1Bench {
       return;
     }
     arena = Arena.ofShared();
-    x = Buffers.vector(arena, n);
-    y = Buffers.vector(arena, n);
-    phi = Buffers.vector(arena, n);
+    x = Impls.vector(backend, arena, n);
+    y = Impls.vector(backend, arena, n);
+    phi = Impls.vector(backend, arena, n);
     Impls.copy(xs, x.segment());
     Impls.copy(ys, y.segment());
     Impls.copy(phis, phi.segment());

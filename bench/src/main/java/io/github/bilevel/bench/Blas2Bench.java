@@ -2,7 +2,6 @@ package io.github.bilevel.bench;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -40,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Blas2Bench {
 
   /** Which implementation runs (see {@link Impls}). */
-  @Param({"scalar", "simd", "openblas", "netlib"})
+  @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
   public String impl;
 
   /** Matrix order (rows = columns). */
@@ -73,9 +72,9 @@ public class Blas2Bench {
       return;
     }
     arena = Arena.ofShared();
-    a = Buffers.matrix(arena, n, n);
-    x = Buffers.vector(arena, n);
-    y = Buffers.vector(arena, n);
+    a = Impls.matrix(backend, arena, n, n);
+    x = Impls.vector(backend, arena, n);
+    y = Impls.vector(backend, arena, n);
     Impls.copy(as, a.segment());
     Impls.copy(xs, x.segment());
   }

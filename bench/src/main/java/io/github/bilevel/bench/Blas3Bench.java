@@ -2,7 +2,6 @@ package io.github.bilevel.bench;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
@@ -39,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Blas3Bench {
 
   /** Which implementation runs (see {@link Impls}). */
-  @Param({"scalar", "simd", "openblas", "netlib"})
+  @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
   public String impl;
 
   /** Matrix order. */
@@ -73,9 +72,9 @@ public class Blas3Bench {
       return;
     }
     arena = Arena.ofShared();
-    a = Buffers.matrix(arena, n, n);
-    b = Buffers.matrix(arena, n, n);
-    c = Buffers.matrix(arena, n, n);
+    a = Impls.matrix(backend, arena, n, n);
+    b = Impls.matrix(backend, arena, n, n);
+    c = Impls.matrix(backend, arena, n, n);
     Impls.copy(as, a.segment());
     Impls.copy(bs, b.segment());
   }

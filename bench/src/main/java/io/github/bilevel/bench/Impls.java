@@ -3,6 +3,11 @@ package io.github.bilevel.bench;
 import dev.ludovic.netlib.blas.JavaBLAS;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.nativebindings.cuda.CudaBackend;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -20,6 +25,11 @@ import java.util.SplittableRandom;
  *   <li>{@code scalar}, {@code simd}, {@code openblas}: the {@link Backend}s of that name, created
  *       through {@link Backends#byName(String)} (OpenBLAS registers itself by service loading, so
  *       this module needs no compile-time link to it), on off-heap buffers;
+ *   <li>{@code cublas}: the CUDA backend ({@code Backends.byName("cuda")}: cuBLAS and the
+ *       NVRTC-compiled kernels) on CUDA managed memory allocated by the backend
+ *       ({@link #vector}, {@link #matrix}, {@link #allocate}), so that no operand is staged.
+ *       Every call of that backend synchronizes its stream before it returns, so the measured
+ *       time includes the GPU's work;
  *   <li>{@code netlib}: dev.ludovic.netlib's pure-Java BLAS ({@code VectorBLAS}, the Vector API
  *       peer of our SIMD backend) on heap {@code double[]} arrays.
  * </ul>
@@ -31,7 +41,7 @@ import java.util.SplittableRandom;
 public final class Impls {
 
   /** Every implementation, in the order the tables show them. */
-  public static final List<String> ALL = List.of("scalar", "simd", "openblas", "netlib");
+  public static final List<String> ALL = List.of("scalar", "simd", "openblas", "cublas", "netlib");
 
   /** Simple name of the netlib class the {@code netlib} implementation must be. */
   public static final String NETLIB_EXPECTED = "VectorBLAS";
@@ -70,6 +80,13 @@ public final class Impls {
       case "scalar", "simd", "openblas" -> {
         try {
           return Backends.byName(impl);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          throw new Skipped(impl, e.getMessage());
+        }
+      }
+      case "cublas" -> {
+        try {
+          return Backends.byName(CudaBackend.NAME);
         } catch (IllegalArgumentException | IllegalStateException e) {
           throw new Skipped(impl, e.getMessage());
         }
@@ -129,6 +146,26 @@ public final class Impls {
       out.put(impl, unavailableReason(impl));
     }
     return out;
+  }
+
+  /**
+   * {@code count} zero doubles where {@code backend} works best: the CUDA backend's managed
+   * memory for {@code cublas}, a 64-byte-aligned host buffer ({@link Buffers}) otherwise.
+   */
+  public static MemorySegment allocate(Backend backend, Arena arena, long count) {
+    return backend instanceof CudaBackend cuda ? cuda.allocate(arena, count)
+        : Buffers.allocate(arena, count);
+  }
+
+  /** A zero vector of length {@code n} where {@code backend} works best. */
+  public static DVector vector(Backend backend, Arena arena, int n) {
+    return backend instanceof CudaBackend cuda ? cuda.vector(arena, n) : Buffers.vector(arena, n);
+  }
+
+  /** A dense zero {@code rows × cols} matrix where {@code backend} works best. */
+  public static DMatrix matrix(Backend backend, Arena arena, int rows, int cols) {
+    return backend instanceof CudaBackend cuda ? cuda.matrix(arena, rows, cols)
+        : Buffers.matrix(arena, rows, cols);
   }
 
   /** {@code n} uniform values in {@code [-1, 1)} from a generator seeded with {@code seed}. */

@@ -1,9 +1,9 @@
 package io.github.bilevel.bench;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.nativebindings.cuda.CudaBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,7 @@ public class ProjectionBench {
   public static class VectorState {
 
     /** Which implementation runs (see {@link Impls}). */
-    @Param({"scalar", "simd", "openblas", "netlib"})
+    @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
     public String impl;
 
     /** Vector length. */
@@ -77,11 +77,11 @@ public class ProjectionBench {
       backend = backendFor(impl);
       double[] values = Impls.random(Impls.SEED, n);
       arena = Arena.ofShared();
-      pristine = Buffers.allocate(arena, n);
+      pristine = Impls.allocate(backend, arena, n);
       Impls.copy(values, pristine);
-      x = Buffers.vector(arena, n);
-      lower = Buffers.vector(arena, n);
-      upper = Buffers.vector(arena, n);
+      x = Impls.vector(backend, arena, n);
+      lower = Impls.vector(backend, arena, n);
+      upper = Impls.vector(backend, arena, n);
       backend.fill(-0.5, lower);
       backend.fill(0.5, upper);
       double sum = 0;
@@ -97,7 +97,11 @@ public class ProjectionBench {
 
     /** Puts the unprojected input back into {@code x}. */
     void restore() {
-      MemorySegment.copy(pristine, 0, x.segment(), 0, (long) n * DVector.BYTES);
+      if (backend instanceof CudaBackend) {
+        backend.copy(DVector.of(pristine, 0, n), x); // on the device: no page migration
+      } else {
+        MemorySegment.copy(pristine, 0, x.segment(), 0, (long) n * DVector.BYTES);
+      }
     }
 
     /** Frees the off-heap buffers. */
@@ -115,7 +119,7 @@ public class ProjectionBench {
   public static class MatrixState {
 
     /** Which implementation runs (see {@link Impls}). */
-    @Param({"scalar", "simd", "openblas", "netlib"})
+    @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
     public String impl;
 
     /** Matrix order. */
@@ -138,15 +142,19 @@ public class ProjectionBench {
       backend = backendFor(impl);
       double[] values = Impls.random(Impls.SEED, Math.multiplyExact(n, n));
       arena = Arena.ofShared();
-      pristine = Buffers.allocate(arena, values.length);
+      pristine = Impls.allocate(backend, arena, values.length);
       Impls.copy(values, pristine);
-      a = Buffers.matrix(arena, n, n);
+      a = Impls.matrix(backend, arena, n, n);
       radius = Math.sqrt(n / 3.0);
     }
 
     /** Puts the unprojected input back into {@code a}. */
     void restore() {
-      MemorySegment.copy(pristine, 0, a.segment(), 0, (long) n * n * DVector.BYTES);
+      if (backend instanceof CudaBackend) {
+        backend.copy(DVector.of(pristine, 0, n * n), a.asVector()); // on the device
+      } else {
+        MemorySegment.copy(pristine, 0, a.segment(), 0, (long) n * n * DVector.BYTES);
+      }
     }
 
     /** Frees the off-heap buffers. */

@@ -5,8 +5,7 @@ import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.PerFeatureRidge;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.bsgm.StepSchedule;
-import io.github.bilevel.kernels.Backends;
-import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
@@ -41,8 +40,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class SidBench {
 
-  /** Backend of the kernels. */
-  @Param({"simd", "scalar"})
+  /**
+   * Backend of the kernels ({@code cublas}: the CUDA backend; the problem's data and SID's
+   * workspaces are host buffers allocated by module bsgm, which that backend passes to the GPU
+   * directly where the device reads pageable host memory (HMM/ATS) and stages through managed
+   * memory elsewhere; see {@code bench/README.md}).
+   */
+  @Param({"simd", "scalar", "cublas"})
   public String impl;
 
   /** Features: the dimension of {@code w} and {@code λ}. */
@@ -74,12 +78,16 @@ public class SidBench {
     double[] y = data.doubles(rows, -1, 1).toArray();
     double[] xv = data.doubles((long) (rows / 2) * d, -1, 1).toArray();
     double[] yv = data.doubles(rows / 2, -1, 1).toArray();
-    ridge = new PerFeatureRidge(Backends.byName(impl), x, y, xv, yv, d, 0.1, 10.0);
+    Backend backend = Impls.backendOrNull(impl);
+    if (backend == null) {
+      throw new Impls.Skipped(impl, "netlib is a BLAS, not a Backend: no SID");
+    }
+    ridge = new PerFeatureRidge(backend, x, y, xv, yv, d, 0.1, 10.0);
     sid = new Sid(ridge, 64, 1);
     arena = Arena.ofShared();
-    lambda = Buffers.vector(arena, d);
+    lambda = Impls.vector(ridge.backend(), arena, d);
     ridge.backend().fill(1.0, lambda);
-    out = Buffers.vector(arena, d);
+    out = Impls.vector(ridge.backend(), arena, d);
     random = new SplittableRandom(Impls.SEED);
     double q = ridge.contractionConstant().orElseThrow();
     double beta = 1 / (1 - q);

@@ -198,4 +198,37 @@ class BenchmarkSetupTest {
     assertEquals("scalar", Impls.backendOrNull("scalar").name());
     assertEquals(null, Impls.backendOrNull("netlib"));
   }
+
+  @Test
+  void cublasIsEitherSkippedWithTheReasonOrMatchesScalar() {
+    try {
+      Impls.backendOrNull("cublas");
+    } catch (Impls.Skipped e) {
+      assertTrue(e.getMessage().startsWith("SKIPPED impl 'cublas': backend 'cuda' cannot run"),
+          e.getMessage());
+      assertTrue(Impls.unavailableReason("cublas").isPresent());
+      return;
+    }
+    // A GPU is here: the benchmarks' cublas buffers are managed memory and give the scalar
+    // results.
+    Blas1Bench s = blas1("scalar", 1025);
+    Blas1Bench g = blas1("cublas", 1025);
+    Blas3Bench s3 = blas3("scalar", 65);
+    Blas3Bench g3 = blas3("cublas", 65);
+    try {
+      assertTrue(io.github.bilevel.nativebindings.cuda.CudaBackend.isManaged(g.x.segment()));
+      assertEquals(s.dot(), g.dot(), TOL * 1025, "dot");
+      s.kmStep();
+      g.kmStep();
+      assertClose(s.x.toArray(), g.x.toArray(), "kmStep");
+      s3.gemm();
+      g3.gemm();
+      assertClose(s3.c.toArray(), g3.c.toArray(), "gemm");
+    } finally {
+      s.tearDown();
+      g.tearDown();
+      s3.tearDown();
+      g3.tearDown();
+    }
+  }
 }
