@@ -158,7 +158,10 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     return mapStep;
   }
 
-  /** {@code L = ‖XᵀX/n‖₂ + λ_max} (an upper estimate), the smoothness constant of {@code g} on {@code Λ}. */
+  /**
+   * {@code L = ‖XᵀX/n‖₂ + λ_max} (an upper estimate), the smoothness constant of {@code g} on
+   * {@code Λ}.
+   */
   public double lipschitz() {
     return lipschitz;
   }

@@ -1,10 +1,14 @@
 package io.github.bilevel.bsgm.cli;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -14,12 +18,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * A progress bar on stderr for work that can take more than a few seconds, or nothing: it is
  * drawn only when the command writes to the process's own stderr, that stderr is a terminal and
- * {@code --quiet} is not given. It never writes to stdout, so it cannot mix with a command's
- * results; close it before printing them.
+ * {@code --quiet} is not given. It never writes to stdout or to files, so it cannot mix with a
+ * command's results; close it before printing them.
  */
 final class ProgressDisplay implements AutoCloseable {
 
   private static final ProgressDisplay HIDDEN = new ProgressDisplay(null);
+  /** Set by {@code bin/bsgm}: 1 if the wrapper's stderr is a terminal, 0 if not. */
+  static final String TERMINAL_VARIABLE = "BSGM_STDERR_TERMINAL";
   private static volatile Boolean stderrTerminal;
 
   private final ProgressBar bar;
@@ -35,7 +41,11 @@ final class ProgressDisplay implements AutoCloseable {
    * @param max  the number of steps, or {@code -1} when unknown (an elapsed-time display)
    */
   static ProgressDisplay open(CommandSpec spec, String task, long max) {
-    if (!GlobalOptions.of(spec).progressAllowed || !stderrIsTerminal()) {
+    if (!GlobalOptions.of(spec).progressAllowed) {
+      return HIDDEN;
+    }
+    PrintStream terminal = terminal();
+    if (terminal == null) {
       return HIDDEN;
     }
     ProgressBar bar = new ProgressBarBuilder()
@@ -43,10 +53,30 @@ final class ProgressDisplay implements AutoCloseable {
         .setInitialMax(max)
         .setUpdateIntervalMillis(250)
         .setSpeedUnit(ChronoUnit.SECONDS)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setConsumer(new ConsoleProgressBarConsumer(terminal))
         .clearDisplayOnFinish()
         .build();
     return new ProgressDisplay(bar);
+  }
+
+  /**
+   * Where to draw: stderr itself when it is a terminal; the terminal stderr leads to when
+   * {@code bin/bsgm} filters stderr through a pipe and says (in {@code BSGM_STDERR_TERMINAL})
+   * that its own stderr is a terminal, since text without line ends would wait in the filter.
+   */
+  private static PrintStream terminal() {
+    String wrapper = System.getenv(TERMINAL_VARIABLE);
+    if (wrapper == null) {
+      return stderrIsTerminal() ? System.err : null;
+    }
+    if (!wrapper.equals("1")) {
+      return null;
+    }
+    try {
+      return new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8);
+    } catch (IOException | SecurityException e) {
+      return null;
+    }
   }
 
   /** Whether a bar is drawn. */
