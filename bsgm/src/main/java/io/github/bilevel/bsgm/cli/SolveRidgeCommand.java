@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
     description = {"BSGM on per-feature ridge regression: λ ← P_Λ(λ − α ĥ), ĥ from SID.",
         "Schedules: thm16 (t = k = J = s + 1), thm16-horizon (t = k = J = S), thm17"
             + " (deterministic: full batch, t = k = ⌈c log(s + 2)⌉), fixed (--t, --k, --batch).",
-        "The trace records the exact stationarity ‖G_α(λ_s)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖/α"
-            + " (dense solves)."})
+        "The trace records per iteration s: samples so far, the UL objective E(w_t) at SID's"
+            + " w_t on the whole validation set, ‖ĥ_s‖, the exact stationarity"
+            + " ‖G_α(λ_s)‖ = ‖λ_s − P_Λ(λ_s − α∇f(λ_s))‖/α (dense solves) and the time."})
 final class SolveRidgeCommand implements Callable<Integer> {
 
   private static final List<String> SCHEDULES = List.of("thm16", "thm16-horizon", "thm17",
