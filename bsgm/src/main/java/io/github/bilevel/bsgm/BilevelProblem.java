@@ -56,4 +56,18 @@ public interface BilevelProblem {
   default OptionalDouble contractionConstant() {
     return OptionalDouble.empty();
   }
+
+  /**
+   * An upper bound {@code L̂} of the Lipschitz constant in {@code w} of the residual of one
+   * sample, {@code w ↦ w − Φ̂(w, λ, ξ)}, uniform over the samples {@code ξ} and over
+   * {@code λ ∈ Λ}, where it is known. The mean map may be a contraction while single samples
+   * are far from one (for ridge, {@code ‖I − η(x xᵀ + diag λ)‖} can be far above 1), so a
+   * stochastic Krasnoselskii–Mann step {@code η_i} must keep {@code η_i L̂ < 2}: for maps whose
+   * {@code I − ∂₁Φ̂} is symmetric positive semi-definite (gradient steps on convex losses) each
+   * step of the LL and LS solvers is then non-expansive. A mini-batch mean obeys the one-sample
+   * bound. See {@link KmSteps}.
+   */
+  default OptionalDouble sampleResidualLipschitz() {
+    return OptionalDouble.empty();
+  }
 }

@@ -26,6 +26,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
   private final double lambdaMax;
   private final double mapStep;
   private final double q;
+  private final double maxRowNormSquared;
   private final DVector[] trainRows;
   private final DVector[] validationRows;
   private final double[] labels;
@@ -61,6 +62,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
     double lipschitz = PerFeaturePenalty.gramNorm(backend, xm) / 4 + lambdaMax;
     mapStep = 2.0 / (lipschitz + lambdaMin);
     q = (lipschitz - lambdaMin) / (lipschitz + lambdaMin);
+    maxRowNormSquared = PerFeaturePenalty.maxRowNormSquared(x, n, p);
   }
 
   private static void checkLabels(String name, double[] labels) {
@@ -109,6 +111,15 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
   @Override
   public OptionalDouble contractionConstant() {
     return OptionalDouble.of(q);
+  }
+
+  /**
+   * {@code η(max_i ‖x_i‖²/4 + λ_max)}: one row's residual Jacobian
+   * {@code η(σ(1 − σ) x xᵀ + diag λ)} with {@code σ(1 − σ) ≤ 1/4}.
+   */
+  @Override
+  public OptionalDouble sampleResidualLipschitz() {
+    return OptionalDouble.of(mapStep * (maxRowNormSquared / 4 + lambdaMax));
   }
 
   /** {@code out ← scale · (1/|B|) Σ_B −y_i σ(−y_i x_iᵀw) x_i}, the loss gradient. */

@@ -47,6 +47,20 @@ final class PerFeaturePenalty {
     }
   }
 
+  /** {@code max_i ‖x_i‖²} over the rows of a row-major {@code rows × cols} matrix. */
+  static double maxRowNormSquared(double[] x, int rows, int cols) {
+    double max = 0;
+    for (int i = 0; i < rows; i++) {
+      double sum = 0;
+      for (int j = 0; j < cols; j++) {
+        double v = x[i * cols + j];
+        sum += v * v;
+      }
+      max = Math.max(max, sum);
+    }
+    return max;
+  }
+
   /** {@code out ← out + x − η λ ⊙ x}: the identity and penalty parts of {@code Φ} or {@code ∂₁Φᵀ}. */
   static void addIdentityMinusPenalty(double mapStep, DVector lambda, DVector x, DVector out) {
     for (int j = 0; j < x.length(); j++) {

@@ -14,9 +14,12 @@ import java.util.OptionalDouble;
  * {@code [λ_min, λ_max]^p} with {@code λ_min > 0}. Samples {@code ξ} are rows of {@code X},
  * samples {@code ζ} rows of {@code X_v}; a full batch uses gemv on the whole matrix.
  *
- * <p>The map step {@code η = 2/(L + μ)} uses {@code L = ‖XᵀX/n‖₂ + λ_max} (power iteration)
+ * <p>The map step {@code η} (the gradient step inside {@code Φ}, not the KM step of the
+ * solvers) defaults to {@code 2/(L + μ)} with {@code L = ‖XᵀX/n‖₂ + λ_max} (power iteration)
  * and {@code μ = λ_min}, valid for every {@code λ ∈ Λ}, so {@code Φ} is a
- * {@code q}-contraction with {@code q = max(|1 − ημ|, |1 − ηL|)} on all of {@code Λ}.
+ * {@code q}-contraction with {@code q = max(|1 − ημ|, |1 − ηL|)} on all of {@code Λ}; any
+ * {@code η ∈ (0, 2/L)} may be given instead. One row's map is usually not a contraction even
+ * then: see {@link #sampleResidualLipschitz()}.
  */
 public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
 
@@ -28,7 +31,9 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   private final double lambdaMin;
   private final double lambdaMax;
   private final double mapStep;
+  private final double lipschitz;
   private final double q;
+  private final double maxRowNormSquared;
   private final double[] xArray;
   private final double[] yArray;
   private final double[] xvArray;
@@ -42,6 +47,8 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   // Row views made once, so that mini-batch steps allocate nothing.
   private final DVector[] trainRows;
   private final DVector[] validationRows;
+  // XᵀX/n, made on the first exact answer and kept (p² values).
+  private double[] gram;
 
   /**
    * A problem on row-major training data {@code X} ({@code n × p}), {@code y}, and
@@ -49,6 +56,19 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
    */
   public PerFeatureRidge(Backend backend, double[] x, double[] y, double[] xv, double[] yv,
       int p, double lambdaMin, double lambdaMax) {
+    this(backend, x, y, xv, yv, p, lambdaMin, lambdaMax, Double.NaN);
+  }
+
+  /**
+   * The same problem with the map step {@code η} given.
+   *
+   * @param mapStep the gradient step inside {@code Φ}; {@code NaN} for the default
+   *     {@code 2/(L + μ)}
+   * @throws IllegalArgumentException if {@code mapStep} makes {@code Φ} not a contraction on
+   *     {@code Λ} ({@code q >= 1}, i.e. {@code mapStep ∉ (0, 2/L)}), naming the bound
+   */
+  public PerFeatureRidge(Backend backend, double[] x, double[] y, double[] xv, double[] yv,
+      int p, double lambdaMin, double lambdaMax, double mapStep) {
     if (p < 1) {
       throw new IllegalArgumentException("p (features) must be >= 1, got " + p);
     }
@@ -83,9 +103,20 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     validationResidual = Buffers.vector(arena, nv);
     trainRows = this.x.rowViews();
     validationRows = this.xv.rowViews();
-    double lipschitz = PerFeaturePenalty.gramNorm(backend, this.x) + lambdaMax;
-    this.mapStep = 2.0 / (lipschitz + lambdaMin);
-    this.q = Math.max(Math.abs(1 - mapStep * lambdaMin), Math.abs(1 - mapStep * lipschitz));
+    this.lipschitz = PerFeaturePenalty.gramNorm(backend, this.x) + lambdaMax;
+    this.maxRowNormSquared = PerFeaturePenalty.maxRowNormSquared(xArray, n, p);
+    double step = Double.isNaN(mapStep) ? 2.0 / (lipschitz + lambdaMin) : mapStep;
+    double contraction = Math.max(Math.abs(1 - step * lambdaMin), Math.abs(1 - step * lipschitz));
+    if (!(step > 0 && contraction < 1) || Double.isInfinite(step)) {
+      arena.close();
+      throw new IllegalArgumentException("map step " + step + " makes Φ not a contraction on Λ"
+          + " (q = max(|1 − ημ|, |1 − ηL|) = " + contraction + " >= 1, with μ = λ_min = "
+          + lambdaMin + " and L = ‖XᵀX/n‖₂ + λ_max = " + lipschitz + "): it must lie in"
+          + " (0, 2/L) = (0, " + 2.0 / lipschitz + "); the default 2/(L + μ) = "
+          + 2.0 / (lipschitz + lambdaMin) + " minimizes q");
+    }
+    this.mapStep = step;
+    this.q = contraction;
   }
 
   private static void checkFinite(String name, double[] values) {
@@ -127,9 +158,31 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     return mapStep;
   }
 
+  /**
+   * {@code L = ‖XᵀX/n‖₂ + λ_max} (an upper estimate), the smoothness constant of {@code g} on
+   * {@code Λ}.
+   */
+  public double lipschitz() {
+    return lipschitz;
+  }
+
+  /** {@code 2/L}: map steps below it make {@code Φ} a contraction on {@code Λ}. */
+  public double mapStepLimit() {
+    return 2.0 / lipschitz;
+  }
+
   @Override
   public OptionalDouble contractionConstant() {
     return OptionalDouble.of(q);
+  }
+
+  /**
+   * {@code η(max_i ‖x_i‖² + λ_max)}: one row's residual {@code I − Φ̂} has the symmetric
+   * Jacobian {@code η(x xᵀ + diag λ)}.
+   */
+  @Override
+  public OptionalDouble sampleResidualLipschitz() {
+    return OptionalDouble.of(mapStep * (maxRowNormSquared + lambdaMax));
   }
 
   /** {@code out ← (1/|B|) X_Bᵀ(X_B w − y_B)} (the data part of {@code ∇_w g}). */
@@ -207,15 +260,23 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
 
   /** {@code XᵀX/n + diag λ}, row-major. */
   private double[] system(double[] lambda) {
-    double[] a = new double[p * p];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < p; j++) {
-        double xij = xArray[i * p + j];
-        for (int k = 0; k < p; k++) {
-          a[j * p + k] += xij * xArray[i * p + k] / n;
+    if (lambda.length != p) {
+      throw new IllegalArgumentException("λ must have p = " + p + " values, got "
+          + lambda.length);
+    }
+    if (gram == null) {
+      double[] g = new double[p * p];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < p; j++) {
+          double xij = xArray[i * p + j];
+          for (int k = 0; k < p; k++) {
+            g[j * p + k] += xij * xArray[i * p + k] / n;
+          }
         }
       }
+      gram = g;
     }
+    double[] a = gram.clone();
     for (int j = 0; j < p; j++) {
       a[j * p + j] += lambda[j];
     }

@@ -30,6 +30,7 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   private final int samples;
   private final double mapStep;
   private final double q;
+  private final double lipschitz;
   private final double noise;
   private final double[] hArray;
   private final double[] bArray;
@@ -79,6 +80,7 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     this.m = m;
     this.samples = samples;
     this.noise = noise;
+    this.lipschitz = lipschitz;
     this.mapStep = 2.0 / (mu + lipschitz);
     this.q = Math.max(Math.abs(1 - mapStep * mu), Math.abs(1 - mapStep * lipschitz));
     SplittableRandom random = new SplittableRandom(seed);
@@ -223,6 +225,15 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   @Override
   public OptionalDouble contractionConstant() {
     return OptionalDouble.of(q);
+  }
+
+  /**
+   * {@code ηL}: the noise is additive, so every sample's residual {@code I − Φ̂} has the linear
+   * part {@code ηH}, of norm {@code ηL = 2L/(μ + L) < 2}.
+   */
+  @Override
+  public OptionalDouble sampleResidualLipschitz() {
+    return OptionalDouble.of(mapStep * lipschitz);
   }
 
   @Override
