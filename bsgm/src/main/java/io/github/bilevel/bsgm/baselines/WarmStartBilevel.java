@@ -591,27 +591,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     boolean cumulative = o.clock() == StepClock.CUMULATIVE;
 
     // 1. lower level
-    if (o.lowerStart() == Start.ZERO) {
-      backend.fill(0.0, w);
-    }
-    StepSchedule lowerSteps = o.lowerSteps();
-    long lowerBase = cumulative ? lowerClock : 0;
-    double lowerResidual = 0.0;
-    for (int i = 0; i < t; i++) {
-      if (!full) {
-        lowerBatch.draw(random, o.lowerBatch(), lowerPopulation);
-      }
-      problem.map(w, lambda, xi, phi);
-      double residual = backend.kmStepResidual(lowerSteps.step(index(lowerBase + i)), phi, w);
-      if (!Double.isFinite(residual)) {
-        throw Monitoring.diverged(o.name(), "LL solver", s, i, "LL residual", residual,
-            lowerResidual);
-      }
-      lowerResidual = residual;
-    }
-    if (cumulative) {
-      lowerClock += t;
-    }
+    double lowerResidual = lowerLevel(lambda, o, s, t, full, xi, random, lowerPopulation,
+        cumulative);
 
     // 2. upper-level partial gradients on one batch
     if (!full) {
@@ -624,66 +605,10 @@ public final class WarmStartBilevel implements AutoCloseable {
     double linearResidual = 0.0;
     int linearSteps = k;
     switch (solver) {
-      case NEUMANN, KM -> {
-        if (o.linearStart() == Start.ZERO) {
-          backend.fill(0.0, v);
-        }
-        StepSchedule steps = o.linearSteps();
-        long base = cumulative ? linearClock : 0;
-        for (int i = 0; i < k; i++) {
-          if (!full) {
-            lowerBatch.draw(random, o.lowerBatch(), lowerPopulation);
-          }
-          problem.mapVjpW(w, lambda, xi, v, phi);
-          backend.axpy(1.0, g1, phi);
-          double eta = solver == LinearSolver.NEUMANN ? 1.0 : steps.step(index(base + i));
-          double residual = backend.kmStepResidual(eta, phi, v);
-          if (!Double.isFinite(residual)) {
-            throw Monitoring.diverged(o.name(), "LS solver", s, i, "LS residual", residual,
-                linearResidual);
-          }
-          linearResidual = residual;
-        }
-      }
-      case SGD -> {
-        if (o.linearStart() == Start.ZERO) {
-          backend.fill(0.0, v);
-        }
-        StepSchedule steps = o.linearSteps();
-        long base = cumulative ? linearClock : 0;
-        for (int i = 0; i < k; i++) {
-          if (!full) {
-            lowerBatch.draw(random, o.lowerBatch(), lowerPopulation);
-          }
-          problem.mapVjpW(w, lambda, xi, v, phi);     // ∂₁Φ̂ᵀ v
-          backend.axpby(1.0, v, -1.0, phi);            // (I − ∂₁Φ̂ᵀ) v
-          backend.axpy(-1.0, g1, phi);                 // the gradient (I − ∂₁Φ̂ᵀ) v − ĝ₁
-          double residual = backend.nrm2(phi);
-          if (!Double.isFinite(residual)) {
-            throw Monitoring.diverged(o.name(), "LS solver (SGD)", s, i, "LS gradient norm",
-                residual, linearResidual);
-          }
-          linearResidual = residual;
-          backend.axpy(-steps.step(index(base + i)), phi, v);
-        }
-      }
-      case RANDOM_TRUNCATION -> {
-        linearSteps = random.nextInt(k);
-        backend.copy(g1, v);
-        for (int i = 0; i < linearSteps; i++) {
-          if (!full) {
-            lowerBatch.draw(random, o.lowerBatch(), lowerPopulation);
-          }
-          problem.mapVjpW(w, lambda, xi, v, phi);
-          backend.copy(phi, v);
-        }
-        backend.scal(k, v);
-        double norm = backend.nrm2(v);
-        if (!Double.isFinite(norm)) {
-          throw Monitoring.diverged(o.name(), "LS solver (random truncation)", s, linearSteps,
-              "‖v‖", norm, Double.NaN);
-        }
-      }
+      case NEUMANN, KM, SGD -> linearResidual = linearSystem(lambda, o, s, k, full, xi, random,
+          lowerPopulation, cumulative);
+      case RANDOM_TRUNCATION -> linearSteps = truncatedNeumann(lambda, o, s, k, full, xi, random,
+          lowerPopulation);
       default -> throw new AssertionError(solver);
     }
     if (cumulative && (solver == LinearSolver.KM || solver == LinearSolver.SGD)) {
@@ -709,6 +634,93 @@ public final class WarmStartBilevel implements AutoCloseable {
     return full
         ? (long) (t + linearSteps + 1) * lowerPopulation + upperPopulation
         : (long) (t + linearSteps) * o.lowerBatch() + 2L * batch;
+  }
+
+  /** {@code t} LL KM steps on {@code w}; returns the last residual. */
+  private double lowerLevel(DVector lambda, Options o, int s, int t, boolean full, Batch xi,
+      SplittableRandom random, int population, boolean cumulative) {
+    if (o.lowerStart() == Start.ZERO) {
+      backend.fill(0.0, w);
+    }
+    StepSchedule steps = o.lowerSteps();
+    long base = cumulative ? lowerClock : 0;
+    double last = 0.0;
+    for (int i = 0; i < t; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.map(w, lambda, xi, phi);
+      double residual = backend.kmStepResidual(steps.step(index(base + i)), phi, w);
+      if (!Double.isFinite(residual)) {
+        throw Monitoring.diverged(o.name(), "LL solver", s, i, "LL residual", residual, last);
+      }
+      last = residual;
+    }
+    if (cumulative) {
+      lowerClock += t;
+    }
+    return last;
+  }
+
+  /** {@code k} Neumann, KM or SGD steps on {@code v}; returns the last residual. */
+  private double linearSystem(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
+      SplittableRandom random, int population, boolean cumulative) {
+    LinearSolver solver = o.linearSolver();
+    if (o.linearStart() == Start.ZERO) {
+      backend.fill(0.0, v);
+    }
+    StepSchedule steps = o.linearSteps();
+    long base = cumulative ? linearClock : 0;
+    double last = 0.0;
+    for (int i = 0; i < k; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.mapVjpW(w, lambda, xi, v, phi);          // ∂₁Φ̂ᵀ v
+      double residual;
+      if (solver == LinearSolver.SGD) {
+        backend.axpby(1.0, v, -1.0, phi);              // (I − ∂₁Φ̂ᵀ) v
+        backend.axpy(-1.0, g1, phi);                   // the gradient (I − ∂₁Φ̂ᵀ) v − ĝ₁
+        residual = backend.nrm2(phi);
+        if (Double.isFinite(residual)) {
+          backend.axpy(-steps.step(index(base + i)), phi, v);
+        }
+      } else {
+        backend.axpy(1.0, g1, phi);
+        double eta = solver == LinearSolver.NEUMANN ? 1.0 : steps.step(index(base + i));
+        residual = backend.kmStepResidual(eta, phi, v);
+      }
+      if (!Double.isFinite(residual)) {
+        throw Monitoring.diverged(o.name(), solver == LinearSolver.SGD ? "LS solver (SGD)"
+            : "LS solver", s, i, "LS residual", residual, last);
+      }
+      last = residual;
+    }
+    return last;
+  }
+
+  /**
+   * BSA's {@code v = k ∂₁Φ̂(ξ_Q)ᵀ ⋯ ∂₁Φ̂(ξ_1)ᵀ ĝ₁}, {@code Q ~ Uniform{0..k−1}}; returns
+   * {@code Q}.
+   */
+  private int truncatedNeumann(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
+      SplittableRandom random, int population) {
+    int terms = random.nextInt(k);
+    backend.copy(g1, v);
+    for (int i = 0; i < terms; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.mapVjpW(w, lambda, xi, v, phi);
+      backend.copy(phi, v);
+    }
+    backend.scal(k, v);
+    double norm = backend.nrm2(v);
+    if (!Double.isFinite(norm)) {
+      throw Monitoring.diverged(o.name(), "LS solver (random truncation)", s, terms, "‖v‖",
+          norm, Double.NaN);
+    }
+    return terms;
   }
 
   /** A step-schedule index; a cumulative clock past {@code Integer.MAX_VALUE} stays there. */
