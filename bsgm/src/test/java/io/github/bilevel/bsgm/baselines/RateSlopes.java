@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * {@code 2^15} samples), for MRBO (theory −2/3), VRBO with the horizon-dependent settings of its
  * theorem (−2/3) and BSGM with Theorem 16's schedule (−1/2). {@code ‖∇f‖²} is exact (the
  * problem's dense-solve hypergradient). Run with the test classpath:
- * {@code java --add-modules jdk.incubator.vector -cp … io.github.bilevel.bsgm.baselines.RateSlopes [seeds]}.
+ * {@code java --add-modules jdk.incubator.vector -cp … io.github.bilevel.bsgm.baselines.RateSlopes [seeds [log2 MRBO iterations [mrbo,bsgm,vrbo]]]}
+ * (defaults 16, 18, all three).
  */
 public final class RateSlopes {
 
@@ -27,6 +28,8 @@ public final class RateSlopes {
 
   public static void main(String[] args) {
     int seeds = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+    int mrboLog2 = args.length > 1 ? Integer.parseInt(args[1]) : 18;
+    String which = args.length > 2 ? args[2] : "mrbo,bsgm,vrbo";
     Backend backend = Backends.byName("simd");
     try (QuadraticProblem problem = new QuadraticProblem(backend, 10, 3, 1.0, 2.0, 1 << 15, 0.5,
         9L)) {
@@ -34,9 +37,15 @@ public final class RateSlopes {
       System.out.printf(Locale.ROOT, "problem: d = 10, m = 3, q = %.3f, mu_f = %.3f, L_f = %.3f,"
           + " ||grad f(0)||^2 = %.3f, %d seeds%n", facts.q, facts.muF, facts.lipschitzF,
           facts.gradientNormSquared(new double[3]), seeds);
-      mrbo(problem, facts, seeds);
-      bsgm(problem, facts, seeds);
-      vrbo(problem, facts, seeds);
+      if (which.contains("mrbo")) {
+        mrbo(problem, facts, seeds, 1 << mrboLog2);
+      }
+      if (which.contains("bsgm")) {
+        bsgm(problem, facts, seeds);
+      }
+      if (which.contains("vrbo")) {
+        vrbo(problem, facts, seeds);
+      }
       facts.close();
     }
   }
@@ -96,8 +105,8 @@ public final class RateSlopes {
         + " theory %.3f%n", from, to, all, lower, upper, theory);
   }
 
-  private static void mrbo(QuadraticProblem problem, QuadraticFacts facts, int seeds) {
-    int iterations = 1 << 18;
+  private static void mrbo(QuadraticProblem problem, QuadraticFacts facts, int seeds,
+      int iterations) {
     Mrbo.Options options = Mrbo.Options.builder().neumannTerms(15)
         .budget(Budget.iterations(iterations)).build();
     Binned binned = new Binned();
