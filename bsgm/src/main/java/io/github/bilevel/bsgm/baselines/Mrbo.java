@@ -1,0 +1,369 @@
+package io.github.bilevel.bsgm.baselines;
+
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * MRBO, the momentum-based recursive bilevel optimizer (Yang, Ji, Liang 2021), in the
+ * fixed-point form of ALGORITHMS.md §4. The lower-level "gradient" is the residual
+ * {@code R(w, λ, ξ) = w − Φ̂(w, λ, ξ)} and {@code ∇̂f(λ, w; B')} is a hypergradient estimate from
+ * the current {@code w} (no lower-level solve; {@code Q} linear-system KM steps, see below).
+ * Iteration {@code k = 0, 1, ...}:
+ *
+ * <pre>
+ *   η_k = a / (m + k)^{1/3}
+ *   u_k = R(w_k, λ_k; B) + (1 − β_k)(u_{k−1} − R(w_{k−1}, λ_{k−1}; B))      (u_0 = R(w_0, λ_0; B))
+ *   d_k = ∇̂f(λ_k, w_k; B') + (1 − α_k)(d_{k−1} − ∇̂f(λ_{k−1}, w_{k−1}; B'))  (d_0 = ∇̂f(λ_0, w_0; B'))
+ *   λ_{k+1} = P_Λ(λ_k − c_λ η_k d_k),   w_{k+1} = w_k − c_w η_k u_k
+ *   α_{k+1} = min(1, c₁ η_k²),   β_{k+1} = min(1, c₂ η_k²)
+ * </pre>
+ *
+ * The same mini-batch {@code B} (of {@code b}) serves both residuals of a correction, and the
+ * same samples {@code B'} (a batch {@code ζ} of {@code J} for {@code ĝ₁, ĝ₂}, {@code Q} batches
+ * of {@code b} for the linear system, a batch of {@code J} for {@code ∂₂Φ̂ᵀ v}) serve both
+ * hypergradient estimates. {@code w_0 = 0}. The paper's momentum weights are clamped to 1.
+ *
+ * <p>Samples, counted as {@link io.github.bilevel.bsgm.Sid} counts them (one per sample per
+ * point evaluated): iteration 0 uses {@code b + 2J + Q·b}, every later iteration twice that.
+ *
+ * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
+ */
+public final class Mrbo implements AutoCloseable {
+
+  /**
+   * MRBO's settings; see {@link #builder()} for defaults.
+   *
+   * @param a            {@code a} in {@code η_k = a / (m + k)^{1/3}}, {@code > 0}
+   * @param m            {@code m > 0} in {@code η_k}
+   * @param c1           {@code c₁ >= 0}: {@code α_{k+1} = c₁η_k²} (hypergradient momentum)
+   * @param c2           {@code c₂ >= 0}: {@code β_{k+1} = c₂η_k²} (residual momentum)
+   * @param cLambda      {@code c_λ > 0}, the upper-level step factor
+   * @param cW           {@code c_w > 0}, the lower-level step factor
+   * @param lowerBatch   {@code b}: samples of {@code B} and of each linear-system step
+   * @param batch        {@code J}: samples of {@code ζ} and of the {@code ∂₂Φ̂ᵀ v} batch
+   * @param neumannTerms {@code Q >= 0}, linear-system steps per hypergradient estimate
+   * @param linearStep   {@code η_v ∈ (0, 1]}, their KM step (1: the Q-term Neumann series)
+   * @param budget       when to stop
+   * @param exact        the exact hypergradient for the progress report, or null
+   */
+  public record Options(double a, double m, double c1, double c2, double cLambda, double cW,
+      int lowerBatch, int batch, int neumannTerms, double linearStep, Budget budget,
+      Bsgm.ExactHypergradient exact) {
+
+    public Options {
+      positive("a", a);
+      positive("m", m);
+      nonNegative("c1", c1);
+      nonNegative("c2", c2);
+      positive("cLambda", cLambda);
+      positive("cW", cW);
+      if (lowerBatch < 1 || batch < 1 || neumannTerms < 0) {
+        throw new IllegalArgumentException("MRBO needs lowerBatch >= 1, batch >= 1 and"
+            + " neumannTerms >= 0, got " + lowerBatch + ", " + batch + ", " + neumannTerms);
+      }
+      if (!(linearStep > 0 && linearStep <= 1)) {
+        throw new IllegalArgumentException("MRBO: linearStep must lie in (0, 1], got "
+            + linearStep);
+      }
+      Objects.requireNonNull(budget, "budget");
+    }
+
+    /** {@code η_k = a / (m + k)^{1/3}}. */
+    public double eta(int k) {
+      return a / Math.cbrt(m + k);
+    }
+
+    /** A builder with the defaults listed at {@link Builder}. */
+    public static Builder builder() {
+      return new Builder();
+    }
+  }
+
+  /**
+   * Builds {@link Options}. Defaults: {@code a = 1}, {@code m = 8}, {@code c₁ = c₂ = 1},
+   * {@code c_λ = 0.5}, {@code c_w = 1} (so {@code c_w η_0 = 0.5}: a half KM step at the start),
+   * {@code b = J = 1}, {@code Q = 10}, {@code η_v = 1}, 1000 iterations, no exact hypergradient.
+   */
+  public static final class Builder {
+    private double a = 1.0;
+    private double m = 8.0;
+    private double c1 = 1.0;
+    private double c2 = 1.0;
+    private double cLambda = 0.5;
+    private double cW = 1.0;
+    private int lowerBatch = 1;
+    private int batch = 1;
+    private int neumannTerms = 10;
+    private double linearStep = 1.0;
+    private Budget budget = Budget.iterations(1000);
+    private Bsgm.ExactHypergradient exact;
+
+    private Builder() {}
+
+    /** {@code a} in {@code η_k}. */
+    public Builder a(double value) {
+      a = value;
+      return this;
+    }
+
+    /** {@code m} in {@code η_k}. */
+    public Builder m(double value) {
+      m = value;
+      return this;
+    }
+
+    /** {@code c₁}. */
+    public Builder c1(double value) {
+      c1 = value;
+      return this;
+    }
+
+    /** {@code c₂}. */
+    public Builder c2(double value) {
+      c2 = value;
+      return this;
+    }
+
+    /** {@code c_λ}. */
+    public Builder cLambda(double value) {
+      cLambda = value;
+      return this;
+    }
+
+    /** {@code c_w}. */
+    public Builder cW(double value) {
+      cW = value;
+      return this;
+    }
+
+    /** {@code b}. */
+    public Builder lowerBatch(int value) {
+      lowerBatch = value;
+      return this;
+    }
+
+    /** {@code J}. */
+    public Builder batch(int value) {
+      batch = value;
+      return this;
+    }
+
+    /** {@code Q}. */
+    public Builder neumannTerms(int value) {
+      neumannTerms = value;
+      return this;
+    }
+
+    /** {@code η_v}. */
+    public Builder linearStep(double value) {
+      linearStep = value;
+      return this;
+    }
+
+    /** When to stop. */
+    public Builder budget(Budget value) {
+      budget = value;
+      return this;
+    }
+
+    /** The exact hypergradient, for the progress report. */
+    public Builder exact(Bsgm.ExactHypergradient value) {
+      exact = value;
+      return this;
+    }
+
+    /** The options. */
+    public Options build() {
+      return new Options(a, m, c1, c2, cLambda, cW, lowerBatch, batch, neumannTerms, linearStep,
+          budget, exact);
+    }
+  }
+
+  private static void positive(String name, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("MRBO: " + name + " must be finite and > 0, got "
+          + value);
+    }
+  }
+
+  private static void nonNegative(String name, double value) {
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("MRBO: " + name + " must be finite and >= 0, got "
+          + value);
+    }
+  }
+
+  private final BilevelProblem problem;
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final PairedOracle oracle;
+  private final DVector w;
+  private final DVector wPrevious;
+  private final DVector lambdaPrevious;
+  private final DVector u;
+  private final DVector direction;
+  private final DVector residual;
+  private final DVector residualPrevious;
+  private final DVector estimate;
+  private final DVector estimatePrevious;
+  private final DVector scratch;
+  private final int maxBatch;
+  private final int maxLowerBatch;
+
+  /** A runner for {@code problem}, with room for batches up to {@code J = maxBatch}, {@code b = maxLowerBatch}. */
+  public Mrbo(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    if (maxBatch < 1 || maxLowerBatch < 1) {
+      throw new IllegalArgumentException("batch capacities must be >= 1, got " + maxBatch + ", "
+          + maxLowerBatch);
+    }
+    this.maxBatch = maxBatch;
+    this.maxLowerBatch = maxLowerBatch;
+    int d = problem.lowerDimension();
+    int m = problem.upperDimension();
+    oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "MRBO");
+    w = Buffers.vector(arena, d);
+    wPrevious = Buffers.vector(arena, d);
+    u = Buffers.vector(arena, d);
+    residual = Buffers.vector(arena, d);
+    residualPrevious = Buffers.vector(arena, d);
+    lambdaPrevious = Buffers.vector(arena, m);
+    direction = Buffers.vector(arena, m);
+    estimate = Buffers.vector(arena, m);
+    estimatePrevious = Buffers.vector(arena, m);
+    scratch = Buffers.vector(arena, m);
+  }
+
+  /** The lower-level iterate {@code w_k} (a view into the workspace). */
+  public DVector lowerIterate() {
+    return w;
+  }
+
+  /**
+   * Off-heap bytes of the state carried from one iteration to the next:
+   * {@code w_k, w_{k−1}, u_{k−1}} ({@code 3d} doubles) and {@code λ_{k−1}, d_{k−1}}
+   * ({@code 2m}).
+   */
+  public long stateBytes() {
+    return Double.BYTES * (3L * problem.lowerDimension() + 2L * problem.upperDimension());
+  }
+
+  /** Off-heap bytes of the whole workspace, state included. */
+  public long workspaceBytes() {
+    return Double.BYTES * (5L * problem.lowerDimension() + 5L * problem.upperDimension())
+        + oracle.workspaceBytes();
+  }
+
+  /**
+   * Runs MRBO from {@code lambda} (projected first; {@code w_0 = 0}), updating it in place.
+   *
+   * @param listener called after each iteration, or null; the progress's objective is
+   *     {@code Ê(w_k, λ_k, ζ)} on the iteration's batch {@code ζ} (not counted as samples), its
+   *     hypergradient norm is {@code ‖d_k‖}, its mapping norm {@code ‖G_{c_λη_k}(λ_k)‖}
+   * @throws ArithmeticException naming MRBO, the step and the iteration where a direction or
+   *     iterate stopped being finite
+   */
+  public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(random, "random");
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
+      throw new IllegalArgumentException("MRBO: batch sizes J = " + options.batch() + ", b = "
+          + options.lowerBatch() + " exceed this runner's capacity " + maxBatch + "/"
+          + maxLowerBatch);
+    }
+    problem.projectUpper(lambda);
+    backend.fill(0.0, w);
+    Budget budget = options.budget();
+    long start = System.nanoTime();
+    long samples = 0;
+    double alphaK = 1.0;   // α_k, β_k: unused at k = 0
+    double betaK = 1.0;
+    double lastDirection = 0.0;
+    double lastResidual = 0.0;
+    int k = 0;
+    String reason;
+    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
+      double eta = options.eta(k);
+      boolean first = k == 0;
+      // u_k: residual at (w_k, λ_k) and, after the first iteration, at (w_{k−1}, λ_{k−1})
+      samples += oracle.residuals(options.lowerBatch(), false, random, w, lambda, residual,
+          first ? null : wPrevious, lambdaPrevious, residualPrevious);
+      if (first) {
+        backend.copy(residual, u);
+      } else {
+        backend.axpy(-1.0, residualPrevious, u);                  // u_{k−1} − R_old
+        backend.axpby(1.0, residual, 1.0 - betaK, u);             // R_new + (1 − β)(…)
+      }
+      double uNorm = backend.nrm2(u);
+      if (!Double.isFinite(uNorm)) {
+        throw Monitoring.diverged("MRBO", "LL direction u (STORM on the residual)", k, -1,
+            "‖u‖", uNorm, lastResidual);
+      }
+      lastResidual = uNorm;
+      // d_k: hypergradient estimates at both points with the same samples
+      samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
+          options.neumannTerms(), options.linearStep(), false, random, k, w, lambda, estimate,
+          first ? null : wPrevious, lambdaPrevious, estimatePrevious);
+      if (first) {
+        backend.copy(estimate, direction);
+      } else {
+        backend.axpy(-1.0, estimatePrevious, direction);
+        backend.axpby(1.0, estimate, 1.0 - alphaK, direction);
+      }
+      double dNorm = backend.nrm2(direction);
+      if (!Double.isFinite(dNorm)) {
+        throw Monitoring.diverged("MRBO", "UL direction d (STORM on the hypergradient)", k, -1,
+            "‖d‖", dNorm, lastDirection);
+      }
+      lastDirection = dNorm;
+      double stepLambda = options.cLambda() * eta;
+      double mappingNorm = Double.NaN;
+      if (options.exact() != null) {
+        mappingNorm = gradientMappingNorm(lambda, stepLambda, options.exact());
+      }
+      double objective = Double.NaN;
+      if (listener != null) {
+        objective = problem.objective(w, lambda, oracle.lastUpperBatch());
+      }
+      // keep (w_k, λ_k), then step
+      backend.copy(w, wPrevious);
+      backend.copy(lambda, lambdaPrevious);
+      backend.axpy(-stepLambda, direction, lambda);
+      problem.projectUpper(lambda);
+      backend.axpy(-options.cW() * eta, u, w);
+      alphaK = Math.min(1.0, options.c1() * eta * eta);
+      betaK = Math.min(1.0, options.c2() * eta * eta);
+      if (listener != null) {
+        listener.onIteration(new Bsgm.Progress(k, samples, objective, dNorm, mappingNorm,
+            (System.nanoTime() - start) / 1e9));
+      }
+      k++;
+    }
+    return new Bsgm.Result(k, samples, reason);
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
+   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
+   */
+  public double gradientMappingNorm(DVector lambda, double alpha,
+      Bsgm.ExactHypergradient exact) {
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
+  }
+
+  /** Frees the workspace. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

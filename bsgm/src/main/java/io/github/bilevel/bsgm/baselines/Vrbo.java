@@ -1,0 +1,377 @@
+package io.github.bilevel.bsgm.baselines;
+
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * VRBO, the variance-reduced bilevel optimizer (Yang, Ji, Liang 2021), in the fixed-point form
+ * of ALGORITHMS.md §4: SARAH/SPIDER estimates {@code u} of the residual
+ * {@code R(w, λ, ξ) = w − Φ̂(w, λ, ξ)} and {@code d} of the hypergradient, recomputed on large
+ * batches every {@code q} outer steps and otherwise updated along the path of iterates. Outer
+ * step {@code k = 0, 1, ...}:
+ *
+ * <pre>
+ *   if k mod q = 0:  u ← R(w, λ; S₁),  d ← ∇̂f(λ, w; S₂)                  (large batches)
+ *   λ_old ← λ;  λ ← P_Λ(λ − c_λ d)
+ *   u ← u + R(w, λ; B) − R(w, λ_old; B);   d ← d + ∇̂f(λ, w; B') − ∇̂f(λ_old, w; B')
+ *   repeat T times:
+ *     w_old ← w;  w ← w − c_w u
+ *     u ← u + R(w, λ; B) − R(w_old, λ; B);  d ← d + ∇̂f(λ, w; B') − ∇̂f(λ, w_old; B')
+ * </pre>
+ *
+ * with a fresh mini-batch {@code B} (of {@code b}) and fresh samples {@code B'} at every
+ * correction, shared by its two points. {@code ∇̂f(λ, w; ·)} is the hypergradient estimate from
+ * the given {@code w}: {@code ĝ₁, ĝ₂} on {@code J} samples, {@code Q} linear-system KM steps of
+ * step {@code η_v} from {@code v = 0} on batches of {@code b} ({@code η_v = 1}: the {@code Q}-term
+ * Neumann series), {@code ∂₂Φ̂ᵀ v} on {@code J}. The correction for the move of {@code λ} keeps
+ * {@code u, d} estimates at the current point (as the reference implementation of the paper's
+ * authors does). {@code w_0 = 0}.
+ *
+ * <p>Large batches: {@code S₁} = {@code largeLowerBatch} draws for the residual and for each
+ * linear-system step, {@code largeBatch} draws for {@code ζ} and the {@code ∂₂Φ̂ᵀ v} batch; a
+ * large batch at least as big as its population is the whole population (each sample once).
+ *
+ * <p>Samples, counted as {@link io.github.bilevel.bsgm.Sid} counts them (one per sample per
+ * point evaluated): a recomputation costs {@code S_b + 2S_J + Q·S_b}; each of the {@code T + 1}
+ * corrections of an outer step {@code 2(b + 2J + Q·b)}.
+ *
+ * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
+ */
+public final class Vrbo implements AutoCloseable {
+
+  /**
+   * VRBO's settings; see {@link #builder()} for defaults.
+   *
+   * @param cLambda         {@code c_λ > 0}, the constant upper-level step
+   * @param cW              {@code c_w > 0}, the constant lower-level step
+   * @param period          {@code q >= 1}: recompute {@code u, d} on large batches every q outer
+   *                        steps
+   * @param innerSteps      {@code T >= 0}, lower-level steps per outer step
+   * @param lowerBatch      {@code b}
+   * @param batch           {@code J}
+   * @param largeLowerBatch {@code S_b}, the large {@code b}
+   * @param largeBatch      {@code S_J}, the large {@code J}
+   * @param neumannTerms    {@code Q >= 0}
+   * @param linearStep      {@code η_v ∈ (0, 1]}
+   * @param budget          when to stop (iterations are outer steps)
+   * @param exact           the exact hypergradient for the progress report, or null
+   */
+  public record Options(double cLambda, double cW, int period, int innerSteps, int lowerBatch,
+      int batch, int largeLowerBatch, int largeBatch, int neumannTerms, double linearStep,
+      Budget budget, Bsgm.ExactHypergradient exact) {
+
+    public Options {
+      if (!(cLambda > 0) || Double.isInfinite(cLambda) || !(cW > 0) || Double.isInfinite(cW)) {
+        throw new IllegalArgumentException("VRBO: cLambda and cW must be finite and > 0, got "
+            + cLambda + ", " + cW);
+      }
+      if (period < 1 || innerSteps < 0 || lowerBatch < 1 || batch < 1 || largeLowerBatch < 1
+          || largeBatch < 1 || neumannTerms < 0) {
+        throw new IllegalArgumentException("VRBO needs period >= 1, innerSteps >= 0, batch sizes"
+            + " >= 1 and neumannTerms >= 0, got period = " + period + ", innerSteps = "
+            + innerSteps + ", b = " + lowerBatch + ", J = " + batch + ", S_b = " + largeLowerBatch
+            + ", S_J = " + largeBatch + ", Q = " + neumannTerms);
+      }
+      if (!(linearStep > 0 && linearStep <= 1)) {
+        throw new IllegalArgumentException("VRBO: linearStep must lie in (0, 1], got "
+            + linearStep);
+      }
+      Objects.requireNonNull(budget, "budget");
+    }
+
+    /** A builder with the defaults listed at {@link Builder}. */
+    public static Builder builder() {
+      return new Builder();
+    }
+  }
+
+  /**
+   * Builds {@link Options}. Defaults: {@code c_λ = 0.1}, {@code c_w = 0.5}, {@code q = 10},
+   * {@code T = 3}, {@code b = J = 4}, {@code S_b = S_J = 256}, {@code Q = 10}, {@code η_v = 1},
+   * 1000 outer steps, no exact hypergradient.
+   */
+  public static final class Builder {
+    private double cLambda = 0.1;
+    private double cW = 0.5;
+    private int period = 10;
+    private int innerSteps = 3;
+    private int lowerBatch = 4;
+    private int batch = 4;
+    private int largeLowerBatch = 256;
+    private int largeBatch = 256;
+    private int neumannTerms = 10;
+    private double linearStep = 1.0;
+    private Budget budget = Budget.iterations(1000);
+    private Bsgm.ExactHypergradient exact;
+
+    private Builder() {}
+
+    /** {@code c_λ}. */
+    public Builder cLambda(double value) {
+      cLambda = value;
+      return this;
+    }
+
+    /** {@code c_w}. */
+    public Builder cW(double value) {
+      cW = value;
+      return this;
+    }
+
+    /** {@code q}. */
+    public Builder period(int value) {
+      period = value;
+      return this;
+    }
+
+    /** {@code T}. */
+    public Builder innerSteps(int value) {
+      innerSteps = value;
+      return this;
+    }
+
+    /** {@code b}. */
+    public Builder lowerBatch(int value) {
+      lowerBatch = value;
+      return this;
+    }
+
+    /** {@code J}. */
+    public Builder batch(int value) {
+      batch = value;
+      return this;
+    }
+
+    /** {@code S_b}. */
+    public Builder largeLowerBatch(int value) {
+      largeLowerBatch = value;
+      return this;
+    }
+
+    /** {@code S_J}. */
+    public Builder largeBatch(int value) {
+      largeBatch = value;
+      return this;
+    }
+
+    /** {@code Q}. */
+    public Builder neumannTerms(int value) {
+      neumannTerms = value;
+      return this;
+    }
+
+    /** {@code η_v}. */
+    public Builder linearStep(double value) {
+      linearStep = value;
+      return this;
+    }
+
+    /** When to stop. */
+    public Builder budget(Budget value) {
+      budget = value;
+      return this;
+    }
+
+    /** The exact hypergradient, for the progress report. */
+    public Builder exact(Bsgm.ExactHypergradient value) {
+      exact = value;
+      return this;
+    }
+
+    /** The options. */
+    public Options build() {
+      return new Options(cLambda, cW, period, innerSteps, lowerBatch, batch, largeLowerBatch,
+          largeBatch, neumannTerms, linearStep, budget, exact);
+    }
+  }
+
+  private final BilevelProblem problem;
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final PairedOracle oracle;
+  private final DVector w;
+  private final DVector wOld;
+  private final DVector u;
+  private final DVector residual;
+  private final DVector residualOld;
+  private final DVector direction;
+  private final DVector lambdaOld;
+  private final DVector estimate;
+  private final DVector estimateOld;
+  private final DVector scratch;
+  private final int maxBatch;
+  private final int maxLowerBatch;
+
+  /**
+   * A runner for {@code problem}, with room for batches up to {@code maxBatch} ({@code J} and
+   * {@code S_J} unless the latter is the whole population) and {@code maxLowerBatch}
+   * ({@code b}, {@code S_b} likewise).
+   */
+  public Vrbo(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    if (maxBatch < 1 || maxLowerBatch < 1) {
+      throw new IllegalArgumentException("batch capacities must be >= 1, got " + maxBatch + ", "
+          + maxLowerBatch);
+    }
+    this.maxBatch = maxBatch;
+    this.maxLowerBatch = maxLowerBatch;
+    int d = problem.lowerDimension();
+    int m = problem.upperDimension();
+    oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "VRBO");
+    w = Buffers.vector(arena, d);
+    wOld = Buffers.vector(arena, d);
+    u = Buffers.vector(arena, d);
+    residual = Buffers.vector(arena, d);
+    residualOld = Buffers.vector(arena, d);
+    direction = Buffers.vector(arena, m);
+    lambdaOld = Buffers.vector(arena, m);
+    estimate = Buffers.vector(arena, m);
+    estimateOld = Buffers.vector(arena, m);
+    scratch = Buffers.vector(arena, m);
+  }
+
+  /** The lower-level iterate {@code w} (a view into the workspace). */
+  public DVector lowerIterate() {
+    return w;
+  }
+
+  /**
+   * Off-heap bytes of the state carried from one outer step to the next: {@code w, u}
+   * ({@code 2d} doubles) and {@code d} ({@code m}).
+   */
+  public long stateBytes() {
+    return Double.BYTES * (2L * problem.lowerDimension() + problem.upperDimension());
+  }
+
+  /** Off-heap bytes of the whole workspace, state included. */
+  public long workspaceBytes() {
+    return Double.BYTES * (5L * problem.lowerDimension() + 5L * problem.upperDimension())
+        + oracle.workspaceBytes();
+  }
+
+  /**
+   * Runs VRBO from {@code lambda} (projected first; {@code w_0 = 0}), updating it in place.
+   *
+   * @param listener called after each outer step, or null; the progress's objective is
+   *     {@code Ê(w, λ, ζ)} before the step on the step's first batch {@code ζ} (not counted as
+   *     samples), its hypergradient norm is {@code ‖d‖} before the step, its mapping norm
+   *     {@code ‖G_{c_λ}(λ)‖} before the step
+   * @throws ArithmeticException naming VRBO, the step, the outer iteration and the inner step
+   *     where an estimate stopped being finite
+   */
+  public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(random, "random");
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    checkCapacity(options.batch(), options.lowerBatch(), "J, b");
+    checkCapacity(options.largeBatch() >= problem.upperSamples()
+            && options.largeBatch() >= problem.lowerSamples() ? 1 : options.largeBatch(),
+        options.largeLowerBatch() >= problem.lowerSamples() ? 1 : options.largeLowerBatch(),
+        "S_J, S_b");
+    problem.projectUpper(lambda);
+    backend.fill(0.0, w);
+    Budget budget = options.budget();
+    long start = System.nanoTime();
+    long samples = 0;
+    double lastU = 0.0;
+    double lastD = 0.0;
+    int k = 0;
+    String reason;
+    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
+      if (k % options.period() == 0) {
+        samples += oracle.residuals(options.largeLowerBatch(), true, random, w, lambda, u,
+            null, null, null);
+        samples += oracle.hypergradients(options.largeBatch(), options.largeLowerBatch(),
+            options.neumannTerms(), options.linearStep(), true, random, k, w, lambda, direction,
+            null, null, null);
+        lastU = check(u, "LL direction u (large-batch recomputation)", k, -1, lastU);
+        lastD = check(direction, "UL direction d (large-batch recomputation)", k, -1, lastD);
+      }
+      double dNorm = backend.nrm2(direction);
+      double mappingNorm = Double.NaN;
+      if (options.exact() != null) {
+        mappingNorm = gradientMappingNorm(lambda, options.cLambda(), options.exact());
+      }
+      // upper-level step, then the correction for the move of λ at fixed w
+      backend.copy(lambda, lambdaOld);
+      backend.axpy(-options.cLambda(), direction, lambda);
+      problem.projectUpper(lambda);
+      samples += correct(options, random, k, -1, w, lambda, w, lambdaOld);
+      lastU = check(u, "LL direction u (SARAH correction for the λ step)", k, -1, lastU);
+      lastD = check(direction, "UL direction d (SARAH correction for the λ step)", k, -1, lastD);
+      double objective = Double.NaN;
+      if (listener != null) {
+        // on the first correction's batch ζ, at the point before the step
+        objective = problem.objective(w, lambdaOld, oracle.lastUpperBatch());
+      }
+      // T lower-level steps with their corrections
+      for (int t = 0; t < options.innerSteps(); t++) {
+        backend.copy(w, wOld);
+        backend.axpy(-options.cW(), u, w);
+        samples += correct(options, random, k, t, w, lambda, wOld, lambda);
+        lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
+        lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
+      }
+      if (listener != null) {
+        listener.onIteration(new Bsgm.Progress(k, samples, objective, dNorm, mappingNorm,
+            (System.nanoTime() - start) / 1e9));
+      }
+      k++;
+    }
+    return new Bsgm.Result(k, samples, reason);
+  }
+
+  /** {@code u += R(new) − R(old)}, {@code d += ∇̂f(new) − ∇̂f(old)} with shared samples. */
+  private long correct(Options options, SplittableRandom random, int k, int t, DVector wNew,
+      DVector lambdaNew, DVector wPrevious, DVector lambdaPrevious) {
+    long samples = oracle.residuals(options.lowerBatch(), false, random, wNew, lambdaNew,
+        residual, wPrevious, lambdaPrevious, residualOld);
+    backend.axpy(1.0, residual, u);
+    backend.axpy(-1.0, residualOld, u);
+    samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
+        options.neumannTerms(), options.linearStep(), false, random, k, wNew, lambdaNew,
+        estimate, wPrevious, lambdaPrevious, estimateOld);
+    backend.axpy(1.0, estimate, direction);
+    backend.axpy(-1.0, estimateOld, direction);
+    return samples;
+  }
+
+  private double check(DVector vector, String step, int k, int t, double lastFinite) {
+    double norm = backend.nrm2(vector);
+    if (!Double.isFinite(norm)) {
+      throw Monitoring.diverged("VRBO", step, k, t, "norm", norm, lastFinite);
+    }
+    return norm;
+  }
+
+  private void checkCapacity(int batch, int lowerBatch, String names) {
+    if (batch > maxBatch || lowerBatch > maxLowerBatch) {
+      throw new IllegalArgumentException("VRBO: batch sizes " + names + " = " + batch + ", "
+          + lowerBatch + " exceed this runner's capacity " + maxBatch + "/" + maxLowerBatch);
+    }
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
+   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
+   */
+  public double gradientMappingNorm(DVector lambda, double alpha,
+      Bsgm.ExactHypergradient exact) {
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
+  }
+
+  /** Frees the workspace. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}

@@ -1,0 +1,736 @@
+package io.github.bilevel.bsgm.baselines;
+
+import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.StepSchedule;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * The BSGM variants of ALGORITHMS.md §4 as one configurable algorithm:
+ * {@code λ_{s+1} = P_Λ(λ_s − α_s ĥ_s)}, {@code α_s = α / (s + 1)^p}, where {@code ĥ_s} is a
+ * SID-like hypergradient estimate that may keep the lower-level iterate {@code w} and the
+ * linear-system iterate {@code v} from one upper-level iteration to the next (warm start).
+ *
+ * <p>One estimate, at upper-level iteration {@code s} with {@code t = t_s, k = k_s, J = J_s}:
+ *
+ * <ol>
+ *   <li>lower level: from {@code w = 0} ({@link Start#ZERO}) or from the last {@code w}
+ *       ({@link Start#WARM}), {@code t} stochastic Krasnoselskii–Mann steps
+ *       {@code w ← (1 − η_i) w + η_i Φ̂(w, λ, ξ_i)} on batches of {@code b} ({@code lowerBatch});
+ *   <li>{@code ĝ₁ = ∇₁Ê(w, λ, ζ)}, {@code ĝ₂ = ∇₂Ê(w, λ, ζ)} on one batch {@code ζ} of
+ *       {@code J};
+ *   <li>linear system {@code v = ∂₁Φᵀ v + ĝ₁}, from {@code v = 0} or from the last {@code v},
+ *       with the {@link LinearSolver} chosen, {@code k} steps on fresh batches of {@code b};
+ *   <li>{@code ĥ = ĝ₂ + ∂₂Φ̂(w, λ, ξ'')ᵀ v} on a batch {@code ξ''} of {@code J}.
+ * </ol>
+ *
+ * Samples are drawn from the caller's generator in exactly this order; with both starts
+ * {@link Start#ZERO}, {@link LinearSolver#KM} and {@link StepClock#PER_CALL} an estimate is
+ * exactly {@link io.github.bilevel.bsgm.Sid}'s (same draws, same arithmetic).
+ *
+ * <p>Sample counting, as {@code Sid} does it: one per sample per evaluation — each KM step's
+ * map on its batch ({@code b}), each linear-system step's VJP ({@code b}), the pair
+ * {@code ∇₁Ê, ∇₂Ê} on {@code ζ} ({@code J}, counted once), the final {@code ∂₂Φ̂ᵀ v}
+ * ({@code J}): {@code (t + k')·b + 2J} per estimate, {@code k'} the linear-system steps taken
+ * ({@code k}, or the random truncation {@code Q}). Full batch: {@code (t + k' + 1)·n_ξ + n_ζ}.
+ *
+ * <p>The workspace is allocated once; an iteration allocates nothing but the listener's
+ * progress record. Not thread-safe: one run at a time.
+ */
+public final class WarmStartBilevel implements AutoCloseable {
+
+  /** Where a solver starts at each upper-level iteration. */
+  public enum Start {
+    /** From zero at every upper-level iteration (no warm start). */
+    ZERO,
+    /** From the iterate the previous upper-level iteration ended with (zero at the first). */
+    WARM
+  }
+
+  /** How the linear system {@code v = ∂₁Φᵀ v + ĝ₁} is solved. */
+  public enum LinearSolver {
+    /**
+     * The {@code k}-term Neumann series {@code Σ_{q<k} (∂₁Φ̂ᵀ)^q ĝ₁} with independent samples
+     * per factor: the KM solver with {@code η = 1} ({@code linearSteps} ignored). From a warm
+     * {@code v} it adds {@code (∂₁Φ̂ᵀ)^k v_0}.
+     */
+    NEUMANN,
+    /** Krasnoselskii–Mann steps {@code v ← (1 − η_i) v + η_i (∂₁Φ̂ᵀ v + ĝ₁)}. */
+    KM,
+    /**
+     * Stochastic gradient steps on {@code ½vᵀ(I − ∂₁Φᵀ)v − vᵀ∇₁E} (AmIGO):
+     * {@code v ← v − η_i ((I − ∂₁Φ̂ᵀ) v − ĝ₁)}. The direction is the gradient of that quadratic
+     * when {@code ∂₁Φ} is symmetric (maps of type (2), {@code Φ = w − η∇_w g}) and otherwise the
+     * linear system's residual; the step is, in exact arithmetic, the KM step with the same
+     * {@code η_i}.
+     */
+    SGD,
+    /**
+     * BSA's randomly truncated Neumann series: {@code Q ~ Uniform{0, …, k − 1}} and
+     * {@code v = k · ∂₁Φ̂(ξ_Q)ᵀ ⋯ ∂₁Φ̂(ξ_1)ᵀ ĝ₁}, an unbiased estimate of the {@code k}-term
+     * series; no state, so {@code linearStart} is ignored. Needs {@code k >= 1}.
+     */
+    RANDOM_TRUNCATION
+  }
+
+  /** Which index {@code i} the KM step sizes {@code η_i} take. */
+  public enum StepClock {
+    /** {@code i} restarts at 0 at every upper-level iteration (SID, BSGM). */
+    PER_CALL,
+    /**
+     * {@code i} counts all steps of that solver since the run began, so decreasing steps keep
+     * decreasing across upper-level iterations (one long stochastic KM run on a moving target).
+     */
+    CUMULATIVE
+  }
+
+  /** The named variants of ALGORITHMS.md §4; {@link Options#builder(Preset)} fills them in. */
+  public enum Preset {
+    /** BSGM itself: no warm start, {@code t = k = J = s + 1}, KM with decreasing steps. */
+    BSGM("bsgm"),
+    /** StocBiO (Ji, Yang, Liang 2021): warm {@code w}, {@code v} from 0, {@code Q}-term Neumann. */
+    STOCBIO("stocbio"),
+    /** AmIGO (Arbel, Mairal 2021): warm {@code w} and {@code v}, SGD on the quadratic. */
+    AMIGO("amigo"),
+    /** ALSET (Chen, Sun, Yin 2021): warm {@code w}, one LL step, {@code v} from 0, Neumann. */
+    ALSET("alset"),
+    /** ALSET†: warm {@code w} and {@code v}, one LL and one LS KM step, {@code J = 1}. */
+    ALSET_DAGGER("alset-dagger"),
+    /** BSA (Ghadimi, Wang 2018): {@code w} from 0, growing {@code t}, random truncation. */
+    BSA("bsa");
+
+    private final String cliName;
+
+    Preset(String cliName) {
+      this.cliName = cliName;
+    }
+
+    /** The name on the command line ({@code alset-dagger} for {@link #ALSET_DAGGER}). */
+    public String cliName() {
+      return cliName;
+    }
+
+    /** The preset of a command-line name (case-insensitive; {@code _} and {@code -} alike). */
+    public static Preset fromName(String name) {
+      Objects.requireNonNull(name, "name");
+      String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+      for (Preset preset : values()) {
+        if (preset.cliName.equals(key)) {
+          return preset;
+        }
+      }
+      throw new IllegalArgumentException("unknown warm-start preset '" + name + "'; expected one"
+          + " of bsgm, stocbio, amigo, alset, alset-dagger, bsa");
+    }
+  }
+
+  /**
+   * A run's settings. Use {@link #builder(Preset)} for the presets' defaults.
+   *
+   * @param name         the algorithm's name in messages
+   * @param lowerStart   where the lower-level solver starts
+   * @param linearStart  where the linear-system solver starts
+   * @param linearSolver the linear-system solver
+   * @param schedule     {@code t_s, k_s, J_s}
+   * @param lowerBatch   {@code b}, samples per LL step and per LS step
+   * @param lowerSteps   the LL KM steps {@code η_i}
+   * @param linearSteps  the LS steps of {@link LinearSolver#KM} and {@link LinearSolver#SGD}
+   * @param clock        which index the step schedules take
+   * @param fullBatch    every evaluation uses every sample (deterministic); batch sizes ignored
+   * @param alpha        the upper-level step {@code α > 0}
+   * @param alphaDecay   {@code p >= 0}: {@code α_s = α / (s + 1)^p}
+   * @param budget       when to stop
+   * @param exact        the exact hypergradient for the progress report, or null
+   */
+  public record Options(String name, Start lowerStart, Start linearStart,
+      LinearSolver linearSolver, IterationSchedule schedule, int lowerBatch,
+      StepSchedule lowerSteps, StepSchedule linearSteps, StepClock clock, boolean fullBatch,
+      double alpha, double alphaDecay, Budget budget, Bsgm.ExactHypergradient exact) {
+
+    public Options {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(lowerStart, "lowerStart");
+      Objects.requireNonNull(linearStart, "linearStart");
+      Objects.requireNonNull(linearSolver, "linearSolver");
+      Objects.requireNonNull(schedule, "schedule");
+      Objects.requireNonNull(lowerSteps, "lowerSteps");
+      Objects.requireNonNull(linearSteps, "linearSteps");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(budget, "budget");
+      if (lowerBatch < 1) {
+        throw new IllegalArgumentException(name + ": lowerBatch must be >= 1, got " + lowerBatch);
+      }
+      if (!(alpha > 0) || Double.isInfinite(alpha)) {
+        throw new IllegalArgumentException(name + ": alpha must be finite and > 0, got " + alpha);
+      }
+      if (!(alphaDecay >= 0) || Double.isInfinite(alphaDecay)) {
+        throw new IllegalArgumentException(
+            name + ": alphaDecay must be finite and >= 0, got " + alphaDecay);
+      }
+    }
+
+    /** {@code α_s = α / (s + 1)^p}. */
+    public double alpha(int s) {
+      return alphaDecay == 0.0 ? alpha : alpha / Math.pow(s + 1.0, alphaDecay);
+    }
+
+    /** A builder holding the defaults of {@code preset} (see {@link Builder}). */
+    public static Builder builder(Preset preset) {
+      return new Builder(preset);
+    }
+  }
+
+  /**
+   * Builds {@link Options} from a preset's defaults. Defaults (change any of them):
+   *
+   * <table>
+   *   <caption>preset defaults</caption>
+   *   <tr><th>preset</th><th>w</th><th>v</th><th>LS solver</th><th>t, k, J</th>
+   *       <th>LL steps</th><th>LS steps</th><th>clock</th></tr>
+   *   <tr><td>BSGM</td><td>0</td><td>0</td><td>KM</td><td>s+1, s+1, s+1</td>
+   *       <td>2/(2+i)</td><td>2/(2+i)</td><td>per call</td></tr>
+   *   <tr><td>STOCBIO</td><td>warm</td><td>0</td><td>Neumann</td><td>10, 10, 32</td>
+   *       <td>0.5</td><td>–</td><td>per call</td></tr>
+   *   <tr><td>AMIGO</td><td>warm</td><td>warm</td><td>SGD</td><td>10, 10, 32</td>
+   *       <td>0.5</td><td>0.5</td><td>per call</td></tr>
+   *   <tr><td>ALSET</td><td>warm</td><td>0</td><td>Neumann</td><td>1, 10, 1</td>
+   *       <td>0.5</td><td>–</td><td>per call</td></tr>
+   *   <tr><td>ALSET_DAGGER</td><td>warm</td><td>warm</td><td>KM</td><td>1, 1, 1</td>
+   *       <td>0.5</td><td>0.5</td><td>per call</td></tr>
+   *   <tr><td>BSA</td><td>0</td><td>–</td><td>random truncation</td>
+   *       <td>⌈√(s+1)⌉, 10, 1</td><td>2/(2+i)</td><td>–</td><td>per call</td></tr>
+   * </table>
+   *
+   * and for all: {@code b = 1}, {@code α = 0.1}, {@code p = 0}, mini-batches, 1000 iterations,
+   * no exact hypergradient.
+   */
+  public static final class Builder {
+    private String name;
+    private Start lowerStart;
+    private Start linearStart;
+    private LinearSolver linearSolver;
+    private IterationSchedule schedule;
+    private int lowerBatch = 1;
+    private StepSchedule lowerSteps;
+    private StepSchedule linearSteps;
+    private StepClock clock = StepClock.PER_CALL;
+    private boolean fullBatch;
+    private double alpha = 0.1;
+    private double alphaDecay;
+    private Budget budget = Budget.iterations(1000);
+    private Bsgm.ExactHypergradient exact;
+
+    private Builder(Preset preset) {
+      Objects.requireNonNull(preset, "preset");
+      name = preset.name();
+      StepSchedule decreasing = StepSchedule.decreasing(2.0, 2.0);
+      StepSchedule half = StepSchedule.constant(0.5);
+      switch (preset) {
+        case BSGM -> set(Start.ZERO, Start.ZERO, LinearSolver.KM,
+            IterationSchedule.theorem16(), decreasing, decreasing);
+        case STOCBIO -> set(Start.WARM, Start.ZERO, LinearSolver.NEUMANN,
+            IterationSchedule.fixed(10, 10, 32), half, StepSchedule.constant(1.0));
+        case AMIGO -> set(Start.WARM, Start.WARM, LinearSolver.SGD,
+            IterationSchedule.fixed(10, 10, 32), half, half);
+        case ALSET -> set(Start.WARM, Start.ZERO, LinearSolver.NEUMANN,
+            IterationSchedule.fixed(1, 10, 1), half, StepSchedule.constant(1.0));
+        case ALSET_DAGGER -> set(Start.WARM, Start.WARM, LinearSolver.KM,
+            IterationSchedule.fixed(1, 1, 1), half, half);
+        case BSA -> set(Start.ZERO, Start.ZERO, LinearSolver.RANDOM_TRUNCATION,
+            growingSchedule(1.0, 10, 1), decreasing, StepSchedule.constant(1.0));
+        default -> throw new AssertionError(preset);
+      }
+    }
+
+    private void set(Start lower, Start linear, LinearSolver solver, IterationSchedule ts,
+        StepSchedule lowerEta, StepSchedule linearEta) {
+      lowerStart = lower;
+      linearStart = linear;
+      linearSolver = solver;
+      schedule = ts;
+      lowerSteps = lowerEta;
+      linearSteps = linearEta;
+    }
+
+    /** The name in messages. */
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
+
+    /** Where the LL solver starts. */
+    public Builder lowerStart(Start value) {
+      lowerStart = value;
+      return this;
+    }
+
+    /** Where the LS solver starts. */
+    public Builder linearStart(Start value) {
+      linearStart = value;
+      return this;
+    }
+
+    /** The LS solver. */
+    public Builder linearSolver(LinearSolver value) {
+      linearSolver = value;
+      return this;
+    }
+
+    /** {@code t_s, k_s, J_s}. */
+    public Builder schedule(IterationSchedule value) {
+      schedule = value;
+      return this;
+    }
+
+    /** The same {@code t, k, J} at every iteration. */
+    public Builder fixed(int t, int k, int batch) {
+      schedule = IterationSchedule.fixed(t, k, batch);
+      return this;
+    }
+
+    /** {@code b}, samples per LL and LS step. */
+    public Builder lowerBatch(int value) {
+      lowerBatch = value;
+      return this;
+    }
+
+    /** The LL KM steps. */
+    public Builder lowerSteps(StepSchedule value) {
+      lowerSteps = value;
+      return this;
+    }
+
+    /** The LS steps (KM and SGD solvers). */
+    public Builder linearSteps(StepSchedule value) {
+      linearSteps = value;
+      return this;
+    }
+
+    /** The index the step schedules take. */
+    public Builder clock(StepClock value) {
+      clock = value;
+      return this;
+    }
+
+    /** Whether every evaluation uses every sample. */
+    public Builder fullBatch(boolean value) {
+      fullBatch = value;
+      return this;
+    }
+
+    /** The upper-level step {@code α}. */
+    public Builder alpha(double value) {
+      alpha = value;
+      return this;
+    }
+
+    /** {@code p} in {@code α_s = α / (s + 1)^p}. */
+    public Builder alphaDecay(double value) {
+      alphaDecay = value;
+      return this;
+    }
+
+    /** When to stop. */
+    public Builder budget(Budget value) {
+      budget = value;
+      return this;
+    }
+
+    /** The exact hypergradient, for the progress report. */
+    public Builder exact(Bsgm.ExactHypergradient value) {
+      exact = value;
+      return this;
+    }
+
+    /** The options. */
+    public Options build() {
+      return new Options(name, lowerStart, linearStart, linearSolver, schedule, lowerBatch,
+          lowerSteps, linearSteps, clock, fullBatch, alpha, alphaDecay, budget, exact);
+    }
+  }
+
+  /** BSA's schedule: {@code t_s = ⌈c √(s + 1)⌉}, {@code k_s = k}, {@code J_s = J}. */
+  public static IterationSchedule growingSchedule(double c, int k, int batch) {
+    if (!(c > 0) || Double.isInfinite(c) || k < 0 || batch < 1) {
+      throw new IllegalArgumentException("a growing schedule needs finite c > 0, k >= 0 and"
+          + " batch >= 1, got c = " + c + ", k = " + k + ", batch = " + batch);
+    }
+    return new IterationSchedule() {
+      @Override
+      public int lowerSteps(int s) {
+        return (int) Math.ceil(c * Math.sqrt(s + 1.0));
+      }
+
+      @Override
+      public int linearSteps(int s) {
+        return k;
+      }
+
+      @Override
+      public int batch(int s) {
+        return batch;
+      }
+    };
+  }
+
+  /**
+   * What one estimate did.
+   *
+   * @param samples        samples used
+   * @param lowerSteps     LL steps taken ({@code t})
+   * @param linearSteps    LS steps taken ({@code k}, or the random truncation {@code Q})
+   * @param lowerResidual  {@code ‖Φ̂(w) − w‖} before the last LL step (0 if none)
+   * @param linearResidual the last LS step's residual (0 if none or random truncation)
+   */
+  public record Estimate(long samples, int lowerSteps, int linearSteps, double lowerResidual,
+      double linearResidual) {}
+
+  private final BilevelProblem problem;
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final DVector w;
+  private final DVector v;
+  private final DVector phi;
+  private final DVector g1;
+  private final DVector g2;
+  private final DVector lambdaTerm;
+  private final DVector hypergradient;
+  private final DVector scratch;
+  private final Batch lowerBatch;
+  private final Batch upperBatch;
+  private final Batch crossBatch;
+  private final Batch allLower;
+  private final Batch allUpper;
+  private long lowerClock;
+  private long linearClock;
+  // what the last estimate did (read by hypergradient(), kept in fields so run() allocates nothing)
+  private Batch lastUpper;
+  private int lastLowerSteps;
+  private int lastLinearSteps;
+  private double lastLowerResidual;
+  private double lastLinearResidual;
+
+  /**
+   * A runner for {@code problem}, with room for batches up to {@code maxBatch} ({@code J}) and
+   * {@code maxLowerBatch} ({@code b}) samples.
+   */
+  public WarmStartBilevel(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    if (maxBatch < 1 || maxLowerBatch < 1) {
+      throw new IllegalArgumentException("batch capacities must be >= 1, got " + maxBatch + ", "
+          + maxLowerBatch);
+    }
+    int d = problem.lowerDimension();
+    int m = problem.upperDimension();
+    w = Buffers.vector(arena, d);
+    v = Buffers.vector(arena, d);
+    phi = Buffers.vector(arena, d);
+    g1 = Buffers.vector(arena, d);
+    g2 = Buffers.vector(arena, m);
+    lambdaTerm = Buffers.vector(arena, m);
+    hypergradient = Buffers.vector(arena, m);
+    scratch = Buffers.vector(arena, m);
+    lowerBatch = new Batch(maxLowerBatch);
+    upperBatch = new Batch(maxBatch);
+    crossBatch = new Batch(maxBatch);
+    allLower = new Batch(problem.lowerSamples()).all(problem.lowerSamples());
+    allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
+    lastUpper = upperBatch;
+  }
+
+  /** The lower-level iterate {@code w} (a view into the workspace; the warm-start state). */
+  public DVector lowerIterate() {
+    return w;
+  }
+
+  /** The linear-system iterate {@code v} (a view into the workspace; the warm-start state). */
+  public DVector linearIterate() {
+    return v;
+  }
+
+  /** Forgets the warm-start state: {@code w = v = 0}, step clocks at 0. {@link #run} does it. */
+  public void reset() {
+    backend.fill(0.0, w);
+    backend.fill(0.0, v);
+    lowerClock = 0;
+    linearClock = 0;
+  }
+
+  /**
+   * The off-heap bytes of the state {@code options} keep from one upper-level iteration to the
+   * next: {@code 8d} for a warm {@code w}, {@code 8d} for a warm {@code v} (not for random
+   * truncation, which keeps none). The workspace itself ({@link #workspaceBytes()}) is the same
+   * for every variant.
+   */
+  public long warmStartBytes(Options options) {
+    long vectors = 0;
+    if (options.lowerStart() == Start.WARM) {
+      vectors++;
+    }
+    if (options.linearStart() == Start.WARM
+        && options.linearSolver() != LinearSolver.RANDOM_TRUNCATION) {
+      vectors++;
+    }
+    return vectors * Double.BYTES * problem.lowerDimension();
+  }
+
+  /** Off-heap bytes of the whole workspace ({@code 4d + 4m} doubles). */
+  public long workspaceBytes() {
+    return Double.BYTES * (4L * problem.lowerDimension() + 4L * problem.upperDimension());
+  }
+
+  /**
+   * One estimate {@code ĥ} at upper-level iteration {@code s} into {@code out}, starting from and
+   * updating the warm-start state (call {@link #reset()} first for a fresh start).
+   *
+   * @throws ArithmeticException naming the algorithm, the solver (LL or LS), the iteration and
+   *     the inner step where an iterate stopped being finite
+   */
+  public Estimate hypergradient(DVector lambda, Options options, int s, SplittableRandom random,
+      DVector out) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(random, "random");
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Monitoring.checkLength("out", out, problem.upperDimension());
+    if (s < 0) {
+      throw new IllegalArgumentException("iteration must be >= 0, got " + s);
+    }
+    long samples = estimate(lambda, options, s, random, out);
+    return new Estimate(samples, lastLowerSteps, lastLinearSteps, lastLowerResidual,
+        lastLinearResidual);
+  }
+
+  /**
+   * Runs from {@code lambda} (projected first), updating it in place; the warm-start state
+   * starts at zero.
+   *
+   * @param listener called after each iteration, or null; the progress's objective is
+   *     {@code Ê(w, λ_s, ζ)} on the batch {@code ζ} the estimate used (not counted as samples),
+   *     its hypergradient norm is {@code ‖ĥ_s‖}, its mapping norm {@code ‖G_{α_s}(λ_s)‖} (NaN
+   *     without an exact hypergradient)
+   * @throws ArithmeticException if an iterate stops being finite (see {@link #hypergradient})
+   */
+  public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(random, "random");
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    reset();
+    problem.projectUpper(lambda);
+    Budget budget = options.budget();
+    long start = System.nanoTime();
+    long samples = 0;
+    int s = 0;
+    String reason;
+    while ((reason = budget.stopReason(s, samples, System.nanoTime() - start)) == null) {
+      samples += estimate(lambda, options, s, random, hypergradient);
+      double alpha = options.alpha(s);
+      double hypergradientNorm = backend.nrm2(hypergradient);
+      double mappingNorm = Double.NaN;
+      if (options.exact() != null) {
+        mappingNorm = gradientMappingNorm(lambda, alpha, options.exact());
+      }
+      double objective = Double.NaN;
+      if (listener != null) {
+        objective = problem.objective(w, lambda, lastUpper);
+      }
+      backend.axpy(-alpha, hypergradient, lambda);
+      problem.projectUpper(lambda);
+      if (listener != null) {
+        listener.onIteration(new Bsgm.Progress(s, samples, objective, hypergradientNorm,
+            mappingNorm, (System.nanoTime() - start) / 1e9));
+      }
+      s++;
+    }
+    return new Bsgm.Result(s, samples, reason);
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
+   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
+   */
+  public double gradientMappingNorm(DVector lambda, double alpha,
+      Bsgm.ExactHypergradient exact) {
+    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
+  }
+
+  private long estimate(DVector lambda, Options o, int s, SplittableRandom random, DVector out) {
+    IterationSchedule schedule = o.schedule();
+    int t = schedule.lowerSteps(s);
+    int k = schedule.linearSteps(s);
+    int batch = schedule.batch(s);
+    boolean full = o.fullBatch();
+    LinearSolver solver = o.linearSolver();
+    if (t < 0 || k < 0 || batch < 1) {
+      throw new IllegalArgumentException(o.name() + ": the schedule gave t = " + t + ", k = " + k
+          + ", J = " + batch + " at iteration " + s + "; need t, k >= 0 and J >= 1");
+    }
+    if (solver == LinearSolver.RANDOM_TRUNCATION && k < 1) {
+      throw new IllegalArgumentException(o.name() + ": random truncation needs k >= 1, got "
+          + k + " at iteration " + s);
+    }
+    if (!full && (batch > upperBatch.capacity() || o.lowerBatch() > lowerBatch.capacity())) {
+      throw new IllegalArgumentException(o.name() + ": batch sizes J = " + batch + ", b = "
+          + o.lowerBatch() + " at iteration " + s + " exceed this runner's capacity "
+          + upperBatch.capacity() + "/" + lowerBatch.capacity());
+    }
+    int lowerPopulation = problem.lowerSamples();
+    int upperPopulation = problem.upperSamples();
+    Batch xi = full ? allLower : lowerBatch;
+    Batch zeta = full ? allUpper : upperBatch;
+    boolean cumulative = o.clock() == StepClock.CUMULATIVE;
+
+    // 1. lower level
+    double lowerResidual = lowerLevel(lambda, o, s, t, full, xi, random, lowerPopulation,
+        cumulative);
+
+    // 2. upper-level partial gradients on one batch
+    if (!full) {
+      upperBatch.draw(random, batch, upperPopulation);
+    }
+    problem.objectiveGradientW(w, lambda, zeta, g1);
+    problem.objectiveGradientLambda(w, lambda, zeta, g2);
+
+    // 3. linear system v = ∂₁Φᵀ v + ĝ₁
+    double linearResidual = 0.0;
+    int linearSteps = k;
+    switch (solver) {
+      case NEUMANN, KM, SGD -> linearResidual = linearSystem(lambda, o, s, k, full, xi, random,
+          lowerPopulation, cumulative);
+      case RANDOM_TRUNCATION -> linearSteps = truncatedNeumann(lambda, o, s, k, full, xi, random,
+          lowerPopulation);
+      default -> throw new AssertionError(solver);
+    }
+    if (cumulative && (solver == LinearSolver.KM || solver == LinearSolver.SGD)) {
+      linearClock += k;
+    }
+
+    // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v
+    Batch last = full ? allLower : crossBatch.draw(random, batch, lowerPopulation);
+    problem.mapVjpLambda(w, lambda, last, v, lambdaTerm);
+    backend.copy(g2, out);
+    backend.axpy(1.0, lambdaTerm, out);
+    double norm = backend.nrm2(out);
+    if (!Double.isFinite(norm)) {
+      throw new ArithmeticException(o.name() + ": the hypergradient is not finite (‖ĥ‖ = "
+          + norm + ") at iteration " + s + " after finite LL and LS iterates; check the"
+          + " problem's gradients");
+    }
+    lastUpper = zeta;
+    lastLowerSteps = t;
+    lastLinearSteps = linearSteps;
+    lastLowerResidual = lowerResidual;
+    lastLinearResidual = solver == LinearSolver.RANDOM_TRUNCATION ? 0.0 : linearResidual;
+    return full
+        ? (long) (t + linearSteps + 1) * lowerPopulation + upperPopulation
+        : (long) (t + linearSteps) * o.lowerBatch() + 2L * batch;
+  }
+
+  /** {@code t} LL KM steps on {@code w}; returns the last residual. */
+  private double lowerLevel(DVector lambda, Options o, int s, int t, boolean full, Batch xi,
+      SplittableRandom random, int population, boolean cumulative) {
+    if (o.lowerStart() == Start.ZERO) {
+      backend.fill(0.0, w);
+    }
+    StepSchedule steps = o.lowerSteps();
+    long base = cumulative ? lowerClock : 0;
+    double last = 0.0;
+    for (int i = 0; i < t; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.map(w, lambda, xi, phi);
+      double residual = backend.kmStepResidual(steps.step(index(base + i)), phi, w);
+      if (!Double.isFinite(residual)) {
+        throw Monitoring.diverged(o.name(), "LL solver", s, i, "LL residual", residual, last);
+      }
+      last = residual;
+    }
+    if (cumulative) {
+      lowerClock += t;
+    }
+    return last;
+  }
+
+  /** {@code k} Neumann, KM or SGD steps on {@code v}; returns the last residual. */
+  private double linearSystem(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
+      SplittableRandom random, int population, boolean cumulative) {
+    LinearSolver solver = o.linearSolver();
+    if (o.linearStart() == Start.ZERO) {
+      backend.fill(0.0, v);
+    }
+    StepSchedule steps = o.linearSteps();
+    long base = cumulative ? linearClock : 0;
+    double last = 0.0;
+    for (int i = 0; i < k; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.mapVjpW(w, lambda, xi, v, phi);          // ∂₁Φ̂ᵀ v
+      double residual;
+      if (solver == LinearSolver.SGD) {
+        backend.axpby(1.0, v, -1.0, phi);              // (I − ∂₁Φ̂ᵀ) v
+        backend.axpy(-1.0, g1, phi);                   // the gradient (I − ∂₁Φ̂ᵀ) v − ĝ₁
+        residual = backend.nrm2(phi);
+        if (Double.isFinite(residual)) {
+          backend.axpy(-steps.step(index(base + i)), phi, v);
+        }
+      } else {
+        backend.axpy(1.0, g1, phi);
+        double eta = solver == LinearSolver.NEUMANN ? 1.0 : steps.step(index(base + i));
+        residual = backend.kmStepResidual(eta, phi, v);
+      }
+      if (!Double.isFinite(residual)) {
+        throw Monitoring.diverged(o.name(), solver == LinearSolver.SGD ? "LS solver (SGD)"
+            : "LS solver", s, i, "LS residual", residual, last);
+      }
+      last = residual;
+    }
+    return last;
+  }
+
+  /**
+   * BSA's {@code v = k ∂₁Φ̂(ξ_Q)ᵀ ⋯ ∂₁Φ̂(ξ_1)ᵀ ĝ₁}, {@code Q ~ Uniform{0..k−1}}; returns
+   * {@code Q}.
+   */
+  private int truncatedNeumann(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
+      SplittableRandom random, int population) {
+    int terms = random.nextInt(k);
+    backend.copy(g1, v);
+    for (int i = 0; i < terms; i++) {
+      if (!full) {
+        lowerBatch.draw(random, o.lowerBatch(), population);
+      }
+      problem.mapVjpW(w, lambda, xi, v, phi);
+      backend.copy(phi, v);
+    }
+    backend.scal(k, v);
+    double norm = backend.nrm2(v);
+    if (!Double.isFinite(norm)) {
+      throw Monitoring.diverged(o.name(), "LS solver (random truncation)", s, terms, "‖v‖",
+          norm, Double.NaN);
+    }
+    return terms;
+  }
+
+  /** A step-schedule index; a cumulative clock past {@code Integer.MAX_VALUE} stays there. */
+  private static int index(long i) {
+    return (int) Math.min(i, Integer.MAX_VALUE);
+  }
+
+  /** Frees the workspace. */
+  @Override
+  public void close() {
+    arena.close();
+  }
+}
