@@ -6,6 +6,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -213,6 +214,11 @@ public final class Mrbo implements AutoCloseable {
   private final DVector estimate;
   private final DVector estimatePrevious;
   private final DVector scratch;
+  private double lastResidualNorm;
+  private double lastDirectionNorm;
+  private double lastMappingNorm = Double.NaN;
+  private double lastObjective = Double.NaN;
+  private boolean monitor;
   private final int maxBatch;
   private final int maxLowerBatch;
 
@@ -272,8 +278,32 @@ public final class Mrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    Objects.requireNonNull(options, "options");
+    start(lambda, options);
     Objects.requireNonNull(random, "random");
+    Budget budget = options.budget();
+    long start = System.nanoTime();
+    long samples = 0;
+    int k = 0;
+    String reason;
+    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
+      monitor = listener != null;
+      samples += iterate(k, lambda, options, random);
+      if (listener != null) {
+        listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
+            lastMappingNorm, (System.nanoTime() - start) / 1e9));
+      }
+      k++;
+    }
+    monitor = false;
+    return new Bsgm.Result(k, samples, reason);
+  }
+
+  /**
+   * Prepares a run driven one iteration at a time with {@link #iterate}: checks the options,
+   * projects {@code λ} and sets {@code w_0 = 0}.
+   */
+  public void start(DVector lambda, Options options) {
+    Objects.requireNonNull(options, "options");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
     if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
       throw new IllegalArgumentException("MRBO: batch sizes J = " + options.batch() + ", b = "
@@ -282,73 +312,78 @@ public final class Mrbo implements AutoCloseable {
     }
     problem.projectUpper(lambda);
     backend.fill(0.0, w);
-    Budget budget = options.budget();
-    long start = System.nanoTime();
+    lastResidualNorm = 0.0;
+    lastDirectionNorm = 0.0;
+  }
+
+  /**
+   * Iteration {@code k} of MRBO (after {@link #start}); everything it carries to the next
+   * iteration is in {@link #state()} ({@code α_k, β_k} follow from {@code k}).
+   *
+   * @return the samples the iteration used
+   */
+  public long iterate(int k, DVector lambda, Options options, SplittableRandom random) {
     long samples = 0;
-    double alphaK = 1.0;   // α_k, β_k: unused at k = 0
-    double betaK = 1.0;
-    double lastDirection = 0.0;
-    double lastResidual = 0.0;
-    int k = 0;
-    String reason;
-    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-      double eta = options.eta(k);
-      boolean first = k == 0;
-      // u_k: residual at (w_k, λ_k) and, after the first iteration, at (w_{k−1}, λ_{k−1})
-      samples += oracle.residuals(options.lowerBatch(), false, random, w, lambda, residual,
-          first ? null : wPrevious, lambdaPrevious, residualPrevious);
-      if (first) {
-        backend.copy(residual, u);
-      } else {
-        backend.axpy(-1.0, residualPrevious, u);                  // u_{k−1} − R_old
-        backend.axpby(1.0, residual, 1.0 - betaK, u);             // R_new + (1 − β)(…)
-      }
-      double uNorm = backend.nrm2(u);
-      if (!Double.isFinite(uNorm)) {
-        throw Monitoring.diverged("MRBO", "LL direction u (STORM on the residual)", k, -1,
-            "‖u‖", uNorm, lastResidual);
-      }
-      lastResidual = uNorm;
-      // d_k: hypergradient estimates at both points with the same samples
-      samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
-          options.neumannTerms(), options.linearStep(), false, random, k, w, lambda, estimate,
-          first ? null : wPrevious, lambdaPrevious, estimatePrevious);
-      if (first) {
-        backend.copy(estimate, direction);
-      } else {
-        backend.axpy(-1.0, estimatePrevious, direction);
-        backend.axpby(1.0, estimate, 1.0 - alphaK, direction);
-      }
-      double dNorm = backend.nrm2(direction);
-      if (!Double.isFinite(dNorm)) {
-        throw Monitoring.diverged("MRBO", "UL direction d (STORM on the hypergradient)", k, -1,
-            "‖d‖", dNorm, lastDirection);
-      }
-      lastDirection = dNorm;
-      double stepLambda = options.cLambda() * eta;
-      double mappingNorm = Double.NaN;
-      if (options.exact() != null) {
-        mappingNorm = gradientMappingNorm(lambda, stepLambda, options.exact());
-      }
-      double objective = Double.NaN;
-      if (listener != null) {
-        objective = problem.objective(w, lambda, oracle.lastUpperBatch());
-      }
-      // keep (w_k, λ_k), then step
-      backend.copy(w, wPrevious);
-      backend.copy(lambda, lambdaPrevious);
-      backend.axpy(-stepLambda, direction, lambda);
-      problem.projectUpper(lambda);
-      backend.axpy(-options.cW() * eta, u, w);
-      alphaK = Math.min(1.0, options.c1() * eta * eta);
-      betaK = Math.min(1.0, options.c2() * eta * eta);
-      if (listener != null) {
-        listener.onIteration(new Bsgm.Progress(k, samples, objective, dNorm, mappingNorm,
-            (System.nanoTime() - start) / 1e9));
-      }
-      k++;
+    double eta = options.eta(k);
+    boolean first = k == 0;
+    double previousEta = first ? 0.0 : options.eta(k - 1);
+    double alphaK = first ? 1.0 : Math.min(1.0, options.c1() * previousEta * previousEta);
+    double betaK = first ? 1.0 : Math.min(1.0, options.c2() * previousEta * previousEta);
+    // u_k: residual at (w_k, λ_k) and, after the first iteration, at (w_{k−1}, λ_{k−1})
+    samples += oracle.residuals(options.lowerBatch(), false, random, w, lambda, residual,
+        first ? null : wPrevious, lambdaPrevious, residualPrevious);
+    if (first) {
+      backend.copy(residual, u);
+    } else {
+      backend.axpy(-1.0, residualPrevious, u);                  // u_{k−1} − R_old
+      backend.axpby(1.0, residual, 1.0 - betaK, u);             // R_new + (1 − β)(…)
     }
-    return new Bsgm.Result(k, samples, reason);
+    double uNorm = backend.nrm2(u);
+    if (!Double.isFinite(uNorm)) {
+      throw Monitoring.diverged("MRBO", "LL direction u (STORM on the residual)", k, -1,
+          "‖u‖", uNorm, lastResidualNorm);
+    }
+    lastResidualNorm = uNorm;
+    // d_k: hypergradient estimates at both points with the same samples
+    samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
+        options.neumannTerms(), options.linearStep(), false, random, k, w, lambda, estimate,
+        first ? null : wPrevious, lambdaPrevious, estimatePrevious);
+    if (first) {
+      backend.copy(estimate, direction);
+    } else {
+      backend.axpy(-1.0, estimatePrevious, direction);
+      backend.axpby(1.0, estimate, 1.0 - alphaK, direction);
+    }
+    double dNorm = backend.nrm2(direction);
+    if (!Double.isFinite(dNorm)) {
+      throw Monitoring.diverged("MRBO", "UL direction d (STORM on the hypergradient)", k, -1,
+          "‖d‖", dNorm, lastDirectionNorm);
+    }
+    lastDirectionNorm = dNorm;
+    double stepLambda = options.cLambda() * eta;
+    lastMappingNorm = options.exact() == null ? Double.NaN
+        : gradientMappingNorm(lambda, stepLambda, options.exact());
+    lastObjective = monitor ? problem.objective(w, lambda, oracle.lastUpperBatch()) : Double.NaN;
+    // keep (w_k, λ_k), then step
+    backend.copy(w, wPrevious);
+    backend.copy(lambda, lambdaPrevious);
+    backend.axpy(-stepLambda, direction, lambda);
+    problem.projectUpper(lambda);
+    backend.axpy(-options.cW() * eta, u, w);
+    return samples;
+  }
+
+  /** {@code ‖d_k‖}, the norm of the last upper-level direction. */
+  public double lastDirectionNorm() {
+    return lastDirectionNorm;
+  }
+
+  /**
+   * The buffers carried between iterations: {@code w, w_{k−1}, λ_{k−1}, u, d} (checkpoints
+   * save and restore them).
+   */
+  public List<DVector> state() {
+    return List.of(w, wPrevious, lambdaPrevious, u, direction);
   }
 
   /**

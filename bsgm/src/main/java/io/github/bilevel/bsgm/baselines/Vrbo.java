@@ -6,6 +6,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -205,6 +206,12 @@ public final class Vrbo implements AutoCloseable {
   private final DVector estimate;
   private final DVector estimateOld;
   private final DVector scratch;
+  private double lastU;
+  private double lastD;
+  private double lastDirectionNorm = Double.NaN;
+  private double lastMappingNorm = Double.NaN;
+  private double lastObjective = Double.NaN;
+  private boolean monitor;
   private final int maxBatch;
   private final int maxLowerBatch;
 
@@ -268,8 +275,32 @@ public final class Vrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    Objects.requireNonNull(options, "options");
+    start(lambda, options);
     Objects.requireNonNull(random, "random");
+    Budget budget = options.budget();
+    long start = System.nanoTime();
+    long samples = 0;
+    int k = 0;
+    String reason;
+    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
+      monitor = listener != null;
+      samples += iterate(k, lambda, options, random);
+      if (listener != null) {
+        listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
+            lastMappingNorm, (System.nanoTime() - start) / 1e9));
+      }
+      k++;
+    }
+    monitor = false;
+    return new Bsgm.Result(k, samples, reason);
+  }
+
+  /**
+   * Prepares a run driven one iteration at a time with {@link #iterate}: checks the options,
+   * projects {@code λ} and sets {@code w_0 = 0}.
+   */
+  public void start(DVector lambda, Options options) {
+    Objects.requireNonNull(options, "options");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
     checkCapacity(options.batch(), options.lowerBatch(), "J, b");
     checkCapacity(options.largeBatch() >= problem.upperSamples()
@@ -278,55 +309,60 @@ public final class Vrbo implements AutoCloseable {
         "S_J, S_b");
     problem.projectUpper(lambda);
     backend.fill(0.0, w);
-    Budget budget = options.budget();
-    long start = System.nanoTime();
+    lastU = 0.0;
+    lastD = 0.0;
+  }
+
+  /**
+   * Outer iteration {@code k} of VRBO (after {@link #start}): a large-batch recomputation when
+   * {@code k} is a multiple of the period, the λ step and {@code T} inner steps; everything it
+   * carries to the next iteration is in {@link #state()}.
+   *
+   * @return the samples the iteration used
+   */
+  public long iterate(int k, DVector lambda, Options options, SplittableRandom random) {
     long samples = 0;
-    double lastU = 0.0;
-    double lastD = 0.0;
-    int k = 0;
-    String reason;
-    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-      if (k % options.period() == 0) {
-        samples += oracle.residuals(options.largeLowerBatch(), true, random, w, lambda, u,
-            null, null, null);
-        samples += oracle.hypergradients(options.largeBatch(), options.largeLowerBatch(),
-            options.neumannTerms(), options.linearStep(), true, random, k, w, lambda, direction,
-            null, null, null);
-        lastU = check(u, "LL direction u (large-batch recomputation)", k, -1, lastU);
-        lastD = check(direction, "UL direction d (large-batch recomputation)", k, -1, lastD);
-      }
-      double dNorm = backend.nrm2(direction);
-      double mappingNorm = Double.NaN;
-      if (options.exact() != null) {
-        mappingNorm = gradientMappingNorm(lambda, options.cLambda(), options.exact());
-      }
-      // upper-level step, then the correction for the move of λ at fixed w
-      backend.copy(lambda, lambdaOld);
-      backend.axpy(-options.cLambda(), direction, lambda);
-      problem.projectUpper(lambda);
-      samples += correct(options, random, k, -1, w, lambda, w, lambdaOld);
-      lastU = check(u, "LL direction u (SARAH correction for the λ step)", k, -1, lastU);
-      lastD = check(direction, "UL direction d (SARAH correction for the λ step)", k, -1, lastD);
-      double objective = Double.NaN;
-      if (listener != null) {
-        // on the first correction's batch ζ, at the point before the step
-        objective = problem.objective(w, lambdaOld, oracle.lastUpperBatch());
-      }
-      // T lower-level steps with their corrections
-      for (int t = 0; t < options.innerSteps(); t++) {
-        backend.copy(w, wOld);
-        backend.axpy(-options.cW(), u, w);
-        samples += correct(options, random, k, t, w, lambda, wOld, lambda);
-        lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
-        lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
-      }
-      if (listener != null) {
-        listener.onIteration(new Bsgm.Progress(k, samples, objective, dNorm, mappingNorm,
-            (System.nanoTime() - start) / 1e9));
-      }
-      k++;
+    if (k % options.period() == 0) {
+      samples += oracle.residuals(options.largeLowerBatch(), true, random, w, lambda, u,
+          null, null, null);
+      samples += oracle.hypergradients(options.largeBatch(), options.largeLowerBatch(),
+          options.neumannTerms(), options.linearStep(), true, random, k, w, lambda, direction,
+          null, null, null);
+      lastU = check(u, "LL direction u (large-batch recomputation)", k, -1, lastU);
+      lastD = check(direction, "UL direction d (large-batch recomputation)", k, -1, lastD);
     }
-    return new Bsgm.Result(k, samples, reason);
+    lastDirectionNorm = backend.nrm2(direction);
+    lastMappingNorm = options.exact() == null ? Double.NaN
+        : gradientMappingNorm(lambda, options.cLambda(), options.exact());
+    // upper-level step, then the correction for the move of λ at fixed w
+    backend.copy(lambda, lambdaOld);
+    backend.axpy(-options.cLambda(), direction, lambda);
+    problem.projectUpper(lambda);
+    samples += correct(options, random, k, -1, w, lambda, w, lambdaOld);
+    lastU = check(u, "LL direction u (SARAH correction for the λ step)", k, -1, lastU);
+    lastD = check(direction, "UL direction d (SARAH correction for the λ step)", k, -1, lastD);
+    // on the first correction's batch ζ, at the point before the step
+    lastObjective = monitor ? problem.objective(w, lambdaOld, oracle.lastUpperBatch())
+        : Double.NaN;
+    // T lower-level steps with their corrections
+    for (int t = 0; t < options.innerSteps(); t++) {
+      backend.copy(w, wOld);
+      backend.axpy(-options.cW(), u, w);
+      samples += correct(options, random, k, t, w, lambda, wOld, lambda);
+      lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
+      lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
+    }
+    return samples;
+  }
+
+  /** {@code ‖d‖} before the last λ step. */
+  public double lastDirectionNorm() {
+    return lastDirectionNorm;
+  }
+
+  /** The buffers carried between iterations: {@code w, u, d} (checkpoints save them). */
+  public List<DVector> state() {
+    return List.of(w, u, direction);
   }
 
   /** {@code u += R(new) − R(old)}, {@code d += ∇̂f(new) − ∇̂f(old)} with shared samples. */

@@ -411,6 +411,7 @@ public final class WarmStartBilevel implements AutoCloseable {
   private final Batch allUpper;
   private long lowerClock;
   private long linearClock;
+  private double lastHypergradientNorm = Double.NaN;
   // what the last estimate did (read by hypergradient(), kept in fields so run() allocates nothing)
   private Batch lastUpper;
   private int lastLowerSteps;
@@ -552,6 +553,44 @@ public final class WarmStartBilevel implements AutoCloseable {
       s++;
     }
     return new Bsgm.Result(s, samples, reason);
+  }
+
+  /**
+   * One upper-level iteration {@code s} of a run (the body of {@link #run}'s loop, for callers
+   * that drive the iterations themselves): {@code λ ← P_Λ(λ − α_s ĥ_s)}. Call {@link #reset()}
+   * and project {@code λ} before iteration 0.
+   *
+   * @return the samples the iteration used
+   */
+  public long iterate(int s, DVector lambda, Options options, SplittableRandom random) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(random, "random");
+    long samples = estimate(lambda, options, s, random, hypergradient);
+    lastHypergradientNorm = backend.nrm2(hypergradient);
+    backend.axpy(-options.alpha(s), hypergradient, lambda);
+    problem.projectUpper(lambda);
+    return samples;
+  }
+
+  /** {@code ‖ĥ_s‖} of the last {@link #iterate}. */
+  public double lastHypergradientNorm() {
+    return lastHypergradientNorm;
+  }
+
+  /**
+   * The step counters of the cumulative step clock ({@code [lower, linear]}), for checkpoints.
+   */
+  public long[] clocks() {
+    return new long[] {lowerClock, linearClock};
+  }
+
+  /** Restores the step counters saved by {@link #clocks()}. */
+  public void restoreClocks(long lower, long linear) {
+    if (lower < 0 || linear < 0) {
+      throw new IllegalArgumentException("clocks must be >= 0, got " + lower + ", " + linear);
+    }
+    lowerClock = lower;
+    linearClock = linear;
   }
 
   /**

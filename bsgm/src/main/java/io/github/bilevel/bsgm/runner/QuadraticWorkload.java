@@ -1,6 +1,5 @@
 package io.github.bilevel.bsgm.runner;
 
-import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.StepSchedule;
@@ -33,7 +32,7 @@ public final class QuadraticWorkload implements Workload {
 
     @Override
     public List<String> algorithms() {
-      return List.of("bsgm");
+      return Algorithms.ALL;
     }
 
     @Override
@@ -76,20 +75,8 @@ public final class QuadraticWorkload implements Workload {
   public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
     double q = problem.contractionConstant().orElseThrow();
     double beta = 1 / (1 - q);
-    StepSchedule steps = StepSchedule.decreasing(beta, beta);
-    double alpha = overrides.alphaOr(0.2);
-    return switch (algorithm) {
-      case "bsgm" -> {
-        IterationSchedule schedule = overrides.t() == null && overrides.batch() == null
-            ? IterationSchedule.theorem16()
-            : IterationSchedule.fixed(overrides.tOr(64), overrides.kOr(overrides.tOr(64)),
-                overrides.batchOr(64));
-        yield new BsgmMethod(problem, 1 << 16, new Bsgm.Options(alpha, schedule, 1, steps,
-            Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, null));
-      }
-      default -> throw new IllegalArgumentException("workload quadratic has no algorithm '"
-          + algorithm + "'; it has " + FACTORY.algorithms());
-    };
+    return Algorithms.create(algorithm, problem, new Algorithms.Defaults(0.2, 10, 10, 32,
+        IterationSchedule.theorem16(), StepSchedule.decreasing(beta, beta), 0.5), overrides);
   }
 
   @Override

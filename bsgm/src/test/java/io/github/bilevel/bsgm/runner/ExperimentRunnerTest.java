@@ -21,6 +21,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The experiment runner: outputs, resume equals uninterrupted, bad input. */
 class ExperimentRunnerTest {
@@ -29,7 +31,11 @@ class ExperimentRunnerTest {
   private final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
 
   private static RunSettings settings(long budget) {
-    return new RunSettings("quadratic", List.of("bsgm"), 2, 7, budget, 1_000_000, 5, 20,
+    return settings("bsgm", budget);
+  }
+
+  private static RunSettings settings(String algorithm, long budget) {
+    return new RunSettings("quadratic", List.of(algorithm), 2, 7, budget, 1_000_000, 5, 20,
         "simd", MethodOverrides.NONE, Map.of("d", "20", "m", "4", "samples", "200"));
   }
 
@@ -96,25 +102,36 @@ class ExperimentRunnerTest {
     };
   }
 
-  private static double[] finalLambda(Path directory, long seed) {
-    try (Arena arena = Arena.ofConfined()) {
+  private static double[] finalLambda(Path directory, String algorithm, long seed) {
+    try (Arena arena = Arena.ofConfined();
+        Workload workload = QuadraticWorkload.FACTORY.create(Backends.byName("simd"),
+            settings(algorithm, 1).options(), seed);
+        UpperLevelMethod method = workload.method(algorithm, MethodOverrides.NONE)) {
       DVector lambda = Buffers.vector(arena, 4);
-      Checkpoint.read(directory.resolve("checkpoints").resolve("bsgm-seed" + seed + ".ckpt"),
-          lambda, List.of());
+      Checkpoint.read(directory.resolve("checkpoints")
+          .resolve(algorithm + "-seed" + seed + ".ckpt"), lambda, method.state());
       return lambda.toArray();
     }
   }
 
-  @Test
-  void aResumedRunEqualsAnUninterruptedOne(@TempDir Path temp) throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"bsgm", "amigo", "mrbo", "vrbo"})
+  void aResumedRunEqualsAnUninterruptedOne(String algorithm, @TempDir Path temp)
+      throws IOException {
     Path whole = temp.resolve("whole");
     Path broken = temp.resolve("broken");
+    long budget = switch (algorithm) {
+      case "bsgm" -> 60_000;
+      case "vrbo" -> 80_000;
+      default -> 20_000;
+    };
     List<Metrics.Row> expected = ExperimentRunner.start(QuadraticWorkload.FACTORY,
-        settings(60_000), backend, whole, quiet).run();
+        settings(algorithm, budget), backend, whole, quiet).run();
     assertThrows(IllegalStateException.class, () -> ExperimentRunner.start(failingAfter(47),
-        settings(60_000), backend, broken, quiet).run());
+        settings(algorithm, budget), backend, broken, quiet).run());
     List<Metrics.Row> resumed = ExperimentRunner.resume(QuadraticWorkload.FACTORY, backend,
         broken, quiet).run();
+    assertTrue(expected.get(expected.size() - 1).iteration() > 60, "the crash must come early");
     assertEquals(expected.size(), resumed.size());
     for (int i = 0; i < expected.size(); i++) {
       Metrics.Row a = expected.get(i);
@@ -124,10 +141,15 @@ class ExperimentRunnerTest {
       assertArrayEquals(a.values(), b.values(), 0.0, "row " + i);
     }
     for (long seed : new long[] {7, 8}) {
-      assertArrayEquals(finalLambda(whole, seed), finalLambda(broken, seed), 0.0);
+      assertArrayEquals(finalLambda(whole, algorithm, seed), finalLambda(broken, algorithm, seed),
+          0.0);
     }
-    // the two seeds draw different samples
-    assertNotEquals(finalLambda(whole, 7)[0], finalLambda(whole, 8)[0]);
+    // the two seeds draw different samples (VRBO's large batches cover the whole population here,
+    // and the quadratic's additive noise cancels in its two-point corrections: it is
+    // deterministic on this instance)
+    if (!algorithm.equals("vrbo")) {
+      assertNotEquals(finalLambda(whole, algorithm, 7)[0], finalLambda(whole, algorithm, 8)[0]);
+    }
     // the files
     assertEquals(Metrics.read(whole.resolve("metrics.csv")).size(), expected.size());
     String summary = Files.readString(whole.resolve("summary.json"));
