@@ -86,9 +86,15 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     final DMatrix[] projected;
     final DMatrix[] hessian;
     final DMatrix[] rowGradient;
+    // the batch and representation whose rows and features the workspace holds, if valid
+    final int[] heldTasks;
+    final double[] heldLambda;
+    int heldCount = -1;
 
     Part(Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
       this.rowsPerTask = rowsPerTask;
+      heldTasks = new int[chunkTasks];
+      heldLambda = new double[p * r];
       int rows = chunkTasks * rowsPerTask;
       DMatrix xWork = Buffers.matrix(arena, rows, p);
       xRows = xWork.rowViews();
@@ -101,6 +107,38 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       projected = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
       hessian = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
       rowGradient = byTasks(Buffers.matrix(arena, rows, r), chunkTasks, rowsPerTask);
+    }
+
+    /** Whether the workspace holds the rows and features of {@code batch} under {@code λ}. */
+    boolean holds(Batch batch, DVector lambda) {
+      if (heldCount != batch.size()) {
+        return false;
+      }
+      for (int b = 0; b < heldCount; b++) {
+        if (heldTasks[b] != batch.index(b)) {
+          return false;
+        }
+      }
+      for (int i = 0; i < heldLambda.length; i++) {
+        if (heldLambda[i] != lambda.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void remember(Batch batch, DVector lambda) {
+      heldCount = batch.size();
+      for (int b = 0; b < heldCount; b++) {
+        heldTasks[b] = batch.index(b);
+      }
+      for (int i = 0; i < heldLambda.length; i++) {
+        heldLambda[i] = lambda.get(i);
+      }
+    }
+
+    void forget() {
+      heldCount = -1;
     }
 
     private static DMatrix[] byTasks(DMatrix work, int chunkTasks, int rowsPerTask) {
@@ -274,12 +312,25 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
 
   /**
    * Gathers, computes features {@code F = X R} (GEMM) and logits {@code F_b H_b} of each task.
+   * When the whole batch fits in one chunk and both the batch and {@code R} are those of the
+   * previous call on this side (the lower-level and linear-system steps of one hypergradient),
+   * the gathered rows and features are still in the workspace and are reused.
    */
-  private int forward(Part part, boolean isSupport, DMatrix states, DMatrix r, Batch batch,
-      int start) {
-    int count = gather(part, isSupport, batch, start);
+  private int forward(Part part, boolean isSupport, DMatrix states, DVector lambda, DMatrix r,
+      Batch batch, int start) {
+    int count = Math.min(chunkTasks, batch.size() - start);
+    boolean single = batch.size() <= chunkTasks;
+    if (!single || !part.holds(batch, lambda)) {
+      count = gather(part, isSupport, batch, start);
+      backend.gemm(Transpose.NO, Transpose.NO, 1.0, part.x[count], r, 0.0,
+          part.features[count]);
+      if (single) {
+        part.remember(batch, lambda);
+      } else {
+        part.forget();
+      }
+    }
     DMatrix f = part.features[count];
-    backend.gemm(Transpose.NO, Transpose.NO, 1.0, part.x[count], r, 0.0, f);
     DMatrix logits = part.logits[count];
     for (int b = 0; b < count; b++) {
       int stateRow = start + b;
@@ -325,7 +376,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     double shrink = 1 - mapStep * headRegularization;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, r, batch, start);
+      int count = forward(support, true, states, lambda, r, batch, start);
       DMatrix f = support.features[count];
       DMatrix g = support.gradient[count];                 // (S − Y)/(count·NK)
       backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
@@ -359,7 +410,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     double shrink = 1 - mapStep * headRegularization;
     double scale = mapStep / supportSize;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, r, batch, start);
+      int count = forward(support, true, states, lambda, r, batch, start);
       DMatrix f = support.features[count];
       DMatrix s = support.probabilities[count];
       backend.softmax(support.logits[count], s);
@@ -397,7 +448,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix result = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, r, batch, start);
+      int count = forward(support, true, states, lambda, r, batch, start);
       DMatrix g = support.gradient[count];                 // (S − Y)/(count·NK)
       backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
       DMatrix s = support.probabilities[count];
@@ -434,7 +485,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     double sum = 0;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, r, batch, start);
+      int count = forward(query, false, states, lambda, r, batch, start);
       sum += count * backend.softmaxCrossEntropy(query.logits[count], query.labels, null);
     }
     return sum / batch.size();
@@ -447,7 +498,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     checkStates("out", out, batch);
     DMatrix r = lambdaView.matrix(lambda);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, r, batch, start);
+      int count = forward(query, false, states, lambda, r, batch, start);
       DMatrix f = query.features[count];
       DMatrix g = query.gradient[count];                   // (S − Y)/(count·NQ)
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
@@ -479,7 +530,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix result = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, r, batch, start);
+      int count = forward(query, false, states, lambda, r, batch, start);
       DMatrix g = query.gradient[count];
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
       DMatrix d = query.rowGradient[count];
@@ -530,7 +581,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     long correct = 0;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, r, batch, start);
+      int count = forward(query, false, states, lambda, r, batch, start);
       DMatrix logits = query.logits[count];
       for (int row = 0; row < count * querySize; row++) {
         int best = 0;

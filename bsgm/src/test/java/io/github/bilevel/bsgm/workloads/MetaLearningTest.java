@@ -239,6 +239,36 @@ class MetaLearningTest {
     }
   }
 
+  @Test
+  void reusedFeaturesFollowChangesOfTheRepresentationAndTheBatch() {
+    try (Arena arena = Arena.ofConfined()) {
+      Instance cached = instance(arena, 13, 64);
+      SplittableRandom random = new SplittableRandom(14);
+      int rows = BATCH.length;
+      DMatrix z = matrix(arena, rows, D, gaussian(random, rows * D));
+      DVector r = vector(arena, lambda(random));
+      Batch batch = new Batch(rows).assign(TASKS, BATCH);
+      DMatrix out = Buffers.matrix(arena, rows, D);
+      cached.problem.map(z, r, batch, out);                  // fills the workspace
+      double[] changed = lambda(random);
+      r.copyFrom(changed);                                   // same vector, new contents
+      cached.problem.map(z, r, batch, out);
+      Batch other = new Batch(rows).assign(TASKS, 1, 0, 5, 4, 3);
+      DMatrix outOther = Buffers.matrix(arena, rows, D);
+      cached.problem.map(z, r, other, outOther);             // same R, another batch
+      double objective = cached.problem.objective(z, r, other);
+      try (MetaLearning fresh = instance(arena, 13, 1).problem) {
+        DMatrix expected = Buffers.matrix(arena, rows, D);
+        fresh.map(z, vector(arena, changed), batch, expected);
+        assertArrayEquals(expected.toArray(), out.toArray(), 1e-14);
+        fresh.map(z, vector(arena, changed), other, expected);
+        assertArrayEquals(expected.toArray(), outOther.toArray(), 1e-14);
+        assertEquals(fresh.objective(z, vector(arena, changed), other), objective, 1e-14);
+      }
+      cached.problem.close();
+    }
+  }
+
   /** Every head of the batch solved by fixed-point steps to a residual below 1e-14. */
   private static DMatrix solveHeads(MetaLearning problem, Arena arena, DVector r, Batch batch) {
     int rows = batch.size();
@@ -256,7 +286,7 @@ class MetaLearningTest {
   @Test
   void batchedHypergradientMatchesFiniteDifferencesOfTheBatchObjective() {
     try (Arena arena = Arena.ofConfined()) {
-      Instance in = instance(arena, 7, 2);
+      Instance in = instance(arena, 7, 64);
       MetaLearning problem = in.problem;
       Backend b = problem.backend();
       double[] r = lambda(new SplittableRandom(8));
