@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm.workloads;
 
 import static io.github.bilevel.bsgm.workloads.SoftmaxChunks.get;
-import static io.github.bilevel.bsgm.workloads.SoftmaxChunks.set;
 
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.SeparableProblem;
@@ -12,6 +11,7 @@ import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
@@ -72,6 +72,16 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   private final Part query;
   private final MatrixView lambdaView;
   private final MatrixView lambdaOutView;
+  // one task's blocks on the heap, where the small per-task products run
+  private final double[] taskFeatures;
+  private final double[] taskRows;
+  private final double[] taskProbabilities;
+  private final double[] taskRowGradient;
+  private final double[] head;
+  private final double[] direction;
+  private final double[] result;
+  private final double[] projection;
+  private final double[] curvature;
 
   /** The workspaces of one side (support or query) for a chunk of tasks. */
   private static final class Part {
@@ -83,18 +93,16 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     final DMatrix[] logits;
     final DMatrix[] gradient;
     final DMatrix[] probabilities;
-    final DMatrix[] projected;
-    final DMatrix[] hessian;
     final DMatrix[] rowGradient;
     // the batch and representation whose rows and features the workspace holds, if valid
     final int[] heldTasks;
-    final double[] heldLambda;
+    final MemorySegment heldLambda;
     int heldCount = -1;
 
     Part(Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
       this.rowsPerTask = rowsPerTask;
       heldTasks = new int[chunkTasks];
-      heldLambda = new double[p * r];
+      heldLambda = Buffers.allocate(arena, (long) p * r);
       int rows = chunkTasks * rowsPerTask;
       DMatrix xWork = Buffers.matrix(arena, rows, p);
       xRows = xWork.rowViews();
@@ -104,12 +112,13 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       logits = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
       gradient = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
       probabilities = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      projected = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      hessian = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
       rowGradient = byTasks(Buffers.matrix(arena, rows, r), chunkTasks, rowsPerTask);
     }
 
-    /** Whether the workspace holds the rows and features of {@code batch} under {@code λ}. */
+    /**
+     * Whether the workspace holds the rows and features of {@code batch} under {@code λ}
+     * (bitwise; {@code λ} contiguous).
+     */
     boolean holds(Batch batch, DVector lambda) {
       if (heldCount != batch.size()) {
         return false;
@@ -119,12 +128,9 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
           return false;
         }
       }
-      for (int i = 0; i < heldLambda.length; i++) {
-        if (heldLambda[i] != lambda.get(i)) {
-          return false;
-        }
-      }
-      return true;
+      long from = lambda.offset() * DVector.BYTES;
+      return MemorySegment.mismatch(heldLambda, 0, heldLambda.byteSize(), lambda.segment(),
+          from, from + heldLambda.byteSize()) == -1;
     }
 
     void remember(Batch batch, DVector lambda) {
@@ -132,9 +138,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       for (int b = 0; b < heldCount; b++) {
         heldTasks[b] = batch.index(b);
       }
-      for (int i = 0; i < heldLambda.length; i++) {
-        heldLambda[i] = lambda.get(i);
-      }
+      MemorySegment.copy(lambda.segment(), lambda.offset() * DVector.BYTES, heldLambda, 0,
+          heldLambda.byteSize());
     }
 
     void forget() {
@@ -217,6 +222,16 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     this.query = new Part(arena, chunkTasks, querySize, this.features, rank, ways);
     this.lambdaView = new MatrixView("lambda", this.features, rank);
     this.lambdaOutView = new MatrixView("out", this.features, rank);
+    int rows = Math.max(supportSize, querySize);
+    taskFeatures = new double[rows * rank];
+    taskRows = new double[rows * ways];
+    taskProbabilities = new double[rows * ways];
+    taskRowGradient = new double[rows * rank];
+    head = new double[rank * ways];
+    direction = new double[rank * ways];
+    result = new double[rank * ways];
+    projection = new double[ways];
+    curvature = new double[ways];
   }
 
   @Override
@@ -310,6 +325,18 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     return count;
   }
 
+  /** {@code dst ← rows firstRow .. firstRow + rows − 1} of {@code m} (rows without gaps). */
+  private static void read(DMatrix m, int firstRow, int rows, double[] dst) {
+    MemorySegment.copy(m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, m.byteOffset(firstRow, 0),
+        dst, 0, rows * m.cols());
+  }
+
+  /** Rows {@code firstRow ..} of {@code m} ← {@code src} (rows without gaps). */
+  private static void write(double[] src, DMatrix m, int firstRow, int rows) {
+    MemorySegment.copy(src, 0, m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED,
+        m.byteOffset(firstRow, 0), rows * m.cols());
+  }
+
   /**
    * Gathers, computes features {@code F = X R} (GEMM) and logits {@code F_b H_b} of each task.
    * When the whole batch fits in one chunk and both the batch and {@code R} are those of the
@@ -330,39 +357,53 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
         part.forget();
       }
     }
-    DMatrix f = part.features[count];
-    DMatrix logits = part.logits[count];
+    int rows = part.rowsPerTask;
     for (int b = 0; b < count; b++) {
-      int stateRow = start + b;
-      for (int j = 0; j < part.rowsPerTask; j++) {
-        int row = b * part.rowsPerTask + j;
+      read(part.features[count], b * rows, rows, taskFeatures);
+      read(states, start + b, 1, head);
+      for (int j = 0; j < rows; j++) {
         for (int c = 0; c < ways; c++) {
           double sum = 0;
           for (int a = 0; a < rank; a++) {
-            sum += get(f, row, a) * get(states, stateRow, a * ways + c);
+            sum += taskFeatures[j * rank + a] * head[a * ways + c];
           }
-          set(logits, row, c, sum);
+          taskRows[j * ways + c] = sum;
         }
       }
+      write(taskRows, part.logits[count], b * rows, rows);
     }
     return count;
   }
 
-  /** {@code U_row ← V_bᵀ f_row} for every row of the chunk. */
-  private void projectRows(Part part, int count, DMatrix v, int start) {
-    DMatrix f = part.features[count];
-    DMatrix u = part.projected[count];
-    for (int b = 0; b < count; b++) {
-      for (int j = 0; j < part.rowsPerTask; j++) {
-        int row = b * part.rowsPerTask + j;
+  /** {@code result ← F_bᵀ M} for one task's features and rows {@code M} ({@code rows × N}). */
+  private void featuresTransposeTimes(int rows, double[] m) {
+    java.util.Arrays.fill(result, 0.0);
+    for (int j = 0; j < rows; j++) {
+      for (int a = 0; a < rank; a++) {
+        double f = taskFeatures[j * rank + a];
         for (int c = 0; c < ways; c++) {
-          double sum = 0;
-          for (int a = 0; a < rank; a++) {
-            sum += get(f, row, a) * get(v, start + b, a * ways + c);
-          }
-          set(u, row, c, sum);
+          result[a * ways + c] += f * m[j * ways + c];
         }
       }
+    }
+  }
+
+  /**
+   * For support row {@code j} of the task in the heap blocks: {@code u = V_bᵀ f_j} and
+   * {@code curvature = (diag s_j − s_j s_jᵀ) u}.
+   */
+  private void rowCurvature(int j) {
+    double dot = 0;
+    for (int c = 0; c < ways; c++) {
+      double sum = 0;
+      for (int a = 0; a < rank; a++) {
+        sum += taskFeatures[j * rank + a] * direction[a * ways + c];
+      }
+      projection[c] = sum;
+      dot += taskProbabilities[j * ways + c] * sum;
+    }
+    for (int c = 0; c < ways; c++) {
+      curvature[c] = taskProbabilities[j * ways + c] * (projection[c] - dot);
     }
   }
 
@@ -377,22 +418,18 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     double shrink = 1 - mapStep * headRegularization;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
       int count = forward(support, true, states, lambda, r, batch, start);
-      DMatrix f = support.features[count];
       DMatrix g = support.gradient[count];                 // (S − Y)/(count·NK)
       backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
       double scale = mapStep * count;
       for (int b = 0; b < count; b++) {
-        for (int a = 0; a < rank; a++) {
-          for (int c = 0; c < ways; c++) {
-            double sum = 0;
-            for (int j = 0; j < supportSize; j++) {
-              int row = b * supportSize + j;
-              sum += get(f, row, a) * get(g, row, c);
-            }
-            int col = a * ways + c;
-            set(out, start + b, col, shrink * get(states, start + b, col) - scale * sum);
-          }
+        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(g, b * supportSize, supportSize, taskRows);
+        read(states, start + b, 1, head);
+        featuresTransposeTimes(supportSize, taskRows);
+        for (int e = 0; e < head.length; e++) {
+          result[e] = shrink * head[e] - scale * result[e];
         }
+        write(result, out, start + b, 1);
       }
     }
   }
@@ -411,24 +448,21 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     double scale = mapStep / supportSize;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
       int count = forward(support, true, states, lambda, r, batch, start);
-      DMatrix f = support.features[count];
       DMatrix s = support.probabilities[count];
       backend.softmax(support.logits[count], s);
-      projectRows(support, count, v, start);
-      DMatrix h = support.hessian[count];
-      SoftmaxChunks.softmaxHessianRows(s, support.projected[count], h, null);
       for (int b = 0; b < count; b++) {
-        for (int a = 0; a < rank; a++) {
-          for (int c = 0; c < ways; c++) {
-            double sum = 0;
-            for (int j = 0; j < supportSize; j++) {
-              int row = b * supportSize + j;
-              sum += get(f, row, a) * get(h, row, c);
-            }
-            int col = a * ways + c;
-            set(out, start + b, col, shrink * get(v, start + b, col) - scale * sum);
-          }
+        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(s, b * supportSize, supportSize, taskProbabilities);
+        read(v, start + b, 1, direction);
+        for (int j = 0; j < supportSize; j++) {
+          rowCurvature(j);
+          System.arraycopy(curvature, 0, taskRows, j * ways, ways);
         }
+        featuresTransposeTimes(supportSize, taskRows);
+        for (int e = 0; e < direction.length; e++) {
+          result[e] = shrink * direction[e] - scale * result[e];
+        }
+        write(result, out, start + b, 1);
       }
     }
   }
@@ -445,7 +479,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     Inputs.checkLength("out", out, upperDimension());
     Inputs.checkDisjoint("out", out, "lambda", lambda);
     DMatrix r = lambdaView.matrix(lambda);
-    DMatrix result = lambdaOutView.matrix(out);
+    DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
       int count = forward(support, true, states, lambda, r, batch, start);
@@ -453,28 +487,28 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
       DMatrix s = support.probabilities[count];
       backend.softmax(support.logits[count], s);
-      projectRows(support, count, v, start);
-      DMatrix h = support.hessian[count];
-      SoftmaxChunks.softmaxHessianRows(s, support.projected[count], h, null);
-      DMatrix d = support.rowGradient[count];
-      double gradientScale = count;                        // g·count = (S − Y)/NK
-      double hessianScale = 1.0 / supportSize;
       for (int b = 0; b < count; b++) {
+        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(g, b * supportSize, supportSize, taskRows);
+        read(s, b * supportSize, supportSize, taskProbabilities);
+        read(v, start + b, 1, direction);
+        read(states, start + b, 1, head);
         for (int j = 0; j < supportSize; j++) {
-          int row = b * supportSize + j;
+          rowCurvature(j);
           for (int a = 0; a < rank; a++) {
             double sum = 0;
             for (int c = 0; c < ways; c++) {
-              int col = a * ways + c;
-              sum += get(v, start + b, col) * gradientScale * get(g, row, c)
-                  + get(states, start + b, col) * hessianScale * get(h, row, c);
+              // g·count = (s − e)/NK; the curvature term is divided by NK here
+              sum += direction[a * ways + c] * count * taskRows[j * ways + c]
+                  + head[a * ways + c] * curvature[c] / supportSize;
             }
-            set(d, row, a, -mapStep * sum);
+            taskRowGradient[j * rank + a] = -mapStep * sum;
           }
         }
+        write(taskRowGradient, support.rowGradient[count], b * supportSize, supportSize);
       }
-      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), support.x[count], d, 1.0,
-          result);
+      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), support.x[count],
+          support.rowGradient[count], 1.0, total);
     }
   }
 
@@ -499,20 +533,16 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
       int count = forward(query, false, states, lambda, r, batch, start);
-      DMatrix f = query.features[count];
       DMatrix g = query.gradient[count];                   // (S − Y)/(count·NQ)
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
       for (int b = 0; b < count; b++) {
-        for (int a = 0; a < rank; a++) {
-          for (int c = 0; c < ways; c++) {
-            double sum = 0;
-            for (int j = 0; j < querySize; j++) {
-              int row = b * querySize + j;
-              sum += get(f, row, a) * get(g, row, c);
-            }
-            set(out, start + b, a * ways + c, count * sum);
-          }
+        read(query.features[count], b * querySize, querySize, taskFeatures);
+        read(g, b * querySize, querySize, taskRows);
+        featuresTransposeTimes(querySize, taskRows);
+        for (int e = 0; e < result.length; e++) {
+          result[e] *= count;
         }
+        write(result, out, start + b, 1);
       }
     }
   }
@@ -527,27 +557,28 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     Inputs.checkLength("out", out, upperDimension());
     Inputs.checkDisjoint("out", out, "lambda", lambda);
     DMatrix r = lambdaView.matrix(lambda);
-    DMatrix result = lambdaOutView.matrix(out);
+    DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
       int count = forward(query, false, states, lambda, r, batch, start);
       DMatrix g = query.gradient[count];
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
-      DMatrix d = query.rowGradient[count];
       for (int b = 0; b < count; b++) {
+        read(g, b * querySize, querySize, taskRows);
+        read(states, start + b, 1, head);
         for (int j = 0; j < querySize; j++) {
-          int row = b * querySize + j;
           for (int a = 0; a < rank; a++) {
             double sum = 0;
             for (int c = 0; c < ways; c++) {
-              sum += get(states, start + b, a * ways + c) * get(g, row, c);
+              sum += head[a * ways + c] * taskRows[j * ways + c];
             }
-            set(d, row, a, count * sum);
+            taskRowGradient[j * rank + a] = count * sum;
           }
         }
+        write(taskRowGradient, query.rowGradient[count], b * querySize, querySize);
       }
-      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), query.x[count], d, 1.0,
-          result);
+      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), query.x[count],
+          query.rowGradient[count], 1.0, total);
     }
   }
 
@@ -590,7 +621,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
             best = c;
           }
         }
-        if (best == query.labels.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, row)) {
+        if (best == query.labels.getAtIndex(ValueLayout.JAVA_INT, row)) {
           correct++;
         }
       }
