@@ -256,6 +256,16 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     return classes;
   }
 
+  /** {@code c} of {@code c·mean(W²)}. */
+  public double regularization() {
+    return regularization;
+  }
+
+  /** {@code r} of {@code ‖δ_i‖₂ ≤ r}. */
+  public double radius() {
+    return radius;
+  }
+
   /** The map's gradient step {@code η = 2/(L + μ)}. */
   public double mapStep() {
     return mapStep;

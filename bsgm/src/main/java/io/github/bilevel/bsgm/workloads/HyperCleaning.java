@@ -41,6 +41,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   private final Arena arena = Arena.ofShared();
   private final int features;
   private final int classes;
+  private final double regularization;
   private final double strongConvexity;
   private final double lipschitz;
   private final double mapStep;
@@ -84,6 +85,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
         chunkRows);
     this.validation = new LabelledRows(arena, "validationX", validationX, validationY, features,
         classes, chunkRows);
+    this.regularization = regularization;
     this.strongConvexity = 2 * regularization;
     this.lipschitz = 0.5 * SoftmaxChunks.squaredSpectralNorm(backend, training.data)
         / training.size() + strongConvexity;
@@ -134,6 +136,11 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /** {@code k}. */
   public int classes() {
     return classes;
+  }
+
+  /** {@code c} of {@code c‖W‖_F²}. */
+  public double regularization() {
+    return regularization;
   }
 
   /** The map's gradient step {@code η = 2/(L + μ)}. */

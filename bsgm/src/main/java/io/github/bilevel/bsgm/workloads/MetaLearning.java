@@ -272,6 +272,21 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     return ways;
   }
 
+  /** {@code ρ}. */
+  public double headRegularization() {
+    return headRegularization;
+  }
+
+  /** {@code s}: {@code Λ = {‖R‖_F ≤ s}}. */
+  public double representationRadius() {
+    return radius;
+  }
+
+  /** The task pool. */
+  public FewShotTasks taskPool() {
+    return tasks;
+  }
+
   /** The map's gradient step {@code η = 2/(L + ρ)}. */
   public double mapStep() {
     return mapStep;

@@ -188,7 +188,7 @@ final class SoftmaxChunks implements AutoCloseable {
     return projected[rows];
   }
 
-  /** {@code R_r ← ω_r (s_r ⊙ u_r − s_r ⟨s_r, u_r⟩)} (after {@link #forward} and {@link #project}). */
+  /** {@code R_r ← ω_r (s_r ⊙ u_r − s_r ⟨s_r, u_r⟩)}, after {@link #forward}, {@link #project}. */
   void curvature() {
     DMatrix s = probabilities[rows];
     backend.softmax(logits[rows], s);
