@@ -34,9 +34,9 @@ final class RunCommand implements Callable<Integer> {
       description = "Algorithms, comma-separated (default: bsgm).")
   List<String> algorithms = List.of("bsgm");
 
-  @Option(names = "--budget", defaultValue = "200000",
-      description = "Samples per run (default: ${DEFAULT-VALUE}).")
-  long budget;
+  @Option(names = "--budget", paramLabel = "SAMPLES",
+      description = "Samples per run (default: the workload's own).")
+  Long budget;
 
   @Option(names = "--seeds", defaultValue = "3", description = "Seeds (default: ${DEFAULT-VALUE}).")
   int seeds;
@@ -119,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
       }
       Backend backend = Backends.byName(backendName);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
-          budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
+          budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
           new MethodOverrides(alpha, t, k, batch), options);
       runner = ExperimentRunner.start(factory, settings, backend, out, System.err);
     }

@@ -168,7 +168,7 @@ public final class ExperimentRunner {
       long samples = at.samples();
       double seconds = at.seconds();
       if (s == 0) {
-        evaluate(workload, method, algorithm, seed, 0, 0, 0.0, lambda);
+        evaluate(workload, method, algorithm, seed, 0, 0, 0.0, lambda, false);
       }
       SplittableRandom random = null;
       int every = settings.checkpointEvery();
@@ -182,7 +182,7 @@ public final class ExperimentRunner {
         s++;
         boolean done = samples >= settings.budget() || s >= settings.maxIterations();
         if (s % settings.evaluateEvery() == 0 || done) {
-          evaluate(workload, method, algorithm, seed, s, samples, seconds, lambda);
+          evaluate(workload, method, algorithm, seed, s, samples, seconds, lambda, done);
         }
         if (s % every == 0 || done) {
           new Checkpoint(s, samples, seconds, done).write(file, lambda, method.state());
@@ -202,8 +202,8 @@ public final class ExperimentRunner {
   }
 
   private void evaluate(Workload workload, UpperLevelMethod method, String algorithm, long seed,
-      int s, long samples, double seconds, DVector lambda) {
-    Map<String, Double> metrics = new LinkedHashMap<>(workload.evaluate(lambda));
+      int s, long samples, double seconds, DVector lambda, boolean last) {
+    Map<String, Double> metrics = new LinkedHashMap<>(workload.evaluate(lambda, last));
     metrics.put("hypergradient_norm", s == 0 ? Double.NaN : method.lastHypergradientNorm());
     metrics.put("memory_bytes", (double) method.stateBytes());
     Metrics.Row row = Metrics.Row.of(algorithm, seed, s, samples, seconds, metrics);

@@ -80,7 +80,7 @@ public final class QuadraticWorkload implements Workload {
   }
 
   @Override
-  public Map<String, Double> evaluate(DVector lambda) {
+  public Map<String, Double> evaluate(DVector lambda, boolean last) {
     double[] at = lambda.toArray();
     double[] gradient = problem.exactHypergradient(at);
     double norm = 0;

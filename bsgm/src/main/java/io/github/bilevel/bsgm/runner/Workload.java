@@ -25,8 +25,11 @@ public interface Workload extends AutoCloseable {
   /**
    * Metrics of {@code λ}: keys among {@link Metrics#COLUMNS} (upper objective, exact
    * stationarity, accuracies); absent keys are written as empty cells.
+   *
+   * @param last whether this is the run's final evaluation (where an expensive metric, such as
+   *     the test accuracy of a model retrained from scratch, may be computed only)
    */
-  Map<String, Double> evaluate(DVector lambda);
+  Map<String, Double> evaluate(DVector lambda, boolean last);
 
   /** The workload's configuration, for {@code summary.json}. */
   Map<String, Object> configuration();

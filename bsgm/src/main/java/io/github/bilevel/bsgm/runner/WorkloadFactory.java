@@ -13,6 +13,11 @@ public interface WorkloadFactory {
   /** One line on what it is. */
   String description();
 
+  /** The sample budget of a run when the user gives none. */
+  default long defaultBudget() {
+    return 200_000;
+  }
+
   /** The algorithms it supports. */
   List<String> algorithms();
 

@@ -80,12 +80,12 @@ class ExperimentRunnerTest {
           }
 
           @Override
-          public Map<String, Double> evaluate(DVector lambda) {
+          public Map<String, Double> evaluate(DVector lambda, boolean last) {
             // evaluations happen at iterations 0, 5, 10, ...
             if (seed == 8 && 5 * evaluations++ > failAt) {
               throw new IllegalStateException("simulated crash");
             }
-            return inner.evaluate(lambda);
+            return inner.evaluate(lambda, last);
           }
 
           @Override
