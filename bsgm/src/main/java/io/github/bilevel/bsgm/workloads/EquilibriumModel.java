@@ -159,14 +159,6 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     }
   }
 
-  /**
-   * Mean cross-entropy and accuracy of a model on a labelled set.
-   *
-   * @param loss     mean cross-entropy
-   * @param accuracy fraction of examples whose arg-max logit is the label, in {@code [0, 1]}
-   */
-  public record Evaluation(double loss, double accuracy) {}
-
   /** The views of one vector of length {@code m}, kept while the same vector comes back. */
   private static final class Blocks {
     DVector source;
@@ -218,6 +210,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   private DMatrix logitsGradientRows;
   private DMatrix activationStatesRows;
   private DVector onesRows;
+  private final SpectralBallProjector projector;
   private final Blocks[] blockCache = {new Blocks(), new Blocks(), new Blocks(), new Blocks()};
   private int nextBlock;
 
@@ -287,6 +280,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     inputKey = Buffers.vector(arena, d * p + d);
     activationStates = Buffers.matrix(arena, maxBatch, d);
     activationWeights = Buffers.matrix(arena, d, d);
+    projector = new SpectralBallProjector(backend, d);
   }
 
   /** Where the blocks of {@code λ} live. */
@@ -443,11 +437,17 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   /**
    * {@code λ ← P_Λ(λ)}: {@code A} onto the spectral-norm ball of radius {@code ρ} (singular
    * values clipped), {@code D} onto the box {@code [−β, β]}; the other blocks are free.
+   *
+   * <p>The projection of {@code A} is exact (a Jacobi SVD to the backend's criterion) but
+   * resolves only the singular values whose Gershgorin disc reaches {@code ρ}, starting from the
+   * right singular vectors of the previous call ({@code SpectralBallProjector}): on a BSGM
+   * trajectory, where few singular values sit at the boundary, it costs a few {@code d³} GEMMs
+   * rather than a full SVD.
    */
   @Override
   public void projectUpper(DVector lambda) {
     Blocks blocks = blocks(lambda);
-    backend.projectSpectralBall(blocks.a, spectralRadius);
+    projector.project(blocks.a, spectralRadius);
     backend.projectBox(blocks.d.asVector(), -outputBound, outputBound);
   }
 
@@ -456,7 +456,8 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   /**
    * Predicts the class of every row of {@code x} ({@code N × p}, any examples, such as a test
    * set): {@code forwardSteps} fixed-point steps from {@code z = 0}, then the arg-max of
-   * {@code D z + b}. Works in chunks of {@code maxBatch} rows with its own workspace.
+   * {@code D z + b}. Works in chunks of {@code maxBatch} rows with its own workspace
+   * (allocated per call).
    */
   public int[] predict(DVector lambda, DMatrix x, int forwardSteps) {
     int[] out = new int[x.rows()];
@@ -754,9 +755,15 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     b.source = vector;
   }
 
+  /** The projector of {@code A} (for tests and measurements in this package). */
+  SpectralBallProjector projector() {
+    return projector;
+  }
+
   /** Frees the workspaces (not the training features, which belong to the caller). */
   @Override
   public void close() {
+    projector.close();
     arena.close();
   }
 }

@@ -362,6 +362,47 @@ class EquilibriumModelTest {
   }
 
   @Test
+  void projectionIsExactNearTheBoundary() {
+    int d = 30;
+    int p = 7;
+    double[] features = new SplittableRandom(1).doubles(3 * p, 0, 1).toArray();
+    try (Arena arena = Arena.ofConfined();
+        EquilibriumModel model = new EquilibriumModel(backend, Buffers.matrix(arena, 3, p,
+            features), new int[] {0, 1, 2}, 3, d, 4, 0.5, 1.0)) {
+      EquilibriumModel.Layout layout = model.layout();
+      SplittableRandom r = new SplittableRandom(2);
+      double[] targets = {0.05, 0.3, 0.4, 0.499999, 0.500001, 0.7, 3.0, 0.0};
+      for (double target : targets) {
+        for (boolean flat : new boolean[] {false, true}) {
+          double[] a = r.doubles(d * d, -1, 1).toArray();
+          if (flat) { // all singular values near the top
+            for (int i = 0; i < d; i++) {
+              a[i * d + i] += 10;
+            }
+          }
+          double norm = spectralNorm(a, d);
+          for (int i = 0; i < a.length; i++) {
+            a[i] = target == 0 ? 0 : a[i] * target / norm;
+          }
+          DVector lambda = Buffers.vector(arena, layout.size());
+          layout.stateWeights(lambda).copyFrom(a);
+          DMatrix reference = Buffers.matrix(arena, d, d, a);
+          model.projectUpper(lambda);
+          backend.projectSpectralBall(reference, 0.5);
+          double[] projected = layout.stateWeights(lambda).toArray();
+          if (target > 0.5) {
+            assertEquals(0.5, spectralNorm(projected, d), 1e-9);
+            assertArrayEquals(reference.toArray(), projected, 1e-12,
+                "the backend's full SVD agrees");
+          } else {
+            assertArrayEquals(a, projected, 0.0, "inside the ball: unchanged, bit for bit");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void evaluateAndPredictMatchTheReferenceForwardSolve() {
     try (Arena arena = Arena.ofConfined(); EquilibriumModel model = model(arena, 4)) {
       DVector lambda = lambda(arena, model, 15);
@@ -402,7 +443,7 @@ class EquilibriumModelTest {
         correct += best == labels[i] ? 1 : 0;
       }
       DMatrix xt = Buffers.matrix(arena, rows, P, test);
-      EquilibriumModel.Evaluation evaluation = model.evaluate(lambda, xt, labels, steps);
+      Evaluation evaluation = model.evaluate(lambda, xt, labels, steps);
       assertEquals(lossSum / rows, evaluation.loss(), 1e-13);
       assertEquals((double) correct / rows, evaluation.accuracy(), 0.0);
       assertArrayEquals(expectedClasses, model.predict(lambda, xt, steps));
