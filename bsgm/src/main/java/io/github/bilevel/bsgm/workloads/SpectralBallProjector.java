@@ -14,16 +14,20 @@ import java.lang.foreign.Arena;
  * spectrum, and starts from the right singular vectors of the previous call.
  *
  * <p>One-sided (Hestenes) Jacobi on the rows of {@code Y = Vᵀ Aᵀ} (row {@code i} is
- * {@code (A v_i)ᵀ}), {@code V} orthogonal. Each sweep computes the Gram matrix
- * {@code S = Y Yᵀ = Vᵀ AᵀA V} (one GEMM) and marks a row <em>active</em> when its Gershgorin disc
- * reaches {@code ρ²}: {@code S_ii + Σ_{j≠i} |S_ij| ≥ ρ²(1 − 10⁻⁶)}. Only pairs with an active row
- * are rotated, to the backend's criterion {@code |y_iᵀy_j| ≤ ε‖y_i‖‖y_j‖}. A sweep without a
- * rotation ends the solve: then every active row is orthogonal to every other row, and every
+ * {@code (A v_i)ᵀ}), {@code V} orthogonal. The Gram matrix {@code S = Y Yᵀ = Vᵀ AᵀA V} (one
+ * GEMM) marks a row <em>active</em> when its Gershgorin disc reaches {@code ρ²}:
+ * {@code S_ii + Σ_{j≠i} |S_ij| ≥ ρ²(1 − 10⁻⁶)}. Only pairs with an active row are rotated, to the
+ * backend's criterion {@code |y_iᵀy_j| ≤ ε‖y_i‖‖y_j‖}; {@code S} is recomputed after a sweep
+ * without rotation. A sweep that starts from a fresh {@code S} and rotates nothing ends the
+ * solve: then every active row is orthogonal to every other row, and every
  * inactive row's disc lies below {@code ρ²}, so the inactive block of {@code S} has no
  * eigenvalue above {@code ρ²} (Gershgorin). The singular values above {@code ρ} are therefore
  * exactly the norms {@code σ_i > ρ} of active rows, and
  * {@code P(A) = A − Σ_{σ_i > ρ} (1 − ρ/σ_i) (A v_i) v_iᵀ}, exact up to a few ulps as the
- * backend's full SVD. When few singular values are near {@code ρ} (the usual case once a
+ * backend's full SVD. After four sweeps every row becomes active (a full Jacobi SVD, quadratic
+ * convergence), so that a slow restricted phase cannot stall and the next call starts from a
+ * basis that diagonalises the whole spectrum. When few singular values are near {@code ρ} (the
+ * usual case once a
  * trajectory reaches the boundary), a call costs a few {@code d³} GEMMs and a few sweeps over
  * {@code O(d)} pairs instead of a dozen sweeps over all {@code d²/2} pairs.
  *
@@ -37,6 +41,7 @@ final class SpectralBallProjector implements AutoCloseable {
   private static final int MAX_SWEEPS = 100;
   private static final double EPS = 0x1p-52;
   private static final double DISC_MARGIN = 1e-6;
+  private static final int RESTRICTED_SWEEPS = 30;
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
@@ -116,14 +121,28 @@ final class SpectralBallProjector implements AutoCloseable {
     }
     double threshold = radius * radius * (1 - DISC_MARGIN);
     double negligible = Math.pow(4.0 * d * EPS * frobenius, 2);
+    // The Gram matrix (a GEMM) is computed at the start and again after each sweep that
+    // rotated nothing, to confirm the active set on the current state; a sweep that starts from
+    // a fresh Gram and rotates nothing ends the solve (the certificate above then holds).
+    java.util.Arrays.fill(active, false);
     boolean converged = false;
+    boolean rotatedLast = true;
     for (int sweep = 0; sweep < MAX_SWEEPS && !converged; sweep++) {
       sweeps++;
-      converged = true;
-      markActive(threshold);
+      boolean fresh = sweep == 0 || !rotatedLast;
+      if (sweep == RESTRICTED_SWEEPS) {
+        // Restricted sweeps converge linearly, slowly when the inactive block is far from
+        // diagonal: resolve the whole spectrum now (quadratic convergence), which also leaves
+        // a diagonal basis for the next calls to start from.
+        java.util.Arrays.fill(active, true);
+      }
+      if (fresh) {
+        markActive(threshold);
+      }
       for (int i = 0; i < d; i++) {
         norms[i] = backend.dot(yRows[i], yRows[i]);
       }
+      boolean rotated = false;
       for (int i = 0; i < d - 1; i++) {
         DVector yi = yRows[i];
         for (int j = i + 1; j < d; j++) {
@@ -140,7 +159,7 @@ final class SpectralBallProjector implements AutoCloseable {
           if (Math.abs(gamma) <= EPS * Math.sqrt(alpha * beta)) {
             continue;
           }
-          converged = false;
+          rotated = true;
           rotations++;
           double zeta = (beta - alpha) / (2.0 * gamma);
           double t = zeta == 0.0 ? 1.0
@@ -153,6 +172,8 @@ final class SpectralBallProjector implements AutoCloseable {
           norms[j] = beta + t * gamma;
         }
       }
+      converged = fresh && !rotated;
+      rotatedLast = rotated;
     }
     if (!converged) {
       reset();
@@ -177,12 +198,16 @@ final class SpectralBallProjector implements AutoCloseable {
     return lastClipped > 0;
   }
 
-  /** Marks the rows of Y whose Gershgorin disc of {@code Y Yᵀ} reaches {@code threshold}. */
+  /**
+   * Marks the rows of Y whose Gershgorin disc of {@code Y Yᵀ} reaches {@code threshold}. Rows
+   * stay marked for the rest of the call, so the active set only grows (at most {@code d}
+   * times) and the restricted sweeps cannot cycle.
+   */
   private void markActive(double threshold) {
     backend.gemm(Transpose.NO, Transpose.YES, 1.0, y, y, 0.0, gram);
     for (int i = 0; i < d; i++) {
       double reach = backend.asum(gramRows[i]) - Math.abs(gram.get(i, i)) + gram.get(i, i);
-      active[i] = reach >= threshold;
+      active[i] |= reach >= threshold;
     }
   }
 
