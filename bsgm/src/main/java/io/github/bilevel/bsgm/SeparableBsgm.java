@@ -1,0 +1,247 @@
+package io.github.bilevel.bsgm;
+
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * BSGM for a {@link SeparableProblem} (ALGORITHMS.md §3 and §5):
+ * {@code λ_{s+1} = P_Λ(λ_s − α ĥ_s)}, {@code ĥ_s} the {@link SeparableSid} estimate on a batch of
+ * {@code J_s} tasks with {@code t_s} and {@code k_s} KM steps. Without a {@link WarmStartStore}
+ * every estimate starts from 0 (BSGM proper); with one, it is the warm-start baseline on the same
+ * code path.
+ *
+ * <p>Reports through {@link Bsgm.Listener} with {@link Bsgm.Progress}, as {@link Bsgm} does;
+ * {@code upperObjective} is the batch mean {@code E} at the states {@code Z_t} and {@code λ_s}
+ * before the step (computed only when there is a listener). The time the listener spends (for
+ * example evaluating a test set) is excluded from {@code seconds} and from the time limit.
+ */
+public final class SeparableBsgm implements AutoCloseable {
+
+  /** How the batches of tasks are drawn. */
+  public enum Sampling {
+    /** {@code J} independent uniform draws with replacement (the setting of the theory). */
+    WITH_REPLACEMENT,
+    /**
+     * Consecutive chunks of seeded random permutations of all tasks, a new permutation after
+     * each pass (a batch may straddle two passes): every task is visited once per epoch.
+     */
+    EPOCHS
+  }
+
+  /**
+   * A run's settings.
+   *
+   * @param alpha          the upper-level step {@code α > 0}
+   * @param schedule       {@code t_s, k_s, J_s}
+   * @param eta            the constant KM step of both solvers, in {@code (0, 1]}
+   * @param sampling       how batches are drawn
+   * @param maxIterations  stop after this many upper-level iterations
+   * @param sampleBudget   stop once this many samples are used ({@code Long.MAX_VALUE}: none)
+   * @param timeLimitNanos stop after this much time ({@code Long.MAX_VALUE}: none)
+   * @param exact          the exact hypergradient of {@code f}, or null
+   */
+  public record Options(double alpha, IterationSchedule schedule, double eta, Sampling sampling,
+      int maxIterations, long sampleBudget, long timeLimitNanos, Bsgm.ExactHypergradient exact) {
+
+    /** No sample or time limit, no exact gradient. */
+    public Options(double alpha, IterationSchedule schedule, double eta, Sampling sampling,
+        int maxIterations) {
+      this(alpha, schedule, eta, sampling, maxIterations, Long.MAX_VALUE, Long.MAX_VALUE, null);
+    }
+
+    public Options {
+      if (!(alpha > 0) || Double.isInfinite(alpha)) {
+        throw new IllegalArgumentException("alpha must be finite and > 0, got " + alpha);
+      }
+      Objects.requireNonNull(schedule, "schedule");
+      Objects.requireNonNull(sampling, "sampling");
+      if (!(eta > 0 && eta <= 1)) {
+        throw new IllegalArgumentException("the KM step eta must lie in (0, 1], got " + eta);
+      }
+      if (maxIterations < 0 || sampleBudget < 1 || timeLimitNanos < 1) {
+        throw new IllegalArgumentException("maxIterations >= 0, sampleBudget >= 1 and"
+            + " timeLimitNanos >= 1 are needed, got " + maxIterations + ", " + sampleBudget
+            + ", " + timeLimitNanos);
+      }
+    }
+
+    /** These options with a sample budget. */
+    public Options withSampleBudget(long budget) {
+      return new Options(alpha, schedule, eta, sampling, maxIterations, budget, timeLimitNanos,
+          exact);
+    }
+
+    /** These options with a time limit. */
+    public Options withTimeLimitNanos(long nanos) {
+      return new Options(alpha, schedule, eta, sampling, maxIterations, sampleBudget, nanos,
+          exact);
+    }
+
+    /** These options with the exact hypergradient (for the gradient-mapping norm). */
+    public Options withExact(Bsgm.ExactHypergradient exactHypergradient) {
+      return new Options(alpha, schedule, eta, sampling, maxIterations, sampleBudget,
+          timeLimitNanos, exactHypergradient);
+    }
+  }
+
+  private final SeparableProblem problem;
+  private final Backend backend;
+  private final SeparableSid sid;
+  private final WarmStartStore warmStart;
+  private final Arena arena = Arena.ofShared();
+  private final DVector hypergradient;
+  private final DVector scratch;
+  private final Batch batch;
+  private final int[] permutation;
+  private int cursor;
+  private int[] chunk = new int[0];
+
+  /** A BSGM runner (no warm start) with room for batches of up to {@code maxBatch} tasks. */
+  public SeparableBsgm(SeparableProblem problem, int maxBatch) {
+    this(problem, maxBatch, null);
+  }
+
+  /**
+   * A runner whose SID estimates read and write {@code warmStart} (null: none, BSGM proper).
+   * The store belongs to the caller, who closes it.
+   */
+  public SeparableBsgm(SeparableProblem problem, int maxBatch, WarmStartStore warmStart) {
+    this.problem = Objects.requireNonNull(problem, "problem");
+    this.backend = problem.backend();
+    this.sid = new SeparableSid(problem, maxBatch);
+    this.warmStart = warmStart;
+    if (warmStart != null && (warmStart.tasks() != problem.tasks()
+        || warmStart.stateDimension() != problem.stateDimension())) {
+      sid.close();
+      throw new IllegalArgumentException("the warm-start store holds " + warmStart.tasks()
+          + " tasks of dimension " + warmStart.stateDimension() + " but the problem has "
+          + problem.tasks() + " of dimension " + problem.stateDimension());
+    }
+    hypergradient = Buffers.vector(arena, problem.upperDimension());
+    scratch = Buffers.vector(arena, problem.upperDimension());
+    batch = new Batch(maxBatch);
+    permutation = new int[problem.tasks()];
+    cursor = permutation.length;
+  }
+
+  /** The estimator (its last states and linear-system solutions). */
+  public SeparableSid sid() {
+    return sid;
+  }
+
+  /** The batch of tasks of the last iteration. */
+  public Batch lastBatch() {
+    return batch;
+  }
+
+  /**
+   * Runs BSGM from {@code lambda} (projected first), updating it in place.
+   *
+   * @param listener called after each iteration, or null
+   * @throws ArithmeticException if a SID solve diverges (the message names LL or LS)
+   */
+  public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
+    Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(options, "options");
+    problem.projectUpper(lambda);
+    long start = System.nanoTime();
+    long listenerNanos = 0;
+    long samples = 0;
+    int s = 0;
+    String reason = "iteration limit";
+    for (; s < options.maxIterations(); s++) {
+      if (samples >= options.sampleBudget()) {
+        reason = "sample budget";
+        break;
+      }
+      if (System.nanoTime() - start - listenerNanos >= options.timeLimitNanos()) {
+        reason = "time limit";
+        break;
+      }
+      IterationSchedule schedule = options.schedule();
+      int size = schedule.batch(s);
+      if (size < 1 || size > sid.maxBatch()) {
+        throw new IllegalArgumentException("the schedule asks for a batch of " + size
+            + " tasks at iteration " + s + "; this runner holds 1 to " + sid.maxBatch());
+      }
+      drawBatch(random, options.sampling(), size);
+      SeparableSid.Options sidOptions = new SeparableSid.Options(schedule.lowerSteps(s),
+          schedule.linearSteps(s), options.eta());
+      samples += sid.hypergradient(lambda, batch, sidOptions, warmStart, hypergradient)
+          .samples();
+      double hypergradientNorm = backend.nrm2(hypergradient);
+      double mappingNorm = Double.NaN;
+      if (options.exact() != null) {
+        mappingNorm = gradientMappingNorm(lambda, options.alpha(), options.exact());
+      }
+      double objective = Double.NaN;
+      if (listener != null) {
+        objective = problem.objective(sid.states(), lambda, batch);
+      }
+      backend.axpy(-options.alpha(), hypergradient, lambda);
+      problem.projectUpper(lambda);
+      if (listener != null) {
+        long before = System.nanoTime();
+        double seconds = (before - start - listenerNanos) / 1e9;
+        listener.onIteration(new Bsgm.Progress(s, samples, objective, hypergradientNorm,
+            mappingNorm, seconds));
+        listenerNanos += System.nanoTime() - before;
+      }
+    }
+    return new Bsgm.Result(s, samples, reason);
+  }
+
+  private void drawBatch(SplittableRandom random, Sampling sampling, int size) {
+    int population = problem.tasks();
+    if (sampling == Sampling.WITH_REPLACEMENT) {
+      batch.draw(random, size, population);
+      return;
+    }
+    if (chunk.length != size) {
+      chunk = new int[size];
+    }
+    for (int r = 0; r < size; r++) {
+      if (cursor == population) {
+        shuffle(random);
+      }
+      chunk[r] = permutation[cursor++];
+    }
+    batch.assign(population, chunk);
+  }
+
+  private void shuffle(SplittableRandom random) {
+    for (int i = 0; i < permutation.length; i++) {
+      permutation[i] = i;
+    }
+    for (int i = permutation.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = permutation[i];
+      permutation[i] = permutation[j];
+      permutation[j] = swap;
+    }
+    cursor = 0;
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient.
+   */
+  public double gradientMappingNorm(DVector lambda, double alpha, Bsgm.ExactHypergradient exact) {
+    exact.compute(lambda, scratch);
+    backend.axpby(1.0, lambda, -alpha, scratch);
+    problem.projectUpper(scratch);
+    backend.axpby(1.0, lambda, -1.0, scratch);
+    return backend.nrm2(scratch) / alpha;
+  }
+
+  /** Frees the workspace (not the warm-start store, which belongs to the caller). */
+  @Override
+  public void close() {
+    sid.close();
+    arena.close();
+  }
+}
