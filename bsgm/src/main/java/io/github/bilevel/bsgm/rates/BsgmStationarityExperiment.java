@@ -122,7 +122,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
     return switch (profile) {
       case TINY -> 64;
       case QUICK -> 1000;
-      case FULL -> 3200;
+      case FULL -> 2400;
     };
   }
 

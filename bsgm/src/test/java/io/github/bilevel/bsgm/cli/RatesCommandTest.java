@@ -1,0 +1,139 @@
+package io.github.bilevel.bsgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.bilevel.bsgm.rates.RateExperiment;
+import io.github.bilevel.bsgm.rates.RateProfile;
+import io.github.bilevel.bsgm.rates.RateReport;
+import io.github.bilevel.bsgm.rates.RateSuite;
+import io.github.bilevel.kernels.Backends;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+/** {@code bsgm rates} end to end on the tiny test configuration. */
+class RatesCommandTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void theTinySuiteWritesItsJsonAndPlots() throws Exception {
+    Path json = temp.resolve("out/rates.json");
+    Path plots = temp.resolve("plots");
+    int status = Main.run("rates", "--tiny", "--resamples", "200", "--backend", "scalar",
+        "--json", json.toString(), "--plots", plots.toString());
+    assertTrue(status == 0 || status == 1, "status " + status);
+
+    JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+    JsonArray experiments = root.getAsJsonArray("experiments");
+    List<String> names = RateSuite.standardExperiments().stream().map(RateExperiment::name)
+        .toList();
+    assertEquals(names.size(), experiments.size());
+    boolean allPass = true;
+    for (int i = 0; i < experiments.size(); i++) {
+      JsonObject e = experiments.get(i).getAsJsonObject();
+      assertEquals(names.get(i), e.get("name").getAsString());
+      double slope = e.get("measured_slope").getAsDouble();
+      double low = e.get("ci_low").getAsDouble();
+      double high = e.get("ci_high").getAsDouble();
+      assertTrue(Double.isFinite(e.get("theory_slope").getAsDouble()));
+      assertTrue(Double.isFinite(slope) && low <= high, e.toString());
+      allPass &= e.get("pass").getAsBoolean();
+      assertTrue(e.get("pass_rule").getAsString().startsWith("CI "));
+      assertTrue(e.get("ci_method").getAsString().contains("bootstrap"));
+      assertEquals(2, e.getAsJsonArray("band").size());
+      JsonArray points = e.getAsJsonArray("points");
+      assertTrue(points.size() >= 2);
+      int seeds = e.get("seeds").getAsInt();
+      for (JsonElement p : points) {
+        JsonObject point = p.getAsJsonObject();
+        assertTrue(point.get("x").getAsDouble() > 0);
+        assertTrue(point.get("y").getAsDouble() > 0);
+        assertEquals(seeds, point.getAsJsonArray("y_seeds").size());
+      }
+      assertTrue(e.getAsJsonObject("parameters").size() > 0);
+
+      String name = names.get(i);
+      BufferedImage png = ImageIO.read(plots.resolve(name + ".png").toFile());
+      assertNotNull(png, name + ".png is not a readable PNG");
+      assertTrue(png.getWidth() > 100 && png.getHeight() > 100);
+      File svg = plots.resolve(name + ".svg").toFile();
+      assertTrue(svg.length() > 0);
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      // no network: the SVG's DOCTYPE must not be fetched
+      factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+      Document document = factory.newDocumentBuilder().parse(svg);
+      assertEquals("svg", document.getDocumentElement().getLocalName());
+    }
+    assertEquals(allPass ? 0 : 1, status);
+    assertEquals(allPass, root.get("all_pass").getAsBoolean());
+    JsonObject config = root.getAsJsonObject("config");
+    assertEquals("tiny", config.get("profile").getAsString());
+    assertEquals(200, config.get("bootstrap_resamples").getAsInt());
+    assertEquals("scalar", root.get("backend").getAsString());
+    assertTrue(root.get("seconds").getAsDouble() > 0);
+    // atomic writes leave no temporary files behind
+    Set<String> files;
+    try (var listing = Files.list(plots)) {
+      files = listing.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+    assertEquals(2 * names.size(), files.size(), files.toString());
+  }
+
+  @Test
+  void theSameSeedGivesTheSameResults() {
+    RateSuite.Config config = new RateSuite.Config(RateProfile.TINY,
+        java.util.OptionalInt.empty(), 5L, 100, 0.95);
+    var backend = Backends.byName("simd");
+    var experiments = RateSuite.standardExperiments();
+    JsonObject first = RateReport.json(RateSuite.runAll(experiments, backend, config, l -> { }),
+        config, backend.name(), 1.0);
+    JsonObject second = RateReport.json(RateSuite.runAll(experiments, backend, config, l -> { }),
+        config, backend.name(), 1.0);
+    for (JsonObject o : List.of(first, second)) {
+      for (JsonElement e : o.getAsJsonArray("experiments")) {
+        e.getAsJsonObject().remove("seconds");
+      }
+    }
+    assertEquals(first, second);
+  }
+
+  @Test
+  void badOptionsGiveANonZeroStatus() {
+    assertNotEquals(0, Main.run("rates", "--tiny", "--seeds", "1"));
+    assertNotEquals(0, Main.run("rates", "--tiny", "--only", "no-such-experiment"));
+    assertNotEquals(0, Main.run("rates", "--tiny", "--backend", "nope"));
+    assertNotEquals(0, Main.run("rates", "--tiny", "--resamples", "0"));
+  }
+
+  @Test
+  void onlyRunsTheNamedExperiments() throws Exception {
+    Path json = temp.resolve("one.json");
+    Main.run("rates", "--tiny", "--only", "sid-deterministic", "--resamples", "50", "--json",
+        json.toString());
+    JsonArray experiments = JsonParser.parseString(Files.readString(json,
+        StandardCharsets.UTF_8)).getAsJsonObject().getAsJsonArray("experiments");
+    assertEquals(1, experiments.size());
+    assertEquals("sid-deterministic",
+        experiments.get(0).getAsJsonObject().get("name").getAsString());
+  }
+}
