@@ -63,6 +63,11 @@ final class RatesCommand implements Callable<Integer> {
       description = "Bootstrap resamples per interval (default: ${DEFAULT-VALUE}).")
   int resamples;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads for independent seeds; the results do not depend on it "
+          + "(default: the number of processors).")
+  Integer threads;
+
   /** Test-only: a seconds-long configuration whose verdicts mean little. */
   @Option(names = "--tiny", hidden = true)
   boolean tiny;
@@ -77,13 +82,18 @@ final class RatesCommand implements Callable<Integer> {
     if (resamples < 1) {
       throw new IllegalArgumentException("--resamples must be >= 1, got " + resamples);
     }
+    int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (workers < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1, got " + workers);
+    }
     RateProfile profile = tiny ? RateProfile.TINY : quick ? RateProfile.QUICK : RateProfile.FULL;
     List<RateExperiment> experiments = select(RateSuite.standardExperiments(), only);
     Backend backend = Backends.byName(backendName);
     RateSuite.Config config = new RateSuite.Config(profile,
-        seeds == null ? OptionalInt.empty() : OptionalInt.of(seeds), seed, resamples, 0.95);
-    System.err.printf("rates: %s profile, backend %s, %d experiment(s)%n", profile.label(),
-        backend.name(), experiments.size());
+        seeds == null ? OptionalInt.empty() : OptionalInt.of(seeds), seed, resamples, 0.95,
+        workers);
+    System.err.printf("rates: %s profile, backend %s, %d experiment(s), %d thread(s)%n",
+        profile.label(), backend.name(), experiments.size(), workers);
     long start = System.nanoTime();
     List<RateSuite.Result> results = new ArrayList<>();
     for (RateExperiment experiment : experiments) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code bsgm-stationarity}: BSGM with the Theorem 16(i) schedule {@code t_s = k_s = J_s = s + 1}
@@ -112,7 +113,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
   public int defaultSeeds(RateProfile profile) {
     return switch (profile) {
       case TINY -> 3;
-      case QUICK -> 64;
+      case QUICK -> 48;
       case FULL -> 64;
     };
   }
@@ -121,7 +122,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
   static int iterations(RateProfile profile) {
     return switch (profile) {
       case TINY -> 64;
-      case QUICK -> 1000;
+      case QUICK -> 800;
       case FULL -> 2400;
     };
   }
@@ -151,73 +152,100 @@ public final class BsgmStationarityExperiment implements RateExperiment {
     Settings s = settings;
     int iterations = iterations(context.profile());
     int seeds = context.seeds();
-    double[] x = new double[iterations];
+    int m = s.m();
     double[][] values = new double[seeds][iterations];
-    Map<String, Object> parameters = new LinkedHashMap<>();
+    double[][] samples = new double[seeds][iterations];
     long salt = name().hashCode();
-    try (QuadraticProblem problem = new QuadraticProblem(context.backend(), s.d(), s.m(), s.mu(),
-            s.lipschitz(), s.samples(), s.noise(), s.problemSeed());
-        Bsgm bsgm = new Bsgm(problem, iterations, 1);
-        Arena arena = Arena.ofConfined()) {
-      int m = s.m();
-      double[] hessian = hessian(problem, m);
-      double frobenius = Math.sqrt(SidMseExperiment.dot(hessian, hessian));
-      double alpha = 1.0 / frobenius;
-      double[] lambda0 = SidMseExperiment.gaussian(new SplittableRandom(s.problemSeed() ^ 0x5EEDL),
-          m);
-      Bsgm.ExactHypergradient exact = (lambda, out) ->
-          out.copyFrom(problem.exactHypergradient(lambda.toArray()));
-      Bsgm.Options options = new Bsgm.Options(alpha, IterationSchedule.theorem16(), 1,
-          StepSchedule.decreasing(s.beta(), s.gamma()), iterations, Long.MAX_VALUE,
-          Long.MAX_VALUE, null);
-      DVector lambda = Buffers.vector(arena, m);
-      double initial = bsgm.gradientMappingNorm(lambda.copyFrom(lambda0), alpha, exact);
-      for (int r = 0; r < seeds; r++) {
-        long start = System.nanoTime();
-        lambda.copyFrom(lambda0);
-        double[] row = values[r];
-        int seedIndex = r;
-        Bsgm.Result result = bsgm.run(lambda, options,
-            new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r)),
-            progress -> {
-              // after the step: λ_{s+1}, made with progress.samples() samples in all
-              double norm = bsgm.gradientMappingNorm(lambda, alpha, exact);
-              row[progress.iteration()] = norm * norm;
-              if (seedIndex == 0) {
-                x[progress.iteration()] = progress.samples();
-              } else if (x[progress.iteration()] != progress.samples()) {
-                throw new IllegalStateException("the sample count differs between seeds at s = "
-                    + progress.iteration());
-              }
-            });
-        if (result.iterations() != iterations) {
-          throw new IllegalStateException("BSGM stopped early: " + result.stoppedBecause());
+    int workers = SeedParallel.workers(context.threads(), seeds);
+    // one problem (the same instance), runner and λ per worker
+    QuadraticProblem[] problems = new QuadraticProblem[workers];
+    Bsgm[] runners = new Bsgm[workers];
+    DVector[] lambdas = new DVector[workers];
+    double[] lambda0 = SidMseExperiment.gaussian(new SplittableRandom(s.problemSeed() ^ 0x5EEDL),
+        m);
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    try (Arena arena = Arena.ofShared()) {
+      try {
+        for (int w = 0; w < workers; w++) {
+          problems[w] = new QuadraticProblem(context.backend(), s.d(), m, s.mu(), s.lipschitz(),
+              s.samples(), s.noise(), s.problemSeed());
+          runners[w] = new Bsgm(problems[w], iterations, 1);
+          lambdas[w] = Buffers.vector(arena, m);
         }
-        context.progress().accept(String.format(java.util.Locale.ROOT,
-            "%s: seed %d/%d done (S = %d iterations, %d samples, %.2f s)", name(), r + 1, seeds,
-            iterations, result.samples(), (System.nanoTime() - start) / 1e9));
+        double[] hessian = hessian(problems[0], m);
+        double frobenius = Math.sqrt(SidMseExperiment.dot(hessian, hessian));
+        double alpha = 1.0 / frobenius;
+        Bsgm.Options options = new Bsgm.Options(alpha, IterationSchedule.theorem16(), 1,
+            StepSchedule.decreasing(s.beta(), s.gamma()), iterations, Long.MAX_VALUE,
+            Long.MAX_VALUE, null);
+        double initial = runners[0].gradientMappingNorm(lambdas[0].copyFrom(lambda0), alpha,
+            exact(problems[0]));
+        AtomicInteger finished = new AtomicInteger();
+        SeedParallel.forEachSeed(workers, seeds, (w, r) -> {
+          long start = System.nanoTime();
+          QuadraticProblem problem = problems[w];
+          Bsgm bsgm = runners[w];
+          DVector lambda = lambdas[w].copyFrom(lambda0);
+          Bsgm.ExactHypergradient exact = exact(problem);
+          double[] row = values[r];
+          double[] used = samples[r];
+          Bsgm.Result result = bsgm.run(lambda, options,
+              new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r)),
+              progress -> {
+                // after the step: λ_{s+1}, made with progress.samples() samples in all
+                double norm = bsgm.gradientMappingNorm(lambda, alpha, exact);
+                row[progress.iteration()] = norm * norm;
+                used[progress.iteration()] = progress.samples();
+              });
+          if (result.iterations() != iterations) {
+            throw new IllegalStateException("BSGM stopped early: " + result.stoppedBecause());
+          }
+          context.progress().accept(String.format(java.util.Locale.ROOT,
+              "%s: seed %d/%d done (S = %d iterations, %d samples, %.2f s)", name(),
+              finished.incrementAndGet(), seeds, iterations, result.samples(),
+              (System.nanoTime() - start) / 1e9));
+        });
+        double[] extremes = eigenvalueRange(hessian, m);
+        parameters.put("problem", "QuadraticProblem");
+        parameters.put("d", s.d());
+        parameters.put("m", m);
+        parameters.put("mu", s.mu());
+        parameters.put("L", s.lipschitz());
+        parameters.put("q", problems[0].contractionConstant().orElseThrow());
+        parameters.put("samples_N", s.samples());
+        parameters.put("noise_sigma", s.noise());
+        parameters.put("problem_seed", s.problemSeed());
+        parameters.put("beta", s.beta());
+        parameters.put("gamma", s.gamma());
+        parameters.put("alpha", alpha);
+        parameters.put("hessian_frobenius", frobenius);
+        parameters.put("L_f", extremes[1]);
+        parameters.put("mu_f", extremes[0]);
+        parameters.put("lambda_0", lambda0);
+        parameters.put("iterations_S", iterations);
+        parameters.put("initial_G_squared", initial * initial);
+        parameters.put("fit_from_iteration", checkpoints(iterations)[0]);
+      } finally {
+        for (int w = 0; w < workers; w++) {
+          if (runners[w] != null) {
+            runners[w].close();
+          }
+          if (problems[w] != null) {
+            problems[w].close();
+          }
+        }
       }
-      double[] extremes = eigenvalueRange(hessian, m);
-      parameters.put("problem", "QuadraticProblem");
-      parameters.put("d", s.d());
-      parameters.put("m", m);
-      parameters.put("mu", s.mu());
-      parameters.put("L", s.lipschitz());
-      parameters.put("q", problem.contractionConstant().orElseThrow());
-      parameters.put("samples_N", s.samples());
-      parameters.put("noise_sigma", s.noise());
-      parameters.put("problem_seed", s.problemSeed());
-      parameters.put("beta", s.beta());
-      parameters.put("gamma", s.gamma());
-      parameters.put("alpha", alpha);
-      parameters.put("hessian_frobenius", frobenius);
-      parameters.put("L_f", extremes[1]);
-      parameters.put("mu_f", extremes[0]);
-      parameters.put("iterations_S", iterations);
-      parameters.put("initial_G_squared", initial * initial);
-      parameters.put("fit_from_iteration", iterations / BURN_IN_DIVISOR - 1);
     }
-    return new Measurement(x, values, checkpoints(iterations), parameters);
+    for (int r = 1; r < seeds; r++) {
+      if (!java.util.Arrays.equals(samples[r], samples[0])) {
+        throw new IllegalStateException("the sample counts of seeds 0 and " + r + " differ");
+      }
+    }
+    return new Measurement(samples[0], values, checkpoints(iterations), parameters);
+  }
+
+  private static Bsgm.ExactHypergradient exact(QuadraticProblem problem) {
+    return (lambda, out) -> out.copyFrom(problem.exactHypergradient(lambda.toArray()));
   }
 
   /** {@code ∇²f} of the quadratic {@code f}, row-major: column {@code i} is {@code ∇f(e_i) − ∇f(0)}. */

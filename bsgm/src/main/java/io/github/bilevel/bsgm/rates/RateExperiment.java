@@ -21,11 +21,17 @@ public interface RateExperiment {
    * @param profile  how much work to do
    * @param seeds    independent runs (or instances) per size, {@code >= 2}
    * @param seed     the base seed every random draw of the experiment is derived from
-   * @param progress receives one line per finished size (or seed), for the user
+   * @param threads  worker threads the experiment may use for independent seeds (the results
+   *                 must not depend on it)
+   * @param progress receives one line per finished size (or seed), for the user; may be
+   *                 called from worker threads
    */
-  record Context(Backend backend, RateProfile profile, int seeds, long seed,
+  record Context(Backend backend, RateProfile profile, int seeds, long seed, int threads,
       Consumer<String> progress) {
     public Context {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
       Objects.requireNonNull(backend, "backend");
       Objects.requireNonNull(profile, "profile");
       Objects.requireNonNull(progress, "progress");

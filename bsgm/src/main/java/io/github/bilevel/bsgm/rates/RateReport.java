@@ -65,6 +65,7 @@ public final class RateReport {
     c.addProperty("seed", config.seed());
     c.addProperty("bootstrap_resamples", config.resamples());
     c.addProperty("level", config.level());
+    c.addProperty("threads", config.threads());
     root.add("config", c);
     root.addProperty("backend", backend);
     root.addProperty("seconds", seconds);

@@ -31,10 +31,14 @@ public final class RateSuite {
    * @param seed       base seed of every random draw (runs and bootstrap)
    * @param resamples  bootstrap resamples per experiment
    * @param level      coverage of the intervals, e.g. 0.95
+   * @param threads    worker threads for independent seeds (results do not depend on it)
    */
   public record Config(RateProfile profile, OptionalInt seeds, long seed, int resamples,
-      double level) {
+      double level, int threads) {
     public Config {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
       Objects.requireNonNull(profile, "profile");
       Objects.requireNonNull(seeds, "seeds");
       if (seeds.isPresent() && seeds.getAsInt() < 2) {
@@ -49,9 +53,13 @@ public final class RateSuite {
       }
     }
 
-    /** The defaults of a profile: each experiment's own seeds, 2000 resamples, 95%. */
+    /**
+     * The defaults of a profile: each experiment's own seeds, 2000 resamples, 95%, one thread
+     * per available processor.
+     */
     public static Config of(RateProfile profile, long seed) {
-      return new Config(profile, OptionalInt.empty(), seed, 2000, 0.95);
+      return new Config(profile, OptionalInt.empty(), seed, 2000, 0.95,
+          Runtime.getRuntime().availableProcessors());
     }
   }
 
@@ -74,7 +82,7 @@ public final class RateSuite {
     long start = System.nanoTime();
     int seeds = config.seeds().orElse(experiment.defaultSeeds(config.profile()));
     Measurement measurement = experiment.measure(new RateExperiment.Context(backend,
-        config.profile(), seeds, config.seed(), progress));
+        config.profile(), seeds, config.seed(), config.threads(), progress));
     if (measurement.seeds() != seeds) {
       throw new IllegalStateException(experiment.name() + " returned " + measurement.seeds()
           + " seeds, " + seeds + " were asked for");

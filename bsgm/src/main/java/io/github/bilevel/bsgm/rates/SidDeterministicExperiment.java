@@ -134,10 +134,14 @@ public final class SidDeterministicExperiment implements RateExperiment {
     List<QuadraticProblem> problems = new ArrayList<>(seeds);
     List<Sid> estimators = new ArrayList<>(seeds);
     double q;
-    try (Arena arena = Arena.ofConfined()) {
+    int workers = SeedParallel.workers(context.threads(), seeds);
+    try (Arena arena = Arena.ofShared()) {
       DVector[] lambdas = new DVector[seeds];
       double[][] exact = new double[seeds][];
-      DVector out = Buffers.vector(arena, s.m());
+      DVector[] outs = new DVector[workers];
+      for (int w = 0; w < workers; w++) {
+        outs[w] = Buffers.vector(arena, s.m());
+      }
       try {
         for (int r = 0; r < seeds; r++) {
           long seed = RateExperiment.deriveSeed(context.seed(), salt, r);
@@ -154,20 +158,22 @@ public final class SidDeterministicExperiment implements RateExperiment {
           throw new IllegalStateException("the problems' contraction constant " + q
               + " differs from (L − μ)/(L + μ) = " + contraction());
         }
-        SplittableRandom unused = new SplittableRandom(0); // full batch draws nothing
         for (int i = 0; i < sizes.length; i++) {
           long start = System.nanoTime();
           int t = sizes[i];
+          int column = i;
           Sid.Options options = new Sid.Options(t, t, 1, 1, step, true);
-          for (int r = 0; r < seeds; r++) {
-            estimators.get(r).hypergradient(lambdas[r], options, unused, out);
+          SeedParallel.forEachSeed(workers, seeds, (w, r) -> {
+            DVector out = outs[w];
+            // the full batch draws nothing from the generator
+            estimators.get(r).hypergradient(lambdas[r], options, new SplittableRandom(r), out);
             double error = 0;
             for (int j = 0; j < s.m(); j++) {
               double e = out.get(j) - exact[r][j];
               error += e * e;
             }
-            values[r][i] = Math.sqrt(error);
-          }
+            values[r][column] = Math.sqrt(error);
+          });
           context.progress().accept(String.format(java.util.Locale.ROOT,
               "%s: t = %d done (%d instances, %.2f s)", name(), t, seeds,
               (System.nanoTime() - start) / 1e9));

@@ -130,59 +130,82 @@ public final class SidMseExperiment implements RateExperiment {
     Settings s = settings;
     int[] sizes = sizes(context.profile());
     int maxT = sizes[sizes.length - 1];
-    double[] x = new double[sizes.length];
-    double[][] values = new double[context.seeds()][sizes.length];
-    Map<String, Object> parameters = new LinkedHashMap<>();
-    try (QuadraticProblem problem = new QuadraticProblem(context.backend(), s.d(), s.m(), s.mu(),
-            s.lipschitz(), s.samples(), s.noise(), s.problemSeed());
-        Sid sid = new Sid(problem, maxT, 1);
-        Arena arena = Arena.ofConfined()) {
-      double q = problem.contractionConstant().orElseThrow();
-      if (!(2 * s.beta() * (1 - q) > 1)) {
-        throw new IllegalArgumentException("sid-mse needs 2β(1 − q) > 1 for the O(1/t) rate, got "
-            + 2 * s.beta() * (1 - q));
-      }
-      StepSchedule steps = StepSchedule.decreasing(s.beta(), s.gamma());
-      double[] lambda = gaussian(new SplittableRandom(s.problemSeed() ^ 0x5EEDL), s.m());
-      double[] exact = problem.exactHypergradient(lambda);
-      DVector lambdaVector = Buffers.vector(arena, lambda);
-      DVector out = Buffers.vector(arena, s.m());
-      long salt = name().hashCode();
-      for (int i = 0; i < sizes.length; i++) {
-        long start = System.nanoTime();
-        int t = sizes[i];
-        x[i] = t;
-        for (int r = 0; r < context.seeds(); r++) {
-          SplittableRandom random =
-              new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, t, r));
-          estimator.estimate(sid, lambdaVector, t, steps, random, out);
-          double error = 0;
-          for (int j = 0; j < s.m(); j++) {
-            double e = out.get(j) - exact[j];
-            error += e * e;
-          }
-          values[r][i] = error;
+    int seeds = context.seeds();
+    double[] x = toDoubles(sizes);
+    double[][] values = new double[seeds][sizes.length];
+    int workers = SeedParallel.workers(context.threads(), seeds);
+    // one problem (the same instance), estimator and buffers per worker
+    QuadraticProblem[] problems = new QuadraticProblem[workers];
+    Sid[] estimators = new Sid[workers];
+    DVector[] lambdas = new DVector[workers];
+    DVector[] outs = new DVector[workers];
+    double[] lambda = gaussian(new SplittableRandom(s.problemSeed() ^ 0x5EEDL), s.m());
+    double q;
+    double[] exact;
+    try (Arena arena = Arena.ofShared()) {
+      try {
+        for (int w = 0; w < workers; w++) {
+          problems[w] = new QuadraticProblem(context.backend(), s.d(), s.m(), s.mu(),
+              s.lipschitz(), s.samples(), s.noise(), s.problemSeed());
+          estimators[w] = new Sid(problems[w], maxT, 1);
+          lambdas[w] = Buffers.vector(arena, lambda);
+          outs[w] = Buffers.vector(arena, s.m());
         }
-        context.progress().accept(String.format(java.util.Locale.ROOT,
-            "%s: t = %d done (%d runs, %.2f s)", name(), t, context.seeds(),
-            (System.nanoTime() - start) / 1e9));
+        q = problems[0].contractionConstant().orElseThrow();
+        if (!(2 * s.beta() * (1 - q) > 1)) {
+          throw new IllegalArgumentException("sid-mse needs 2β(1 − q) > 1 for the O(1/t) rate,"
+              + " got " + 2 * s.beta() * (1 - q));
+        }
+        StepSchedule steps = StepSchedule.decreasing(s.beta(), s.gamma());
+        exact = problems[0].exactHypergradient(lambda);
+        long salt = name().hashCode();
+        for (int i = 0; i < sizes.length; i++) {
+          long start = System.nanoTime();
+          int t = sizes[i];
+          int column = i;
+          SeedParallel.forEachSeed(workers, seeds, (w, r) -> {
+            SplittableRandom random =
+                new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, t, r));
+            DVector out = outs[w];
+            estimator.estimate(estimators[w], lambdas[w], t, steps, random, out);
+            double error = 0;
+            for (int j = 0; j < s.m(); j++) {
+              double e = out.get(j) - exact[j];
+              error += e * e;
+            }
+            values[r][column] = error;
+          });
+          context.progress().accept(String.format(java.util.Locale.ROOT,
+              "%s: t = %d done (%d runs, %.2f s)", name(), t, seeds,
+              (System.nanoTime() - start) / 1e9));
+        }
+      } finally {
+        for (int w = 0; w < workers; w++) {
+          if (estimators[w] != null) {
+            estimators[w].close();
+          }
+          if (problems[w] != null) {
+            problems[w].close();
+          }
+        }
       }
-      parameters.put("problem", "QuadraticProblem");
-      parameters.put("d", s.d());
-      parameters.put("m", s.m());
-      parameters.put("mu", s.mu());
-      parameters.put("L", s.lipschitz());
-      parameters.put("q", q);
-      parameters.put("samples_N", s.samples());
-      parameters.put("noise_sigma", s.noise());
-      parameters.put("problem_seed", s.problemSeed());
-      parameters.put("beta", s.beta());
-      parameters.put("gamma", s.gamma());
-      parameters.put("two_beta_one_minus_q", 2 * s.beta() * (1 - q));
-      parameters.put("lambda", lambda);
-      parameters.put("grad_f_norm", Math.sqrt(dot(exact, exact)));
-      parameters.put("sizes_t", toDoubles(sizes));
     }
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    parameters.put("problem", "QuadraticProblem");
+    parameters.put("d", s.d());
+    parameters.put("m", s.m());
+    parameters.put("mu", s.mu());
+    parameters.put("L", s.lipschitz());
+    parameters.put("q", q);
+    parameters.put("samples_N", s.samples());
+    parameters.put("noise_sigma", s.noise());
+    parameters.put("problem_seed", s.problemSeed());
+    parameters.put("beta", s.beta());
+    parameters.put("gamma", s.gamma());
+    parameters.put("two_beta_one_minus_q", 2 * s.beta() * (1 - q));
+    parameters.put("lambda", lambda);
+    parameters.put("grad_f_norm", Math.sqrt(dot(exact, exact)));
+    parameters.put("sizes_t", x.clone());
     return new Measurement(x, values, Measurement.allIndices(sizes.length), parameters);
   }
 

@@ -100,21 +100,22 @@ class RatesCommandTest {
   }
 
   @Test
-  void theSameSeedGivesTheSameResults() {
-    RateSuite.Config config = new RateSuite.Config(RateProfile.TINY,
-        java.util.OptionalInt.empty(), 5L, 100, 0.95);
+  void theSameSeedGivesTheSameResultsWhateverTheNumberOfThreads() {
     var backend = Backends.byName("simd");
     var experiments = RateSuite.standardExperiments();
-    JsonObject first = RateReport.json(RateSuite.runAll(experiments, backend, config, l -> { }),
-        config, backend.name(), 1.0);
-    JsonObject second = RateReport.json(RateSuite.runAll(experiments, backend, config, l -> { }),
-        config, backend.name(), 1.0);
-    for (JsonObject o : List.of(first, second)) {
-      for (JsonElement e : o.getAsJsonArray("experiments")) {
+    List<JsonArray> runs = new java.util.ArrayList<>();
+    for (int threads : new int[] {1, 3, 1}) {
+      RateSuite.Config config = new RateSuite.Config(RateProfile.TINY,
+          java.util.OptionalInt.empty(), 5L, 100, 0.95, threads);
+      JsonArray results = RateReport.json(RateSuite.runAll(experiments, backend, config,
+          l -> { }), config, backend.name(), 1.0).getAsJsonArray("experiments");
+      for (JsonElement e : results) {
         e.getAsJsonObject().remove("seconds");
       }
+      runs.add(results);
     }
-    assertEquals(first, second);
+    assertEquals(runs.get(0), runs.get(1));
+    assertEquals(runs.get(0), runs.get(2));
   }
 
   @Test
@@ -123,6 +124,7 @@ class RatesCommandTest {
     assertNotEquals(0, Main.run("rates", "--tiny", "--only", "no-such-experiment"));
     assertNotEquals(0, Main.run("rates", "--tiny", "--backend", "nope"));
     assertNotEquals(0, Main.run("rates", "--tiny", "--resamples", "0"));
+    assertNotEquals(0, Main.run("rates", "--tiny", "--threads", "0"));
   }
 
   @Test

@@ -21,7 +21,7 @@ class RateExperimentsTest {
   private final Backend backend = Backends.byName("simd");
 
   private static RateSuite.Config quickWithSeeds(int seeds) {
-    return new RateSuite.Config(RateProfile.QUICK, OptionalInt.of(seeds), 77L, 500, 0.95);
+    return new RateSuite.Config(RateProfile.QUICK, OptionalInt.of(seeds), 77L, 500, 0.95, 2);
   }
 
   @Test
@@ -156,8 +156,10 @@ class RateExperimentsTest {
   @Test
   void tooFewSeedsAreRejected() {
     assertThrows(IllegalArgumentException.class,
-        () -> new RateSuite.Config(RateProfile.TINY, OptionalInt.of(1), 1L, 10, 0.95));
+        () -> new RateSuite.Config(RateProfile.TINY, OptionalInt.of(1), 1L, 10, 0.95, 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> new RateSuite.Config(RateProfile.TINY, OptionalInt.of(2), 1L, 10, 0.95, 0));
     assertThrows(IllegalArgumentException.class, () -> new RateExperiment.Context(backend,
-        RateProfile.TINY, 1, 1L, line -> { }));
+        RateProfile.TINY, 1, 1L, 1, line -> { }));
   }
 }
