@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,7 +149,7 @@ public final class RateReport {
 
   /** Writes the JSON record to {@code file} atomically. */
   public static void writeJson(Path file, JsonObject json) throws IOException {
-    String text = new GsonBuilder().setPrettyPrinting().create().toJson(json) + "\n";
+    String text = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json) + "\n";
     writeAtomically(file, text.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -163,6 +164,11 @@ public final class RateReport {
     Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
     try {
       Files.write(temp, bytes);
+      try { // a temporary file is private; the result is an ordinary readable file
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its defaults
+      }
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

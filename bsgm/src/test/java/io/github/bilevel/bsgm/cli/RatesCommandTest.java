@@ -89,6 +89,8 @@ class RatesCommandTest {
     JsonObject config = root.getAsJsonObject("config");
     assertEquals("tiny", config.get("profile").getAsString());
     assertEquals(200, config.get("bootstrap_resamples").getAsInt());
+    assertTrue(config.get("seeds_override").isJsonNull()); // recorded, as null
+    assertTrue(config.get("threads").getAsInt() >= 1);
     assertEquals("scalar", root.get("backend").getAsString());
     assertTrue(root.get("seconds").getAsDouble() > 0);
     // atomic writes leave no temporary files behind
