@@ -6,30 +6,41 @@ import io.github.bilevel.bsgm.rates.RateProfile;
 import io.github.bilevel.bsgm.rates.RateReport;
 import io.github.bilevel.bsgm.rates.RateSuite;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Backends;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bsgm rates}: the rate-validation suite. Runs every registered
  * {@link RateExperiment}, fits the slope of each on log–log (or log-linear) axes with a
  * percentile-bootstrap 95% interval over seeds, prints the verdict table on stdout (one
- * progress line per finished size on stderr), and exits with 0 only when every experiment
- * passes (1 when one fails).
+ * progress line per finished size on stderr, none under {@code --quiet}), and exits with 0 only
+ * when every experiment passes, {@value #FAILED} when one fails (1: an error, 2: bad options).
  */
 @Command(name = "rates", mixinStandardHelpOptions = true,
     description = {"Measure the convergence rates of SID and BSGM against the theory (slopes on "
         + "log-log axes, 95% bootstrap intervals over seeds); exit status 0 only when every "
-        + "experiment passes.",
+        + "experiment passes, 3 when one fails (1: an error, 2: bad options).",
         "Experiments: sid-mse (slope -1), sid-deterministic (log(1 - eta(1 - q)) per step), "
             + "bsgm-stationarity (slope <= -1/2)."})
 final class RatesCommand implements Callable<Integer> {
+
+  /** Exit status when the suite ran and an experiment failed its pass rule. */
+  static final int FAILED = 3;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--quick", description = "Fewer seeds and sizes (about a minute).")
   boolean quick;
@@ -47,9 +58,8 @@ final class RatesCommand implements Callable<Integer> {
           + "(default: each experiment's own, larger without --quick).")
   Integer seeds;
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd, scalar, openblas (default: ${DEFAULT-VALUE}).")
-  String backendName;
+  @Mixin
+  BackendOption backendOption;
 
   @Option(names = "--seed", defaultValue = "20250101",
       description = "Base seed of every random draw (default: ${DEFAULT-VALUE}).")
@@ -88,33 +98,44 @@ final class RatesCommand implements Callable<Integer> {
     }
     RateProfile profile = tiny ? RateProfile.TINY : quick ? RateProfile.QUICK : RateProfile.FULL;
     List<RateExperiment> experiments = select(RateSuite.standardExperiments(), only);
-    Backend backend = Backends.byName(backendName);
+    Backend backend = backendOption.backend();
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    boolean quiet = GlobalOptions.of(spec).quiet;
+    Consumer<String> progress = line -> {
+      if (!quiet) {
+        synchronized (stderr) { // experiments may report from worker threads
+          stderr.println("rates: " + line);
+          stderr.flush();
+        }
+      }
+    };
     RateSuite.Config config = new RateSuite.Config(profile,
         seeds == null ? OptionalInt.empty() : OptionalInt.of(seeds), seed, resamples, 0.95,
         workers);
-    System.err.printf("rates: %s profile, backend %s, %d experiment(s), %d thread(s)%n",
-        profile.label(), backend.name(), experiments.size(), workers);
+    progress.accept(String.format(Locale.ROOT, "%s profile, backend %s, %d experiment(s),"
+        + " %d thread(s)", profile.label(), backend.name(), experiments.size(), workers));
     long start = System.nanoTime();
     List<RateSuite.Result> results = new ArrayList<>();
     for (RateExperiment experiment : experiments) {
-      RateSuite.Result result = RateSuite.run(experiment, backend, config,
-          line -> System.err.println("rates: " + line));
+      RateSuite.Result result = RateSuite.run(experiment, backend, config, progress);
       results.add(result);
       if (plots != null) {
         for (Path file : RatePlots.write(result, plots)) {
-          System.err.println("rates: wrote " + file);
+          progress.accept("wrote " + file);
         }
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.print(RateReport.table(results));
-    System.out.printf("%d of %d passed in %.1f s%n",
+    stdout.print(RateReport.table(results));
+    stdout.printf(Locale.ROOT, "%d of %d passed in %.1f s%n",
         results.stream().filter(RateSuite.Result::pass).count(), results.size(), seconds);
+    stdout.flush();
     if (json != null) {
       RateReport.writeJson(json, RateReport.json(results, config, backend.name(), seconds));
-      System.err.println("rates: wrote " + json);
+      progress.accept("wrote " + json);
     }
-    return results.stream().allMatch(RateSuite.Result::pass) ? 0 : 1;
+    return results.stream().allMatch(RateSuite.Result::pass) ? 0 : FAILED;
   }
 
   private static List<RateExperiment> select(List<RateExperiment> all, List<String> names) {

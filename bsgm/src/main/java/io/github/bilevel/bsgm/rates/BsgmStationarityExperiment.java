@@ -189,20 +189,19 @@ public final class BsgmStationarityExperiment implements RateExperiment {
           Bsgm.ExactHypergradient exact = exact(problem);
           double[] row = values[r];
           double[] used = samples[r];
-          Bsgm.Result result = bsgm.run(lambda, options,
-              new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r)),
-              progress -> {
-                // after the step: λ_{s+1}, made with progress.samples() samples in all
-                double norm = bsgm.gradientMappingNorm(lambda, alpha, exact);
-                row[progress.iteration()] = norm * norm;
-                used[progress.iteration()] = progress.samples();
-              });
-          if (result.iterations() != iterations) {
-            throw new IllegalStateException("BSGM stopped early: " + result.stoppedBecause());
+          SplittableRandom random =
+              new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r));
+          long total = 0;
+          for (int step = 0; step < iterations; step++) {
+            total += bsgm.iterate(step, lambda, options, random);
+            // after the step: λ_{s+1}, made with `total` samples in all
+            double norm = bsgm.gradientMappingNorm(lambda, alpha, exact);
+            row[step] = norm * norm;
+            used[step] = total;
           }
           context.progress().accept(String.format(java.util.Locale.ROOT,
               "%s: seed %d/%d done (S = %d iterations, %d samples, %.2f s)", name(),
-              finished.incrementAndGet(), seeds, iterations, result.samples(),
+              finished.incrementAndGet(), seeds, iterations, total,
               (System.nanoTime() - start) / 1e9));
         });
         double[] extremes = eigenvalueRange(hessian, m);

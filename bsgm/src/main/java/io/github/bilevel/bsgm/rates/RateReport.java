@@ -6,12 +6,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.bilevel.bsgm.runner.AtomicFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
@@ -154,29 +154,22 @@ public final class RateReport {
   }
 
   /**
-   * Writes {@code bytes} to {@code file} through a temporary file in the same directory and a
-   * move, so that a reader never sees a partial file. Creates missing parent directories.
+   * Writes {@code bytes} to {@code file} atomically ({@link AtomicFiles}: a temporary file in the
+   * same directory, then a rename), readable by all ({@code rw-r--r--}) where the file system
+   * has POSIX permissions. Creates missing parent directories.
    */
   static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path parent = target.getParent();
-    Files.createDirectories(parent);
-    Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
     try {
-      Files.write(temp, bytes);
-      try { // a temporary file is private; the result is an ordinary readable file
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep its defaults
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
+      AtomicFiles.write(file, temporary -> {
+        Files.write(temporary, bytes);
+        try { // a temporary file is private; the result is an ordinary readable file
+          Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: keep its defaults
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 }

@@ -16,6 +16,8 @@ import io.github.bilevel.bsgm.rates.RateSuite;
 import io.github.bilevel.kernels.Backends;
 import java.awt.image.BufferedImage;
 import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +40,15 @@ class RatesCommandTest {
   void theTinySuiteWritesItsJsonAndPlots() throws Exception {
     Path json = temp.resolve("out/rates.json");
     Path plots = temp.resolve("plots");
-    int status = Main.run("rates", "--tiny", "--resamples", "200", "--backend", "scalar",
-        "--json", json.toString(), "--plots", plots.toString());
-    assertTrue(status == 0 || status == 1, "status " + status);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.run(new PrintWriter(out), new PrintWriter(err), "rates", "--tiny",
+        "--resamples", "200", "--backend", "scalar", "--json", json.toString(), "--plots",
+        plots.toString());
+    assertTrue(status == 0 || status == RatesCommand.FAILED, "status " + status + "\n" + err);
+    // progress on stderr, one line per size; the table on stdout
+    assertTrue(err.toString().contains("rates: sid-mse: t = 4 done"), err.toString());
+    assertTrue(err.toString().contains("rates: bsgm-stationarity: seed 3/3 done"), err.toString());
 
     JsonObject root = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
     JsonArray experiments = root.getAsJsonArray("experiments");
@@ -84,7 +92,14 @@ class RatesCommandTest {
       Document document = factory.newDocumentBuilder().parse(svg);
       assertEquals("svg", document.getDocumentElement().getLocalName());
     }
-    assertEquals(allPass ? 0 : 1, status);
+    assertEquals(allPass ? 0 : RatesCommand.FAILED, status);
+    String[] table = out.toString().split("\n");
+    assertTrue(table[0].startsWith("experiment"), out.toString());
+    for (int i = 0; i < names.size(); i++) {
+      boolean pass = experiments.get(i).getAsJsonObject().get("pass").getAsBoolean();
+      assertTrue(table[1 + i].startsWith(names.get(i) + " ")
+          && table[1 + i].endsWith(pass ? "PASS" : "FAIL"), table[1 + i]);
+    }
     assertEquals(allPass, root.get("all_pass").getAsBoolean());
     JsonObject config = root.getAsJsonObject("config");
     assertEquals("tiny", config.get("profile").getAsString());
@@ -130,10 +145,14 @@ class RatesCommandTest {
   }
 
   @Test
-  void onlyRunsTheNamedExperiments() throws Exception {
+  void onlyRunsTheNamedExperimentsAndQuietSilencesTheProgress() throws Exception {
     Path json = temp.resolve("one.json");
-    Main.run("rates", "--tiny", "--only", "sid-deterministic", "--resamples", "50", "--json",
-        json.toString());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Main.run(new PrintWriter(out), new PrintWriter(err), "rates", "--quiet", "--tiny", "--only",
+        "sid-deterministic", "--resamples", "50", "--json", json.toString());
+    assertEquals("", err.toString());
+    assertTrue(out.toString().contains("sid-deterministic"), out.toString());
     JsonArray experiments = JsonParser.parseString(Files.readString(json,
         StandardCharsets.UTF_8)).getAsJsonObject().getAsJsonArray("experiments");
     assertEquals(1, experiments.size());
