@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Bilevel optimization with a fixed-point lower level: kernels, SID, BSGM.",
     subcommands = {BackendsCommand.class, DemoCommand.class, RunCommand.class,
         CompareCommand.class,
-        HypergradCommand.class, SolveCommand.class, GenerateCommand.class,
+        HypergradCommand.class, SolveCommand.class, GenerateCommand.class, RatesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
