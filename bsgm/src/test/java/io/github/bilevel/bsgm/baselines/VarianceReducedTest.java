@@ -256,46 +256,6 @@ class VarianceReducedTest {
     }
   }
 
-  /** Heap bytes this thread allocated while {@code action} ran. */
-  static long allocatedBytes(Runnable action) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    long before = threads.getCurrentThreadAllocatedBytes();
-    action.run();
-    return threads.getCurrentThreadAllocatedBytes() - before;
-  }
-
-  /**
-   * Heap bytes per iteration: the difference between a run of 2200 and one of 200 iterations
-   * (same constant costs), over 2000. The least of up to 60 rounds: until C2 has compiled the
-   * loops, the Vector API allocates its vectors, which an allocation-free loop does not do once
-   * compiled, while a loop that allocates does so in every round.
-   */
-  static double bytesPerIteration(java.util.function.IntFunction<Runnable> runOfLength) {
-    double least = Double.POSITIVE_INFINITY;
-    for (int round = 0; round < 60 && least >= 1; round++) {
-      long shortRun = allocatedBytes(runOfLength.apply(200));
-      long longRun = allocatedBytes(runOfLength.apply(2200));
-      least = Math.min(least, (longRun - shortRun) / 2000.0);
-    }
-    return least;
-  }
-
-  @Test
-  void iterationsAllocateNothing() {
-    try (Arena arena = Arena.ofConfined(); Mrbo mrbo = new Mrbo(stochastic, 4, 4);
-        Vrbo vrbo = new Vrbo(stochastic, 64, 64)) {
-      DVector lambda = Buffers.vector(arena, 3);
-      double mrboBytes = bytesPerIteration(n -> () -> mrbo.run(lambda, Mrbo.Options.builder()
-          .budget(Budget.iterations(n)).build(), new SplittableRandom(1), null));
-      assertTrue(mrboBytes < 1, "MRBO allocates " + mrboBytes + " B per iteration");
-      double vrboBytes = bytesPerIteration(n -> () -> vrbo.run(lambda, Vrbo.Options.builder()
-          .largeBatch(64).largeLowerBatch(64).budget(Budget.iterations(n)).build(),
-          new SplittableRandom(1), null));
-      assertTrue(vrboBytes < 1, "VRBO allocates " + vrboBytes + " B per iteration");
-    }
-  }
-
   @Test
   void stateMemoryIsReported() {
     try (Mrbo mrbo = new Mrbo(stochastic, 1, 1); Vrbo vrbo = new Vrbo(stochastic, 1, 1)) {

@@ -337,21 +337,6 @@ class WarmStartBilevelTest {
   }
 
   @Test
-  void iterationsAllocateNothing() {
-    // a fixed t, k, J for all, so that runs of different lengths do the same work per iteration
-    for (Preset preset : Preset.values()) {
-      try (Arena arena = Arena.ofConfined();
-          WarmStartBilevel runner = new WarmStartBilevel(stochastic, 64, 1)) {
-        DVector lambda = Buffers.vector(arena, 3);
-        double bytes = VarianceReducedTest.bytesPerIteration(n -> () -> runner.run(lambda,
-            Options.builder(preset).fixed(3, 3, 2).budget(Budget.iterations(n)).build(),
-            new SplittableRandom(1), null));
-        assertTrue(bytes < 1, preset + " allocates " + bytes + " B per iteration");
-      }
-    }
-  }
-
-  @Test
   void warmStartMemoryIsOneVectorPerWarmSolver() {
     try (WarmStartBilevel runner = new WarmStartBilevel(stochastic, 4, 1)) {
       long vector = 8L * 10;
