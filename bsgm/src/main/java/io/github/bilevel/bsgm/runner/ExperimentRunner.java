@@ -190,7 +190,24 @@ public final class ExperimentRunner {
         }
       }
       recordFinal(algorithm, seed, method);
+      runBaseline(workload, seed, samples);
     }
+  }
+
+  /** The workload's baseline on the samples of the bilevel run, once per seed. */
+  private void runBaseline(Workload workload, long seed, long samples) {
+    String name = workload.baselineName();
+    if (name == null || rows.stream().anyMatch(r -> r.algorithm().equals(name)
+        && r.seed() == seed)) {
+      return;
+    }
+    long start = System.nanoTime();
+    Map<String, Double> metrics = new LinkedHashMap<>(workload.baseline(samples));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    metrics.put("memory_bytes", 0.0);
+    rows.add(Metrics.Row.of(name, seed, 1, samples, seconds, metrics));
+    log.printf("%-12s seed %-3d baseline on %d samples: %s (%.1f s)%n", name, seed, samples,
+        metrics, seconds);
   }
 
   /** The generator's seed for block {@code block} of run {@code seed} (SplitMix64 finalizer). */

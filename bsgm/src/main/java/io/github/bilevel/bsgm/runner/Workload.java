@@ -31,6 +31,22 @@ public interface Workload extends AutoCloseable {
    */
   Map<String, Double> evaluate(DVector lambda, boolean last);
 
+  /**
+   * The name of a non-bilevel baseline trained on the same sample budget (e.g. a linear
+   * classifier), or null when the workload has none.
+   */
+  default String baselineName() {
+    return null;
+  }
+
+  /**
+   * Trains the baseline on {@code samples} samples (one sample per example gradient) and
+   * returns its metrics, as {@link #evaluate}.
+   */
+  default Map<String, Double> baseline(long samples) {
+    throw new UnsupportedOperationException("this workload has no baseline");
+  }
+
   /** The workload's configuration, for {@code summary.json}. */
   Map<String, Object> configuration();
 

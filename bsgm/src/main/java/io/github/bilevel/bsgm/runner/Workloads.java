@@ -11,6 +11,7 @@ public final class Workloads {
 
   static {
     register(QuadraticWorkload.FACTORY);
+    register(EquilibriumWorkload.FACTORY);
     register(MetaLearningWorkload.FACTORY);
   }
 
