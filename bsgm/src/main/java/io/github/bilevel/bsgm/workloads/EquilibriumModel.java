@@ -55,7 +55,8 @@ import java.util.SplittableRandom;
  * <p>The training features are referenced, not copied: their arena must outlive the model.
  * Workspaces are allocated once for batches of up to {@code maxBatch} examples; the methods of
  * {@link SeparableProblem} allocate nothing per call once the views for a batch size exist.
- * Not thread-safe.
+ * Output matrices must not overlap the inputs ({@code out} of {@code map} is not
+ * {@code states}). Not thread-safe.
  */
 public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
