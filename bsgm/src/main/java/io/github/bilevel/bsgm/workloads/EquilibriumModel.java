@@ -1,6 +1,8 @@
 package io.github.bilevel.bsgm.workloads;
 
 import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
@@ -53,7 +55,8 @@ import java.util.SplittableRandom;
  * <p>The training features are referenced, not copied: their arena must outlive the model.
  * Workspaces are allocated once for batches of up to {@code maxBatch} examples; the methods of
  * {@link SeparableProblem} allocate nothing per call once the views for a batch size exist.
- * Not thread-safe.
+ * Output matrices must not overlap the inputs ({@code out} of {@code map} is not
+ * {@code states}). Not thread-safe.
  */
 public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
@@ -68,6 +71,25 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
   /** The standard deviation of the reference initialisation of {@code A, B, c, D}. */
   public static final double DEFAULT_INITIAL_SCALE = 0.01;
+
+  /**
+   * Default upper-level step {@code α} of BSGM, chosen on a validation set (Fashion-MNIST,
+   * 10000 training examples, equal example passes; {@code α ∈ {0.2, 0.3, 0.5}} at {@code J = 200},
+   * 0.2 and 0.3 at {@code J = 100}, 0.1 and 0.2 at {@code J = 50}).
+   */
+  public static final double DEFAULT_STEP = 0.3;
+
+  /** Default batch {@code J} of examples per BSGM iteration (chosen with {@link #DEFAULT_STEP}). */
+  public static final int DEFAULT_BATCH = 200;
+
+  /**
+   * Default lower-level and linear-system KM steps {@code t = k} per SID call, as in the
+   * reference experiment ({@code T = K = 3}); 5 did no better on validation per example pass.
+   */
+  public static final int DEFAULT_SOLVER_STEPS = 3;
+
+  /** Default fixed-point steps from {@code z = 0} for prediction (the reference's 20). */
+  public static final int DEFAULT_FORWARD_STEPS = 20;
 
   /**
    * Where each block of {@code λ} lives, for a model with state dimension {@code d},
@@ -167,6 +189,9 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     DVector c;
     DMatrix d;
     DVector bias;
+    DVector aFlat;
+    DVector bFlat;
+    DVector dFlat;
     DVector inputKeyPart; // B and c together (adjacent in the layout)
   }
 
@@ -211,6 +236,9 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   private DMatrix activationStatesRows;
   private DVector onesRows;
   private final SpectralBallProjector projector;
+  private final DMatrix[] flatKeys = new DMatrix[16];
+  private final DVector[] flatValues = new DVector[16];
+  private int nextFlat;
   private final Blocks[] blockCache = {new Blocks(), new Blocks(), new Blocks(), new Blocks()};
   private int nextBlock;
 
@@ -364,6 +392,20 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     initialize(lambda, DEFAULT_INITIAL_SCALE, seed);
   }
 
+  /**
+   * The tuned BSGM settings: {@code α =} {@value #DEFAULT_STEP}, {@code J =}
+   * {@value #DEFAULT_BATCH}, {@code t = k =} {@value #DEFAULT_SOLVER_STEPS}, KM step 1, epochs of
+   * shuffled examples, at most {@code maxIterations} iterations (add a time or sample limit with
+   * the {@code with...} methods). Use a {@link SeparableBsgm} made with
+   * {@code maxBatch >= } {@value #DEFAULT_BATCH} on a model with the same capacity.
+   */
+  public static SeparableBsgm.Options defaultOptions(int maxIterations) {
+    return new SeparableBsgm.Options(DEFAULT_STEP,
+        IterationSchedule.fixed(DEFAULT_SOLVER_STEPS,
+            DEFAULT_SOLVER_STEPS, DEFAULT_BATCH),
+        1.0, SeparableBsgm.Sampling.EPOCHS, maxIterations);
+  }
+
   // ---------------------------------------------------------------- SeparableProblem
 
   @Override
@@ -397,7 +439,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, z, 0.0, o.a);
     backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, batchInputsRows, 0.0, o.b);
     backend.gemvT(weight, scaledRows, onesRows, 0.0, o.c);
-    backend.fill(0.0, o.d.asVector());
+    backend.fill(0.0, o.dFlat);
     backend.fill(0.0, o.bias);
   }
 
@@ -427,8 +469,8 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     computeLogits(z, blocks(lambda), logitsRows);
     backend.softmaxCrossEntropy(logitsRows, batchLabels, logitsGradientRows);
     Blocks o = blocks(out);
-    backend.fill(0.0, o.a.asVector());
-    backend.fill(0.0, o.b.asVector());
+    backend.fill(0.0, o.aFlat);
+    backend.fill(0.0, o.bFlat);
     backend.fill(0.0, o.c);
     backend.gemm(Transpose.YES, Transpose.NO, 1.0, logitsGradientRows, z, 0.0, o.d);
     backend.gemvT(1.0, logitsGradientRows, onesRows, 0.0, o.bias);
@@ -448,7 +490,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   public void projectUpper(DVector lambda) {
     Blocks blocks = blocks(lambda);
     projector.project(blocks.a, spectralRadius);
-    backend.projectBox(blocks.d.asVector(), -outputBound, outputBound);
+    backend.projectBox(blocks.dFlat, -outputBound, outputBound);
   }
 
   // ---------------------------------------------------------------- evaluation
@@ -579,7 +621,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
   private void copy(DMatrix from, DMatrix to) {
     if (from.isDense() && to.isDense()) {
-      backend.copy(from.asVector(), to.asVector());
+      backend.copy(flat(from), flat(to));
     } else {
       for (int r = 0; r < from.rows(); r++) {
         backend.copy(from.row(r), to.row(r));
@@ -589,7 +631,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
   private void tanh(DMatrix x, DMatrix out) {
     if (x.isDense() && out.isDense()) {
-      backend.tanh(x.asVector(), out.asVector());
+      backend.tanh(flat(x), flat(out));
     } else {
       for (int r = 0; r < x.rows(); r++) {
         backend.tanh(x.row(r), out.row(r));
@@ -599,7 +641,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
   private void tanhBackward(DMatrix t, DMatrix v, DMatrix out) {
     if (t.isDense() && v.isDense() && out.isDense()) {
-      backend.tanhBackward(t.asVector(), v.asVector(), out.asVector());
+      backend.tanhBackward(flat(t), flat(v), flat(out));
     } else {
       for (int r = 0; r < t.rows(); r++) {
         backend.tanhBackward(t.row(r), v.row(r), out.row(r));
@@ -721,6 +763,23 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     activationValid = false;
   }
 
+  /**
+   * The dense matrix {@code m} as one vector, the view made once per matrix object seen (a
+   * small identity cache: the solvers pass the same workspace views call after call).
+   */
+  private DVector flat(DMatrix m) {
+    for (int i = 0; i < flatKeys.length; i++) {
+      if (flatKeys[i] == m) {
+        return flatValues[i];
+      }
+    }
+    DVector view = m.asVector();
+    flatKeys[nextFlat] = m;
+    flatValues[nextFlat] = view;
+    nextFlat = (nextFlat + 1) % flatKeys.length;
+    return view;
+  }
+
   /** The first {@code rows} rows of a caller's matrix, checked ({@code m} itself if exact). */
   private static DMatrix firstRows(String name, DMatrix m, int rows, int cols) {
     Objects.requireNonNull(m, name);
@@ -751,6 +810,9 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     b.c = layout.stateBias(vector);
     b.d = layout.outputWeights(vector);
     b.bias = layout.outputBias(vector);
+    b.aFlat = b.a.asVector();
+    b.bFlat = b.b.asVector();
+    b.dFlat = b.d.asVector();
     b.inputKeyPart = vector.slice(layout.inputWeightsOffset(), d * p + d);
     b.source = vector;
   }

@@ -500,6 +500,12 @@ class EquilibriumModelTest {
     assertEquals(196800 + 200, layout.outputWeightsOffset());
     assertEquals(197000 + 2000, layout.outputBiasOffset());
     assertEquals(199010, layout.size());
+    io.github.bilevel.bsgm.SeparableBsgm.Options defaults = EquilibriumModel.defaultOptions(7);
+    assertEquals(EquilibriumModel.DEFAULT_STEP, defaults.alpha(), 0.0);
+    assertEquals(EquilibriumModel.DEFAULT_BATCH, defaults.schedule().batch(5));
+    assertEquals(EquilibriumModel.DEFAULT_SOLVER_STEPS, defaults.schedule().lowerSteps(5));
+    assertEquals(EquilibriumModel.DEFAULT_SOLVER_STEPS, defaults.schedule().linearSteps(5));
+    assertEquals(7, defaults.maxIterations());
     try (Arena arena = Arena.ofConfined(); EquilibriumModel model = model(arena, 4)) {
       assertEquals(M, model.upperDimension());
       DVector lambda = Buffers.vector(arena, M);

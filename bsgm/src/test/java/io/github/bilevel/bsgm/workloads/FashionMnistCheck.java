@@ -36,10 +36,10 @@ public final class FashionMnistCheck {
     int trainSize = Integer.parseInt(a.getOrDefault("train", "10000"));
     int valSize = Integer.parseInt(a.getOrDefault("val", "2000"));
     int d = Integer.parseInt(a.getOrDefault("d", "200"));
-    int batch = Integer.parseInt(a.getOrDefault("J", "600"));
-    int t = Integer.parseInt(a.getOrDefault("t", "3"));
-    int k = Integer.parseInt(a.getOrDefault("k", "3"));
-    double alpha = Double.parseDouble(a.getOrDefault("alpha", "0.5"));
+    int batch = Integer.parseInt(a.getOrDefault("J", "" + EquilibriumModel.DEFAULT_BATCH));
+    int t = Integer.parseInt(a.getOrDefault("t", "" + EquilibriumModel.DEFAULT_SOLVER_STEPS));
+    int k = Integer.parseInt(a.getOrDefault("k", "" + EquilibriumModel.DEFAULT_SOLVER_STEPS));
+    double alpha = Double.parseDouble(a.getOrDefault("alpha", "" + EquilibriumModel.DEFAULT_STEP));
     double seconds = Double.parseDouble(a.getOrDefault("seconds", "180"));
     int iterations = Integer.parseInt(a.getOrDefault("iterations", "1000000"));
     int evalEvery = Integer.parseInt(a.getOrDefault("evalEvery", "200"));
