@@ -43,7 +43,7 @@ public final class EquilibriumWorkload implements Workload {
 
     @Override
     public long defaultBudget() {
-      return 2_000_000;
+      return 3_000_000;
     }
 
     @Override
@@ -79,12 +79,12 @@ public final class EquilibriumWorkload implements Workload {
     int nTrain = options.integer("n_train", 10_000, 10);
     int nValidation = options.integer("n_val", 2_000, 10);
     int d = options.integer("d", EquilibriumModel.DEFAULT_STATE_DIMENSION, 1);
-    t = options.integer("t", 20, 0);
-    k = options.integer("k", 20, 0);
-    batch = options.integer("batch", 100, 1);
-    alpha = options.real("alpha", 0.5, Double.MIN_NORMAL, Double.MAX_VALUE);
-    forwardSteps = options.integer("forward_steps", 30, 1);
-    linearRate = options.real("linear_rate", 0.1, Double.MIN_NORMAL, Double.MAX_VALUE);
+    t = options.integer("t", EquilibriumModel.DEFAULT_SOLVER_STEPS, 0);
+    k = options.integer("k", EquilibriumModel.DEFAULT_SOLVER_STEPS, 0);
+    batch = options.integer("batch", EquilibriumModel.DEFAULT_BATCH, 1);
+    alpha = options.real("alpha", EquilibriumModel.DEFAULT_STEP, Double.MIN_NORMAL, Double.MAX_VALUE);
+    forwardSteps = options.integer("forward_steps", EquilibriumModel.DEFAULT_FORWARD_STEPS, 1);
+    linearRate = options.real("linear_rate", 0.05, Double.MIN_NORMAL, Double.MAX_VALUE);
     options.checkAllRead();
     try {
       Dataset all = FashionMnist.loadTrain(data, arena);
