@@ -11,6 +11,8 @@ public final class Workloads {
 
   static {
     register(QuadraticWorkload.FACTORY);
+    register(PoisoningWorkload.FACTORY);
+    register(CleaningWorkload.FACTORY);
   }
 
   private Workloads() {}
