@@ -84,7 +84,7 @@ public final class PoisoningWorkload implements Workload {
     };
   }
 
-  static final long DEFAULT_BUDGET = 2_000_000;
+  static final long DEFAULT_BUDGET = 1_000_000;
 
   private final Arena arena = Arena.ofShared();
   private final DataPoisoning problem;
