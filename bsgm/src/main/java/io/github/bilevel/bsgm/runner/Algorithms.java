@@ -38,9 +38,24 @@ public final class Algorithms {
    * @param bsgm       BSGM's schedule
    * @param steps      the decreasing KM steps (BSGM, BSA)
    * @param constantStep the constant KM step of the warm-start presets
+   * @param lowerBatch   samples {@code b} per KM step (LL and LS) of BSGM and the presets
    */
   public record Defaults(double alpha, int t, int k, int batch, IterationSchedule bsgm,
-      StepSchedule steps, double constantStep) {}
+      StepSchedule steps, double constantStep, int lowerBatch) {
+
+    public Defaults {
+      if (lowerBatch < 1) {
+        throw new IllegalArgumentException("the default lower batch must be >= 1, got "
+            + lowerBatch);
+      }
+    }
+
+    /** Defaults with one sample per KM step ({@code lowerBatch = 1}). */
+    public Defaults(double alpha, int t, int k, int batch, IterationSchedule bsgm,
+        StepSchedule steps, double constantStep) {
+      this(alpha, t, k, batch, bsgm, steps, constantStep, 1);
+    }
+  }
 
   /**
    * The method called {@code name} on {@code problem}.
@@ -58,13 +73,14 @@ public final class Algorithms {
       case "bsgm" -> {
         IterationSchedule schedule = overrides.t() == null && overrides.k() == null
             && overrides.batch() == null ? defaults.bsgm() : IterationSchedule.fixed(t, k, batch);
-        yield new BsgmMethod(problem, 1 << 16, new Bsgm.Options(alpha, schedule, 1,
+        yield new BsgmMethod(problem, 1 << 16, new Bsgm.Options(alpha, schedule,
+            defaults.lowerBatch(),
             defaults.steps(), Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, null));
       }
       case "stocbio", "amigo", "alset", "alset-dagger", "bsa" -> {
         WarmStartBilevel.Preset preset = WarmStartBilevel.Preset.fromName(name);
         WarmStartBilevel.Builder builder = WarmStartBilevel.Options.builder(preset).alpha(alpha)
-            .budget(Budget.iterations(Integer.MAX_VALUE));
+            .budget(Budget.iterations(Integer.MAX_VALUE)).lowerBatch(defaults.lowerBatch());
         switch (preset) {
           case STOCBIO, AMIGO -> builder.fixed(t, k, batch)
               .lowerSteps(StepSchedule.constant(defaults.constantStep()))
@@ -76,7 +92,8 @@ public final class Algorithms {
           case BSA -> builder.lowerSteps(defaults.steps());
           default -> { }
         }
-        yield new WarmStartMethod(name, problem, maxBatch, builder.build());
+        yield new WarmStartMethod(name, problem, maxBatch, defaults.lowerBatch(),
+            builder.build());
       }
       case "mrbo" -> new MrboMethod(problem, Mrbo.Options.builder().batch(1).lowerBatch(1)
           .neumannTerms(Math.max(1, k)).budget(Budget.iterations(Integer.MAX_VALUE)).build());
@@ -97,10 +114,10 @@ public final class Algorithms {
     private final List<DVector> state = new ArrayList<>();
     private final long warmBytes;
 
-    WarmStartMethod(String name, BilevelProblem problem, int maxBatch,
+    WarmStartMethod(String name, BilevelProblem problem, int maxBatch, int maxLowerBatch,
         WarmStartBilevel.Options options) {
       this.name = name;
-      this.algorithm = new WarmStartBilevel(problem, maxBatch, 1);
+      this.algorithm = new WarmStartBilevel(problem, maxBatch, maxLowerBatch);
       this.options = options;
       algorithm.reset();
       clocks = Buffers.vector(arena, 2);

@@ -12,6 +12,8 @@ public final class Workloads {
   static {
     register(QuadraticWorkload.FACTORY);
     register(EquilibriumWorkload.FACTORY);
+    register(PoisoningWorkload.FACTORY);
+    register(CleaningWorkload.FACTORY);
     register(MetaLearningWorkload.FACTORY);
   }
 
