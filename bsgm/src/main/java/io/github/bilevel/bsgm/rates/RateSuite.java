@@ -20,7 +20,8 @@ public final class RateSuite {
     return List.of(
         new SidMseExperiment(),
         new SidDeterministicExperiment(),
-        new BsgmStationarityExperiment());
+        new BsgmStationarityExperiment(),
+        new MrboStationarityExperiment());
   }
 
   /**
