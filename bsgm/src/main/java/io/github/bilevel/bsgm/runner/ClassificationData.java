@@ -1,8 +1,9 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.data.Dataset;
-import io.github.bilevel.bsgm.data.FashionMnist;
+import io.github.bilevel.bsgm.data.Datasets;
 import io.github.bilevel.bsgm.data.Splits;
+import io.github.bilevel.bsgm.data.TrainTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -10,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * The labelled images of the classification workloads: a pool to draw training and validation
- * sets from, and a test set. Fashion-MNIST from the {@code data} option by default; tests give
- * small synthetic sets.
+ * sets from, and a test set. Read from the {@code data} option's directory ({@code .npy} files or
+ * Fashion-MNIST's IDX files, see {@link Datasets#load}); tests give small synthetic sets.
  *
  * @param pool the examples that training and validation sets are drawn from
  * @param test the test examples
@@ -29,21 +30,22 @@ record ClassificationData(Dataset pool, Dataset test) {
   }
 
   /**
-   * Fashion-MNIST in {@code directory}: stratified subsets of {@code poolSize} training and
-   * {@code testSize} test images (the full sets are read into a scratch arena and freed).
+   * The data in {@code directory} ({@code .npy} or Fashion-MNIST's IDX files): stratified
+   * subsets of {@code poolSize} training and {@code testSize} test images (the full sets are read into a scratch arena and freed).
    */
   static Source fashionMnist(String workload, Path directory) {
     return (poolSize, testSize, seed, arena) -> {
       try (Arena scratch = Arena.ofConfined()) {
-        Dataset train = FashionMnist.loadTrain(directory, scratch);
-        Dataset test = FashionMnist.loadTest(directory, scratch);
+        TrainTest data = Datasets.load(directory, scratch);
+        Dataset train = data.train();
+        Dataset test = data.test();
         check(workload, "training", poolSize, train.size());
         check(workload, "test", testSize, test.size());
         return new ClassificationData(Splits.stratifiedSubset(train, poolSize, seed, arena),
             Splits.stratifiedSubset(test, testSize, seed + 1, arena));
       } catch (IOException e) {
-        throw new UncheckedIOException(workload + ": cannot read Fashion-MNIST from "
-            + directory + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(workload + ": cannot read "
+            + Datasets.describe(directory) + " from " + directory + ": " + e.getMessage(), e);
       }
     };
   }

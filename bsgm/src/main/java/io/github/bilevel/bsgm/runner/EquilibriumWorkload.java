@@ -1,8 +1,10 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.bsgm.data.Datasets;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
+import io.github.bilevel.bsgm.data.TrainTest;
 import io.github.bilevel.bsgm.workloads.EquilibriumModel;
 import io.github.bilevel.bsgm.workloads.Evaluation;
 import io.github.bilevel.bsgm.workloads.LinearSoftmax;
@@ -87,11 +89,12 @@ public final class EquilibriumWorkload implements Workload {
     linearRate = options.real("linear_rate", 0.05, Double.MIN_NORMAL, Double.MAX_VALUE);
     options.checkAllRead();
     try {
-      Dataset all = FashionMnist.loadTrain(data, arena);
-      Splits.Split split = Splits.stratifiedSplit(all, nTrain, nValidation, 1L, arena);
+      TrainTest loaded = Datasets.load(data, arena);
+      Splits.Split split = Splits.stratifiedSplit(loaded.train(), nTrain, nValidation, 1L,
+          arena);
       train = split.train();
       validation = split.validation();
-      test = FashionMnist.loadTest(data, arena);
+      test = loaded.test();
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }

@@ -1,8 +1,10 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.bsgm.data.Datasets;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
+import io.github.bilevel.bsgm.data.TrainTest;
 import io.github.bilevel.bsgm.workloads.FewShotTasks;
 import io.github.bilevel.bsgm.workloads.MetaLearning;
 import io.github.bilevel.kernels.Backend;
@@ -90,9 +92,10 @@ public final class MetaLearningWorkload implements Workload {
     Dataset trainImages;
     Dataset testImages;
     try {
-      Dataset all = FashionMnist.loadTrain(data, arena);
+      TrainTest loaded = Datasets.load(data, arena);
+      Dataset all = loaded.train();
       trainImages = images >= all.size() ? all : Splits.stratifiedSubset(all, images, 1L, arena);
-      testImages = FashionMnist.loadTest(data, arena);
+      testImages = loaded.test();
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
@@ -106,9 +109,9 @@ public final class MetaLearningWorkload implements Workload {
     double scale = 1 / Math.sqrt(sum / x.rows());
     backend.scal(scale, x.asVector());
     backend.scal(scale, testImages.features().asVector());
-    FewShotTasks pool = FewShotTasks.sample(trainImages.labels(), FashionMnist.CLASSES, ways,
+    FewShotTasks pool = FewShotTasks.sample(trainImages.labels(), trainImages.classes(), ways,
         shots, queries, tasks, 1L);
-    FewShotTasks held = FewShotTasks.sample(testImages.labels(), FashionMnist.CLASSES, ways,
+    FewShotTasks held = FewShotTasks.sample(testImages.labels(), testImages.classes(), ways,
         shots, queries, testTasks, 2L);
     train = new MetaLearning(backend, x, pool, r, rho, radius);
     test = new MetaLearning(backend, testImages.features(), held, r, rho, radius);

@@ -37,7 +37,8 @@ import java.util.Map;
  * retrained the same way on the clean set ({@code δ = 0}), {@code clean_test_accuracy}, computed
  * once per instance.
  *
- * <p>Options: {@code data} (Fashion-MNIST directory), {@code n_train, n_poison, n_val, n_test,
+ * <p>Options: {@code data} (directory: Fashion-MNIST IDX or {@code .npy} files, see
+ * {@link io.github.bilevel.bsgm.data.Datasets#load}), {@code n_train, n_poison, n_val, n_test,
  * split_seed}, {@code reg} ({@code c}), {@code radius} ({@code r}), the algorithms' defaults
  * {@code alpha, t, k, J, lower_batch, km_step}, and {@code eval_iters, retrain_tol,
  * retrain_iters}.
