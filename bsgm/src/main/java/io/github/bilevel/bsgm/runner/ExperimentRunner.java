@@ -226,7 +226,8 @@ public final class ExperimentRunner {
     Metrics.Row row = Metrics.Row.of(algorithm, seed, s, samples, seconds, metrics);
     rows.add(row);
     StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
-        "%-12s seed %-3d it %7d  samples %11d  %8.2f s", algorithm, seed, s, samples, seconds));
+        "%-12s seed %-3d it %7d  samples %11d  %8.2f s  %9.3g samples/s", algorithm, seed, s,
+        samples, seconds, seconds > 0 ? samples / seconds : 0.0));
     for (String name : List.of("ul_objective", "stationarity", "test_accuracy")) {
       double v = row.value(name);
       if (!Double.isNaN(v)) {
