@@ -42,9 +42,13 @@ public class Blas2Bench {
   @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
   public String impl;
 
-  /** Matrix order (rows = columns). */
+  /** Matrix rows (and columns, unless {@link #cols} is set). */
   @Param({"127", "1024", "4093"})
   public int n;
+
+  /** Matrix columns; 0: square ({@code n}). Narrow matrices: e.g. {@code -p n=1000 -p cols=20}. */
+  @Param({"0"})
+  public int cols;
 
   private Arena arena;
   // Package-private: the tests compare the outputs of the implementations.
@@ -62,19 +66,22 @@ public class Blas2Bench {
   @Setup(Level.Trial)
   public void setup() {
     backend = Impls.backendOrNull(impl);
-    double[] as = Impls.random(Impls.SEED, Math.multiplyExact(n, n));
-    double[] xs = Impls.random(Impls.SEED + 1, n);
+    int c = columns();
+    int longest = Math.max(n, c);
+    double[] as = Impls.random(Impls.SEED, Math.multiplyExact(n, c));
+    double[] xs = Impls.random(Impls.SEED + 1, longest);
     if (backend == null) {
       netlib = Impls.netlib();
       aa = as;
       xa = xs;
-      ya = new double[n];
+      ya = new double[longest];
       return;
     }
     arena = Arena.ofShared();
-    a = Impls.matrix(backend, arena, n, n);
-    x = Impls.vector(backend, arena, n);
-    y = Impls.vector(backend, arena, n);
+    a = Impls.matrix(backend, arena, n, c);
+    // x and y are long enough for either product; each benchmark uses views of the right length
+    x = Impls.vector(backend, arena, longest);
+    y = Impls.vector(backend, arena, longest);
     Impls.copy(as, a.segment());
     Impls.copy(xs, x.segment());
   }
@@ -88,23 +95,29 @@ public class Blas2Bench {
     }
   }
 
-  /** {@code y ← A x} (β = 0): reads n² + n, writes n doubles. */
+  int columns() {
+    return cols == 0 ? n : cols;
+  }
+
+  /** {@code y ← A x} (β = 0): reads n·cols + cols, writes n doubles. */
   @Benchmark
   public void gemv() {
+    int c = columns();
     if (backend != null) {
-      backend.gemv(1.0, a, x, 0.0, y);
+      backend.gemv(1.0, a, x.slice(0, c), 0.0, y.slice(0, n));
     } else {
-      netlib.dgemv("T", n, n, 1.0, aa, n, xa, 1, 0.0, ya, 1);
+      netlib.dgemv("T", c, n, 1.0, aa, c, xa, 1, 0.0, ya, 1);
     }
   }
 
-  /** {@code y ← Aᵀ x} (β = 0): reads n² + n, writes n doubles. */
+  /** {@code y ← Aᵀ x} (β = 0): reads n·cols + n, writes cols doubles. */
   @Benchmark
   public void gemvT() {
+    int c = columns();
     if (backend != null) {
-      backend.gemvT(1.0, a, x, 0.0, y);
+      backend.gemvT(1.0, a, x.slice(0, n), 0.0, y.slice(0, c));
     } else {
-      netlib.dgemv("N", n, n, 1.0, aa, n, xa, 1, 0.0, ya, 1);
+      netlib.dgemv("N", c, n, 1.0, aa, c, xa, 1, 0.0, ya, 1);
     }
   }
 }

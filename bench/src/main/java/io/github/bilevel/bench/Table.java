@@ -240,9 +240,16 @@ public final class Table {
       Map<String, Result> byImpl = rows.get(key);
       Map<String, String> others = new TreeMap<>(key.params());
       String n = others.remove("n");
+      // cols = 0 (Blas2Bench's default) means a square matrix; other widths get no rate column
+      String cols = others.remove("cols");
+      boolean square = cols == null || cols.equals("0");
+      if (!square) {
+        others.put("cols", cols);
+      }
       String op = others.isEmpty() ? key.op() : key.op() + " " + others;
       List<String> row = new ArrayList<>(List.of(op, n == null ? "-" : n));
-      Optional<Rate> rate = n == null ? Optional.empty() : rate(key.group(), key.op(), size(key.params()));
+      Optional<Rate> rate = n == null || !square ? Optional.empty()
+          : rate(key.group(), key.op(), size(key.params()));
       for (String impl : impls) {
         Result r = byImpl.get(impl);
         row.add(r == null ? "n/a" : cell(r, rate));
