@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
@@ -90,9 +89,9 @@ public final class Bsgm implements AutoCloseable {
     this.problem = Objects.requireNonNull(problem, "problem");
     this.backend = problem.backend();
     this.sid = new Sid(problem, maxBatch, maxLowerBatch);
-    hypergradient = Buffers.vector(arena, problem.upperDimension());
-    scratch = Buffers.vector(arena, problem.upperDimension());
-    previousLambda = Buffers.vector(arena, problem.upperDimension());
+    hypergradient = backend.vector(arena, problem.upperDimension());
+    scratch = backend.vector(arena, problem.upperDimension());
+    previousLambda = backend.vector(arena, problem.upperDimension());
     objectiveBatch = new Batch(maxBatch);
     allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
   }

@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -53,8 +52,8 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
     this.p = p;
     this.lambdaMin = lambdaMin;
     this.lambdaMax = lambdaMax;
-    DMatrix xm = Buffers.matrix(arena, n, p, x);
-    DMatrix xvm = Buffers.matrix(arena, nv, p, xv);
+    DMatrix xm = backend.matrix(arena, n, p, x);
+    DMatrix xvm = backend.matrix(arena, nv, p, xv);
     trainRows = xm.rowViews();
     validationRows = xvm.rowViews();
     labels = y.clone();

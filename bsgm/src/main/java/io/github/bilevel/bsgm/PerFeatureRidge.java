@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -95,12 +94,12 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
     this.yArray = y.clone();
     this.xvArray = xv.clone();
     this.yvArray = yv.clone();
-    this.x = Buffers.matrix(arena, n, p, x);
-    this.y = Buffers.vector(arena, y);
-    this.xv = Buffers.matrix(arena, nv, p, xv);
-    this.yv = Buffers.vector(arena, yv);
-    trainResidual = Buffers.vector(arena, n);
-    validationResidual = Buffers.vector(arena, nv);
+    this.x = backend.matrix(arena, n, p, x);
+    this.y = backend.vector(arena, y);
+    this.xv = backend.matrix(arena, nv, p, xv);
+    this.yv = backend.vector(arena, yv);
+    trainResidual = backend.vector(arena, n);
+    validationResidual = backend.vector(arena, nv);
     trainRows = this.x.rowViews();
     validationRows = this.xv.rowViews();
     this.lipschitz = PerFeaturePenalty.gramNorm(backend, this.x) + lambdaMax;

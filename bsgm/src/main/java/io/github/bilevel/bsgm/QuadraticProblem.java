@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -113,17 +112,17 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     for (int i = 0; i < m; i++) {
       rDense[i * m + i] = rDiagonal[i];
     }
-    h = Buffers.matrix(arena, d, d, hArray);
-    b = Buffers.matrix(arena, d, m, bArray);
-    p = Buffers.matrix(arena, d, d, pArray);
-    rMatrix = Buffers.matrix(arena, m, m, rDense);
-    c = Buffers.vector(arena, cArray);
-    pVector = Buffers.vector(arena, pVectorArray);
-    r = Buffers.vector(arena, rArray);
-    mapNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise)).rowViews();
-    gradientNoise = Buffers.matrix(arena, samples, d, centred(random, samples, d, noise))
+    h = backend.matrix(arena, d, d, hArray);
+    b = backend.matrix(arena, d, m, bArray);
+    p = backend.matrix(arena, d, d, pArray);
+    rMatrix = backend.matrix(arena, m, m, rDense);
+    c = backend.vector(arena, cArray);
+    pVector = backend.vector(arena, pVectorArray);
+    r = backend.vector(arena, rArray);
+    mapNoise = backend.matrix(arena, samples, d, centred(random, samples, d, noise)).rowViews();
+    gradientNoise = backend.matrix(arena, samples, d, centred(random, samples, d, noise))
         .rowViews();
-    scratch = Buffers.vector(arena, d);
+    scratch = backend.vector(arena, d);
   }
 
   private static double[] gaussian(SplittableRandom random, int n, double scale) {

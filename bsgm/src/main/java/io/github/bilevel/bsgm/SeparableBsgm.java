@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
@@ -121,8 +120,8 @@ public final class SeparableBsgm implements AutoCloseable {
           + " tasks of dimension " + warmStart.stateDimension() + " but the problem has "
           + problem.tasks() + " of dimension " + problem.stateDimension());
     }
-    hypergradient = Buffers.vector(arena, problem.upperDimension());
-    scratch = Buffers.vector(arena, problem.upperDimension());
+    hypergradient = backend.vector(arena, problem.upperDimension());
+    scratch = backend.vector(arena, problem.upperDimension());
     batch = new Batch(maxBatch);
     permutation = new int[problem.tasks()];
     cursor = permutation.length;

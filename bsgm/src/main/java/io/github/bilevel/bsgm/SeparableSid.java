@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -97,11 +96,11 @@ public final class SeparableSid implements AutoCloseable {
     this.backend = problem.backend();
     this.maxBatch = maxBatch;
     this.d = problem.stateDimension();
-    z = Buffers.matrix(arena, maxBatch, d);
-    phi = Buffers.matrix(arena, maxBatch, d);
-    v = Buffers.matrix(arena, maxBatch, d);
-    g1 = Buffers.matrix(arena, maxBatch, d);
-    lambdaTerm = Buffers.vector(arena, problem.upperDimension());
+    z = backend.matrix(arena, maxBatch, d);
+    phi = backend.matrix(arena, maxBatch, d);
+    v = backend.matrix(arena, maxBatch, d);
+    g1 = backend.matrix(arena, maxBatch, d);
+    lambdaTerm = backend.vector(arena, problem.upperDimension());
   }
 
   /** The largest batch a call accepts. */

@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
@@ -92,12 +91,12 @@ public final class Sid implements AutoCloseable {
     this.backend = problem.backend();
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
-    w = Buffers.vector(arena, d);
-    phi = Buffers.vector(arena, d);
-    v = Buffers.vector(arena, d);
-    g1 = Buffers.vector(arena, d);
-    g2 = Buffers.vector(arena, m);
-    lambdaTerm = Buffers.vector(arena, m);
+    w = backend.vector(arena, d);
+    phi = backend.vector(arena, d);
+    v = backend.vector(arena, d);
+    g1 = backend.vector(arena, d);
+    g2 = backend.vector(arena, m);
+    lambdaTerm = backend.vector(arena, m);
     lowerBatch = new Batch(maxLowerBatch);
     upperBatch = new Batch(maxBatch);
     allLower = new Batch(problem.lowerSamples()).all(problem.lowerSamples());

@@ -9,8 +9,13 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.ScalarBackend;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -296,5 +301,41 @@ class SidTest {
         () -> new Sid.Options(1, 1, 0, 1, StepSchedule.constant(1)));
     assertThrows(IllegalArgumentException.class,
         () -> new QuadraticProblem(backend, 3, 1, 2.0, 1.0, 1, 0.0, 1L));
+  }
+
+  /** A backend that records the memory it hands out. */
+  private static final class RecordingBackend extends ScalarBackend {
+    final List<MemorySegment> handedOut = new ArrayList<>();
+
+    @Override
+    public DVector vector(Arena arena, int n) {
+      DVector v = super.vector(arena, n);
+      handedOut.add(v.segment());
+      return v;
+    }
+
+    @Override
+    public DMatrix matrix(Arena arena, int rows, int cols, double... values) {
+      DMatrix a = super.matrix(arena, rows, cols, values);
+      handedOut.add(a.segment());
+      return a;
+    }
+
+    boolean owns(DVector v) {
+      return handedOut.stream().anyMatch(s -> s.address() == v.segment().address());
+    }
+  }
+
+  @Test
+  void workspacesAndProblemDataLiveInTheProblemsBackendMemory() {
+    RecordingBackend recording = new RecordingBackend();
+    try (QuadraticProblem problem = new QuadraticProblem(recording, 6, 2, 1.0, 2.0, 4, 0.5, 3L);
+        Sid sid = new Sid(problem, 4, 1); Bsgm bsgm = new Bsgm(problem, 4, 1)) {
+      assertTrue(recording.owns(sid.lowerIterate()), "the LL iterate");
+      assertTrue(recording.owns(sid.linearIterate()), "the LS iterate");
+      assertTrue(recording.owns(bsgm.lowerIterate()), "BSGM's SID workspace");
+      assertTrue(recording.handedOut.size() >= 10, "problem data and workspaces: "
+          + recording.handedOut.size());
+    }
   }
 }

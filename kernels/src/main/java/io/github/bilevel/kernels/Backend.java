@@ -1,5 +1,6 @@
 package io.github.bilevel.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -27,6 +28,41 @@ public interface Backend {
 
   /** Short name ({@code scalar}, {@code simd}, {@code openblas}, ...). */
   String name();
+
+  /**
+   * {@code count} doubles of this backend's memory, zero-filled, owned by {@code arena}: host
+   * memory for the CPU backends ({@link Buffers#allocate}); a device backend returns memory its
+   * kernels work on without copies and that the host can still read and write. Algorithms
+   * allocate their workspaces here, so that a run keeps its data where the backend computes.
+   */
+  default MemorySegment allocate(Arena arena, long count) {
+    return Buffers.allocate(arena, count);
+  }
+
+  /** A zero-filled vector of length {@code n} in this backend's memory. */
+  default DVector vector(Arena arena, int n) {
+    return Buffers.vector(arena, n);
+  }
+
+  /** A vector holding {@code values}, in this backend's memory. */
+  default DVector vector(Arena arena, double... values) {
+    return Buffers.vector(arena, values);
+  }
+
+  /** A zero-filled row-major {@code rows × cols} matrix in this backend's memory. */
+  default DMatrix matrix(Arena arena, int rows, int cols) {
+    return Buffers.matrix(arena, rows, cols);
+  }
+
+  /** A row-major matrix holding {@code values}, in this backend's memory. */
+  default DMatrix matrix(Arena arena, int rows, int cols, double... values) {
+    return Buffers.matrix(arena, rows, cols, values);
+  }
+
+  /** Class labels as 32-bit integers, in this backend's memory. */
+  default MemorySegment labels(Arena arena, int... labels) {
+    return Buffers.labels(arena, labels);
+  }
 
   // ---------------------------------------------------------------- BLAS-1
 

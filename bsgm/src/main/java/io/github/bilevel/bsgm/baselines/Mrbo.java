@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.baselines;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -235,16 +234,16 @@ public final class Mrbo implements AutoCloseable {
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
     oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "MRBO");
-    w = Buffers.vector(arena, d);
-    wPrevious = Buffers.vector(arena, d);
-    u = Buffers.vector(arena, d);
-    residual = Buffers.vector(arena, d);
-    residualPrevious = Buffers.vector(arena, d);
-    lambdaPrevious = Buffers.vector(arena, m);
-    direction = Buffers.vector(arena, m);
-    estimate = Buffers.vector(arena, m);
-    estimatePrevious = Buffers.vector(arena, m);
-    scratch = Buffers.vector(arena, m);
+    w = backend.vector(arena, d);
+    wPrevious = backend.vector(arena, d);
+    u = backend.vector(arena, d);
+    residual = backend.vector(arena, d);
+    residualPrevious = backend.vector(arena, d);
+    lambdaPrevious = backend.vector(arena, m);
+    direction = backend.vector(arena, m);
+    estimate = backend.vector(arena, m);
+    estimatePrevious = backend.vector(arena, m);
+    scratch = backend.vector(arena, m);
   }
 
   /** The lower-level iterate {@code w_k} (a view into the workspace). */

@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.baselines;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -232,16 +231,16 @@ public final class Vrbo implements AutoCloseable {
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
     oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "VRBO");
-    w = Buffers.vector(arena, d);
-    wOld = Buffers.vector(arena, d);
-    u = Buffers.vector(arena, d);
-    residual = Buffers.vector(arena, d);
-    residualOld = Buffers.vector(arena, d);
-    direction = Buffers.vector(arena, m);
-    lambdaOld = Buffers.vector(arena, m);
-    estimate = Buffers.vector(arena, m);
-    estimateOld = Buffers.vector(arena, m);
-    scratch = Buffers.vector(arena, m);
+    w = backend.vector(arena, d);
+    wOld = backend.vector(arena, d);
+    u = backend.vector(arena, d);
+    residual = backend.vector(arena, d);
+    residualOld = backend.vector(arena, d);
+    direction = backend.vector(arena, m);
+    lambdaOld = backend.vector(arena, m);
+    estimate = backend.vector(arena, m);
+    estimateOld = backend.vector(arena, m);
+    scratch = backend.vector(arena, m);
   }
 
   /** The lower-level iterate {@code w} (a view into the workspace). */

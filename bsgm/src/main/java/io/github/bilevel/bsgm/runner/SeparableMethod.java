@@ -5,7 +5,6 @@ import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.SeparableSid;
 import io.github.bilevel.bsgm.WarmStartStore;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public final class SeparableMethod implements UpperLevelMethod {
     this.batchSize = batch;
     this.sid = new SeparableSid(problem, batch);
     this.batch = new Batch(batch);
-    this.hypergradient = Buffers.vector(arena, problem.upperDimension());
+    this.hypergradient = backend.vector(arena, problem.upperDimension());
     boolean warmLower = !name.equals("bsgm");
     boolean warmLinear = name.equals("amigo") || name.equals("alset-dagger");
     this.store = warmLower ? WarmStartStore.forProblem(problem, warmLinear) : null;

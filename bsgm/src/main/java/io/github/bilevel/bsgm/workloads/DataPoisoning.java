@@ -149,7 +149,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     this.trainSamples = cleanLabels.length;
     this.poisonSamples = poison.rows();
     int n = trainSamples + poisonSamples;
-    DMatrix all = Buffers.matrix(arena, n, features);
+    DMatrix all = backend.matrix(arena, n, features);
     for (int i = 0; i < trainSamples; i++) {
       backend.copy(clean.row(i), all.row(i));
     }
@@ -166,8 +166,8 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     this.poisonRows = poison.rowViews();
     this.poisonVector = poison.asVector();
     this.combinedPoisonBlock = combined.data.rowSlice(trainSamples, poisonSamples).asVector();
-    DMatrix lower = Buffers.matrix(arena, poisonSamples, features);
-    DMatrix upper = Buffers.matrix(arena, poisonSamples, features);
+    DMatrix lower = backend.matrix(arena, poisonSamples, features);
+    DMatrix upper = backend.matrix(arena, poisonSamples, features);
     for (int i = 0; i < poisonSamples; i++) {
       for (int j = 0; j < features; j++) {
         lower.set(i, j, -poison.get(i, j));
@@ -193,7 +193,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     this.q = (lipschitz - strongConvexity) / (lipschitz + strongConvexity);
 
     this.chunks = new SoftmaxChunks(backend, features, classes, chunkRows);
-    DMatrix gradientWork = Buffers.matrix(arena, chunkRows, features);
+    DMatrix gradientWork = backend.matrix(arena, chunkRows, features);
     this.rowGradientRows = gradientWork.rowViews();
     this.rowGradient = new DMatrix[chunkRows + 1];
     for (int c = 0; c <= chunkRows; c++) {

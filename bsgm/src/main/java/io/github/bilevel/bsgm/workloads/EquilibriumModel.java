@@ -295,19 +295,19 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     this.maxBatch = maxBatch;
     this.spectralRadius = spectralRadius;
     this.outputBound = outputBound;
-    batchInputs = Buffers.matrix(arena, maxBatch, p);
-    inputPart = Buffers.matrix(arena, maxBatch, d);
-    activation = Buffers.matrix(arena, maxBatch, d);
-    scaled = Buffers.matrix(arena, maxBatch, d);
-    logits = Buffers.matrix(arena, maxBatch, classes);
-    logitsGradient = Buffers.matrix(arena, maxBatch, classes);
-    batchLabels = Buffers.labels(arena, new int[maxBatch]);
-    ones = Buffers.vector(arena, maxBatch);
+    batchInputs = backend.matrix(arena, maxBatch, p);
+    inputPart = backend.matrix(arena, maxBatch, d);
+    activation = backend.matrix(arena, maxBatch, d);
+    scaled = backend.matrix(arena, maxBatch, d);
+    logits = backend.matrix(arena, maxBatch, classes);
+    logitsGradient = backend.matrix(arena, maxBatch, classes);
+    batchLabels = backend.labels(arena, new int[maxBatch]);
+    ones = backend.vector(arena, maxBatch);
     backend.fill(1.0, ones);
     cachedTasks = new int[maxBatch];
-    inputKey = Buffers.vector(arena, d * p + d);
-    activationStates = Buffers.matrix(arena, maxBatch, d);
-    activationWeights = Buffers.matrix(arena, d, d);
+    inputKey = backend.vector(arena, d * p + d);
+    activationStates = backend.matrix(arena, maxBatch, d);
+    activationWeights = backend.matrix(arena, d, d);
     projector = new SpectralBallProjector(backend, d);
   }
 

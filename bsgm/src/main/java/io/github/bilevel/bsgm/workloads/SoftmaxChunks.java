@@ -54,15 +54,15 @@ final class SoftmaxChunks implements AutoCloseable {
     this.backend = backend;
     this.classes = classes;
     this.capacity = capacity;
-    DMatrix rowsWork = Buffers.matrix(arena, capacity, features);
+    DMatrix rowsWork = backend.matrix(arena, capacity, features);
     gatheredRows = rowsWork.rowViews();
     gatheredLabels = Inputs.ints(arena, capacity);
     gathered = byCount(rowsWork);
-    logits = byCount(Buffers.matrix(arena, capacity, classes));
-    gradient = byCount(Buffers.matrix(arena, capacity, classes));
-    probabilities = byCount(Buffers.matrix(arena, capacity, classes));
-    projected = byCount(Buffers.matrix(arena, capacity, classes));
-    curvature = byCount(Buffers.matrix(arena, capacity, classes));
+    logits = byCount(backend.matrix(arena, capacity, classes));
+    gradient = byCount(backend.matrix(arena, capacity, classes));
+    probabilities = byCount(backend.matrix(arena, capacity, classes));
+    projected = byCount(backend.matrix(arena, capacity, classes));
+    curvature = byCount(backend.matrix(arena, capacity, classes));
     sample = new int[capacity];
     weight = new double[capacity];
   }
