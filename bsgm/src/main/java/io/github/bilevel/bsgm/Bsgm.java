@@ -5,6 +5,7 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * BSGM, the bilevel stochastic gradient method (Algorithm 2; ALGORITHMS.md §3):
@@ -193,9 +194,19 @@ public final class Bsgm implements AutoCloseable {
    * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
    */
   public double gradientMappingNorm(DVector lambda, double alpha, ExactHypergradient exact) {
+    return gradientMappingNorm(backend, problem::projectUpper, lambda, alpha, exact, scratch);
+  }
+
+  /**
+   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} for any problem: {@code projection} is its
+   * {@code P_Λ} (in place), {@code scratch} a workspace of the length of {@code λ}. Shared by
+   * every algorithm that reports the exact stationarity measure.
+   */
+  public static double gradientMappingNorm(Backend backend, Consumer<DVector> projection,
+      DVector lambda, double alpha, ExactHypergradient exact, DVector scratch) {
     exact.compute(lambda, scratch);
     backend.axpby(1.0, lambda, -alpha, scratch);      // λ − α∇f
-    problem.projectUpper(scratch);
+    projection.accept(scratch);
     backend.axpby(1.0, lambda, -1.0, scratch);        // λ − P(λ − α∇f)
     return backend.nrm2(scratch) / alpha;
   }

@@ -98,6 +98,10 @@ public final class SeparableBsgm implements AutoCloseable {
   private final int[] permutation;
   private int cursor;
   private int[] chunk = new int[0];
+  private double lastHypergradientNorm = Double.NaN;
+  private double lastGradientMappingNorm = Double.NaN;
+  private double lastObjective = Double.NaN;
+  private boolean monitor;
 
   /** A BSGM runner (no warm start) with room for batches of up to {@code maxBatch} tasks. */
   public SeparableBsgm(SeparableProblem problem, int maxBatch) {
@@ -141,7 +145,8 @@ public final class SeparableBsgm implements AutoCloseable {
    * Runs BSGM from {@code lambda} (projected first), updating it in place.
    *
    * @param listener called after each iteration, or null
-   * @throws ArithmeticException if a SID solve diverges (the message names LL or LS)
+   * @throws ArithmeticException if a SID solve diverges (the message names LL or LS) or
+   *     {@code λ} stops being finite
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
@@ -162,37 +167,59 @@ public final class SeparableBsgm implements AutoCloseable {
         reason = "time limit";
         break;
       }
-      IterationSchedule schedule = options.schedule();
-      int size = schedule.batch(s);
-      if (size < 1 || size > sid.maxBatch()) {
-        throw new IllegalArgumentException("the schedule asks for a batch of " + size
-            + " tasks at iteration " + s + "; this runner holds 1 to " + sid.maxBatch());
-      }
-      drawBatch(random, options.sampling(), size);
-      SeparableSid.Options sidOptions = new SeparableSid.Options(schedule.lowerSteps(s),
-          schedule.linearSteps(s), options.eta());
-      samples += sid.hypergradient(lambda, batch, sidOptions, warmStart, hypergradient)
-          .samples();
-      double hypergradientNorm = backend.nrm2(hypergradient);
-      double mappingNorm = Double.NaN;
-      if (options.exact() != null) {
-        mappingNorm = gradientMappingNorm(lambda, options.alpha(), options.exact());
-      }
-      double objective = Double.NaN;
-      if (listener != null) {
-        objective = problem.objective(sid.states(), lambda, batch);
-      }
-      backend.axpy(-options.alpha(), hypergradient, lambda);
-      problem.projectUpper(lambda);
+      monitor = listener != null;
+      samples += iterate(s, lambda, options, random);
       if (listener != null) {
         long before = System.nanoTime();
         double seconds = (before - start - listenerNanos) / 1e9;
-        listener.onIteration(new Bsgm.Progress(s, samples, objective, hypergradientNorm,
-            mappingNorm, seconds));
+        listener.onIteration(new Bsgm.Progress(s, samples, lastObjective,
+            lastHypergradientNorm, lastGradientMappingNorm, seconds));
         listenerNanos += System.nanoTime() - before;
       }
     }
+    monitor = false;
     return new Bsgm.Result(s, samples, reason);
+  }
+
+  /**
+   * One upper-level iteration {@code s} (the body of {@link #run}'s loop, for callers that drive
+   * the iterations themselves): draws {@code J_s} tasks, estimates {@code ĥ_s} with
+   * {@link SeparableSid} (reading and writing the warm-start store, if any) and steps
+   * {@code λ ← P_Λ(λ − α ĥ_s)}. Afterwards {@link #lastHypergradientNorm()} is {@code ‖ĥ_s‖}.
+   *
+   * @return the samples the iteration used
+   * @throws ArithmeticException if a SID solve diverges (naming LL or LS) or {@code λ} stops
+   *     being finite
+   */
+  public long iterate(int s, DVector lambda, Options options, SplittableRandom random) {
+    Objects.requireNonNull(random, "random");
+    IterationSchedule schedule = options.schedule();
+    int size = schedule.batch(s);
+    if (size < 1 || size > sid.maxBatch()) {
+      throw new IllegalArgumentException("the schedule asks for a batch of " + size
+          + " tasks at iteration " + s + "; this runner holds 1 to " + sid.maxBatch());
+    }
+    drawBatch(random, options.sampling(), size);
+    SeparableSid.Options sidOptions = new SeparableSid.Options(schedule.lowerSteps(s),
+        schedule.linearSteps(s), options.eta());
+    long samples = sid.hypergradient(lambda, batch, sidOptions, warmStart, hypergradient)
+        .samples();
+    lastHypergradientNorm = backend.nrm2(hypergradient);
+    lastGradientMappingNorm = options.exact() == null ? Double.NaN
+        : gradientMappingNorm(lambda, options.alpha(), options.exact());
+    lastObjective = monitor ? problem.objective(sid.states(), lambda, batch) : Double.NaN;
+    backend.axpy(-options.alpha(), hypergradient, lambda);
+    problem.projectUpper(lambda);
+    if (!Double.isFinite(backend.nrm2(lambda))) {
+      throw new ArithmeticException("BSGM diverged in the UL step at iteration " + s
+          + ": λ is not finite (‖ĥ‖ = " + lastHypergradientNorm + "); reduce alpha");
+    }
+    return samples;
+  }
+
+  /** {@code ‖ĥ_s‖} of the last {@link #iterate}. */
+  public double lastHypergradientNorm() {
+    return lastHypergradientNorm;
   }
 
   private void drawBatch(SplittableRandom random, Sampling sampling, int size) {
@@ -230,11 +257,8 @@ public final class SeparableBsgm implements AutoCloseable {
    * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient.
    */
   public double gradientMappingNorm(DVector lambda, double alpha, Bsgm.ExactHypergradient exact) {
-    exact.compute(lambda, scratch);
-    backend.axpby(1.0, lambda, -alpha, scratch);
-    problem.projectUpper(scratch);
-    backend.axpby(1.0, lambda, -1.0, scratch);
-    return backend.nrm2(scratch) / alpha;
+    return Bsgm.gradientMappingNorm(backend, problem::projectUpper, lambda, alpha, exact,
+        scratch);
   }
 
   /** Frees the workspace (not the warm-start store, which belongs to the caller). */

@@ -2,7 +2,6 @@ package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
-import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 
 /** The stationarity measure and the checks the runners share. */
@@ -19,12 +18,8 @@ final class Monitoring {
     if (!(alpha > 0) || Double.isInfinite(alpha)) {
       throw new IllegalArgumentException("alpha must be finite and > 0, got " + alpha);
     }
-    Backend backend = problem.backend();
-    exact.compute(lambda, scratch);
-    backend.axpby(1.0, lambda, -alpha, scratch);      // λ − α∇f
-    problem.projectUpper(scratch);
-    backend.axpby(1.0, lambda, -1.0, scratch);        // λ − P(λ − α∇f)
-    return backend.nrm2(scratch) / alpha;
+    return Bsgm.gradientMappingNorm(problem.backend(), problem::projectUpper, lambda, alpha,
+        exact, scratch);
   }
 
   static void checkLength(String what, DVector vector, int length) {

@@ -1,19 +1,18 @@
 package io.github.bilevel.bsgm.runner;
 
-import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
-import io.github.bilevel.bsgm.SeparableSid;
 import io.github.bilevel.bsgm.WarmStartStore;
-import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * BSGM and its warm-start variants on a {@link SeparableProblem}: each iteration draws {@code J}
- * tasks uniformly with replacement, runs {@link SeparableSid} on them and steps
+ * BSGM and its warm-start variants on a {@link SeparableProblem}, one {@link SeparableBsgm}
+ * iteration at a time: each iteration draws {@code J} tasks uniformly with replacement, runs
+ * SID on them and steps
  * {@code λ ← P_Λ(λ − α ĥ)}. The warm-start variants keep one stored state (and linear-system
  * solution) per task in a {@link WarmStartStore}, which is their {@link #state()}: its memory
  * grows with the number of tasks.
@@ -33,18 +32,10 @@ public final class SeparableMethod implements UpperLevelMethod {
       "alset-dagger");
 
   private final String name;
-  private final SeparableProblem problem;
-  private final Backend backend;
-  private final SeparableSid sid;
+  private final SeparableBsgm bsgm;
   private final WarmStartStore store;
-  private final SeparableSid.Options options;
-  private final double alpha;
-  private final int batchSize;
-  private final Batch batch;
-  private final Arena arena = Arena.ofShared();
-  private final DVector hypergradient;
+  private final SeparableBsgm.Options options;
   private final List<DVector> state = new ArrayList<>();
-  private double lastNorm = Double.NaN;
 
   /**
    * A variant with {@code t, k} steps of KM step {@code eta} on batches of {@code batch}
@@ -57,17 +48,12 @@ public final class SeparableMethod implements UpperLevelMethod {
           + "' for a separable problem; known: " + String.join(", ", NAMES));
     }
     this.name = name;
-    this.problem = problem;
-    this.backend = problem.backend();
-    this.options = new SeparableSid.Options(t, k, eta);
-    this.alpha = alpha;
-    this.batchSize = batch;
-    this.sid = new SeparableSid(problem, batch);
-    this.batch = new Batch(batch);
-    this.hypergradient = backend.vector(arena, problem.upperDimension());
+    this.options = new SeparableBsgm.Options(alpha, IterationSchedule.fixed(t, k, batch), eta,
+        SeparableBsgm.Sampling.WITH_REPLACEMENT, Integer.MAX_VALUE);
     boolean warmLower = !name.equals("bsgm");
     boolean warmLinear = name.equals("amigo") || name.equals("alset-dagger");
     this.store = warmLower ? WarmStartStore.forProblem(problem, warmLinear) : null;
+    this.bsgm = new SeparableBsgm(problem, batch, store);
     if (store != null) {
       state.add(store.states().asVector());
       if (warmLinear) {
@@ -83,21 +69,12 @@ public final class SeparableMethod implements UpperLevelMethod {
 
   @Override
   public long iterate(int s, DVector lambda, SplittableRandom random) {
-    batch.draw(random, batchSize, problem.tasks());
-    long samples = sid.hypergradient(lambda, batch, options, store, hypergradient).samples();
-    lastNorm = backend.nrm2(hypergradient);
-    backend.axpy(-alpha, hypergradient, lambda);
-    problem.projectUpper(lambda);
-    if (!Double.isFinite(backend.nrm2(lambda))) {
-      throw new ArithmeticException(name + " diverged in the UL step at iteration " + s
-          + " (‖ĥ‖ = " + lastNorm + "); reduce alpha");
-    }
-    return samples;
+    return bsgm.iterate(s, lambda, options, random);
   }
 
   @Override
   public double lastHypergradientNorm() {
-    return lastNorm;
+    return bsgm.lastHypergradientNorm();
   }
 
   @Override
@@ -112,10 +89,9 @@ public final class SeparableMethod implements UpperLevelMethod {
 
   @Override
   public void close() {
-    sid.close();
+    bsgm.close();
     if (store != null) {
       store.close();
     }
-    arena.close();
   }
 }
