@@ -74,9 +74,7 @@ public final class RunPlots {
       }
       if (values.size() == bySeed.size()) { // every seed has reached x
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = v.length;
-        double median = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-        points.add(new double[] {x, median, v[0], v[n - 1]});
+        points.add(new double[] {x, RunComparison.median(v), v[0], v[v.length - 1]});
       }
     }
     double[][] columns = new double[4][points.size()];
