@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One SID hypergradient of per-feature ridge with {@code d} features (so {@code d} lower- and
- * upper-level variables), {@code t = k = J = 64}, one training row per KM step, and BSGM
- * iterations with the same SID settings. Run with {@code -prof gc} to see the bytes allocated per
- * hypergradient and per BSGM iteration.
+ * upper-level variables), {@code t = k = J = 64}, one training row per KM step (or every row, with
+ * {@code fullBatch}), and BSGM iterations with the same SID settings. Run with {@code -prof gc}
+ * to see the bytes allocated per hypergradient and per BSGM iteration.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,10 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SidBench {
 
   /**
-   * Backend of the kernels ({@code cublas}: the CUDA backend; the problem's data and SID's
-   * workspaces are host buffers allocated by module bsgm, which that backend passes to the GPU
-   * directly where the device reads pageable host memory (HMM/ATS) and stages through managed
-   * memory elsewhere; see {@code bench/README.md}).
+   * Backend of the kernels ({@code cublas}: the CUDA backend; the problem allocates its data and
+   * SID its workspaces through the backend, so on {@code cublas} they live in CUDA managed memory
+   * and stay on the GPU for the whole run).
    */
   @Param({"simd", "scalar", "cublas"})
   public String impl;
@@ -56,6 +55,14 @@ public class SidBench {
   /** Training rows (validation rows: half as many). */
   @Param({"512"})
   public int rows;
+
+  /**
+   * Every KM and linear-system step uses every training row (deterministic SID: each step is a
+   * {@code gemv} and a {@code gemvT} over the {@code rows × d} data, the size at which a GPU pays)
+   * instead of one row.
+   */
+  @Param({"false"})
+  public boolean fullBatch;
 
   private PerFeatureRidge ridge;
   private Sid sid;
@@ -91,10 +98,10 @@ public class SidBench {
     random = new SplittableRandom(Impls.SEED);
     double q = ridge.contractionConstant().orElseThrow();
     double beta = 1 / (1 - q);
-    options = new Sid.Options(64, 64, 64, 1, StepSchedule.decreasing(beta, beta));
+    options = new Sid.Options(64, 64, 64, 1, StepSchedule.decreasing(beta, beta), fullBatch);
     bsgm = new Bsgm(ridge, 64, 1);
     bsgmOptions = new Bsgm.Options(1e-3, IterationSchedule.fixed(64, 64, 64), 1,
-        options.schedule(), BSGM_ITERATIONS, Long.MAX_VALUE, Long.MAX_VALUE, null);
+        options.schedule(), BSGM_ITERATIONS, Long.MAX_VALUE, Long.MAX_VALUE, null, fullBatch);
   }
 
   /** Frees everything. */

@@ -136,7 +136,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     lossGradient(trainRows, labels, w, xi, -mapStep, out);
-    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, w, out);
+    PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, lambda, w, out);
   }
 
   @Override
@@ -149,12 +149,12 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
       double s = sigmoid(labels[i] * backend.dot(trainRows[i], w));
       backend.axpy(weight * s * (1 - s) * backend.dot(trainRows[i], v), trainRows[i], out);
     }
-    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, v, out);
+    PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, lambda, v, out);
   }
 
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    PerFeaturePenalty.vjpLambda(mapStep, w, v, out); // ∂₂Φ = −η diag(w)
+    PerFeaturePenalty.vjpLambda(backend, mapStep, w, v, out); // ∂₂Φ = −η diag(w)
   }
 
   @Override

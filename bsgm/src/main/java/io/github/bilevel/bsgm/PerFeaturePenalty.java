@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -30,8 +29,8 @@ final class PerFeaturePenalty {
    */
   static double gramNorm(Backend backend, DMatrix x) {
     try (Arena arena = Arena.ofConfined()) {
-      DVector v = Buffers.vector(arena, x.cols());
-      DVector xv = Buffers.vector(arena, x.rows());
+      DVector v = backend.vector(arena, x.cols());
+      DVector xv = backend.vector(arena, x.rows());
       backend.fill(1.0, v);
       double estimate = 0;
       for (int i = 0; i < 200; i++) {
@@ -61,18 +60,18 @@ final class PerFeaturePenalty {
     return max;
   }
 
-  /** {@code out ← out + x − η λ ⊙ x}: the identity and penalty parts of {@code Φ} or {@code ∂₁Φᵀ}. */
-  static void addIdentityMinusPenalty(double mapStep, DVector lambda, DVector x, DVector out) {
-    for (int j = 0; j < x.length(); j++) {
-      double xj = x.get(j);
-      out.set(j, out.get(j) + xj - mapStep * lambda.get(j) * xj);
-    }
+  /**
+   * {@code out ← out + x − η λ ⊙ x}: the identity and penalty parts of {@code Φ} or
+   * {@code ∂₁Φᵀ}, as backend kernels (no host loop: on a GPU the vectors stay on the device).
+   */
+  static void addIdentityMinusPenalty(Backend backend, double mapStep, DVector lambda, DVector x,
+      DVector out) {
+    backend.axpy(1.0, x, out);
+    backend.hadamard(-mapStep, lambda, x, 1.0, out);
   }
 
   /** {@code out ← ∂₂Φᵀ v = −η w ⊙ v}. */
-  static void vjpLambda(double mapStep, DVector w, DVector v, DVector out) {
-    for (int j = 0; j < w.length(); j++) {
-      out.set(j, -mapStep * w.get(j) * v.get(j));
-    }
+  static void vjpLambda(Backend backend, double mapStep, DVector w, DVector v, DVector out) {
+    backend.hadamard(-mapStep, w, v, 0.0, out);
   }
 }

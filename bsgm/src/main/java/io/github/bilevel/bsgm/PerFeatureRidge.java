@@ -206,7 +206,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     dataGradient(x, trainRows, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
-    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, w, out);
+    PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, lambda, w, out);
   }
 
   @Override
@@ -223,12 +223,12 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
         backend.axpy(weight * backend.dot(row, v), row, out);
       }
     }
-    PerFeaturePenalty.addIdentityMinusPenalty(mapStep, lambda, v, out);
+    PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, lambda, v, out);
   }
 
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    PerFeaturePenalty.vjpLambda(mapStep, w, v, out); // ∂₂Φ = −η diag(w)
+    PerFeaturePenalty.vjpLambda(backend, mapStep, w, v, out); // ∂₂Φ = −η diag(w)
   }
 
   @Override

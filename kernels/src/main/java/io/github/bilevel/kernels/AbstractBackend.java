@@ -131,6 +131,15 @@ public abstract class AbstractBackend implements Backend {
     }
   }
 
+  @Override
+  public final void hadamard(double alpha, DVector a, DVector x, double beta, DVector y) {
+    checkSameLength("a", a, "x", x);
+    checkSameLength("a", a, "y", y);
+    if (a.length() > 0) {
+      hadamardKernel(alpha, a, x, beta, y);
+    }
+  }
+
   // ---------------------------------------------------------------- KM
 
   @Override
@@ -478,6 +487,9 @@ public abstract class AbstractBackend implements Backend {
   protected abstract void fillKernel(double value, DVector x);
 
   protected abstract void rotKernel(DVector x, DVector y, double c, double s);
+
+  protected abstract void hadamardKernel(double alpha, DVector a, DVector x, double beta,
+      DVector y);
 
   protected abstract void kmStepKernel(double eta, DVector phi, DVector x);
 

@@ -97,6 +97,14 @@ public interface Backend {
   /** Plane rotation: {@code (x_i, y_i) ← (c x_i + s y_i, c y_i − s x_i)} (BLAS {@code drot}). */
   void rot(DVector x, DVector y, double c, double s);
 
+  /**
+   * Elementwise (Hadamard) product: {@code y_i ← α a_i x_i + β y_i}, that is
+   * {@code y ← α diag(a) x + βy}. With {@code β = 0}, {@code y} is not read (a NaN there does not
+   * propagate). {@code y} may be {@code a} or {@code x}. Per-feature penalties use it
+   * ({@code λ ⊙ w}), so that they run where the data lives (on a GPU too).
+   */
+  void hadamard(double alpha, DVector a, DVector x, double beta, DVector y);
+
   // ---------------------------------------------------------------- Krasnoselskii–Mann
 
   /** The Krasnoselskii–Mann step {@code x ← (1 − η) x + η φ}. */

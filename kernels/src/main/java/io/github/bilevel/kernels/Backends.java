@@ -60,7 +60,10 @@ public final class Backends {
           return f.create();
         }
         if (reason.isPresent() && f.priority() >= 100) {
-          LOG.log(Level.INFO, "backend " + f.name() + " not used: " + reason.get());
+          // The SIMD backend missing is news; an accelerator missing (ranked above it) is the
+          // common case, said only at DEBUG.
+          Level level = f.priority() > 100 ? Level.DEBUG : Level.INFO;
+          LOG.log(level, "backend " + f.name() + " not used: " + reason.get());
         }
       }
       throw new IllegalStateException("no backend available: " + describe(factories));

@@ -203,6 +203,14 @@ public class ScalarBackend extends AbstractBackend {
   }
 
   @Override
+  protected void hadamardKernel(double alpha, DVector a, DVector x, double beta, DVector y) {
+    for (int i = 0; i < a.length(); i++) {
+      double p = alpha * (get(a, i) * get(x, i));
+      set(y, i, beta == 0.0 ? p : p + beta * get(y, i));
+    }
+  }
+
+  @Override
   protected void tanhBackwardKernel(DVector t, DVector v, DVector out) {
     for (int i = 0; i < t.length(); i++) {
       double ti = get(t, i);

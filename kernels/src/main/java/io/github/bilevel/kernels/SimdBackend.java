@@ -854,6 +854,46 @@ public class SimdBackend extends AbstractBackend {
   }
 
   @Override
+  protected void hadamardKernel(double alpha, DVector a, DVector x, double beta, DVector y) {
+    int n = a.length();
+    int i = 0;
+    if (!contiguous(a, x, y)) {
+      for (; i < n; i++) {
+        double p = alpha * (get(a, i) * get(x, i));
+        set(y, i, beta == 0.0 ? p : Math.fma(beta, get(y, i), p));
+      }
+      return;
+    }
+    MemorySegment as = a.segment();
+    MemorySegment xs = x.segment();
+    MemorySegment ys = y.segment();
+    long ao = base(a);
+    long xo = base(x);
+    long yo = base(y);
+    int bound = SPECIES.loopBound(n);
+    if (beta == 0.0) {
+      for (; i < bound; i += L) {
+        store(load(as, at(ao, i)).mul(load(xs, at(xo, i))).mul(alpha), ys, at(yo, i));
+      }
+      for (; i < n; i++) {
+        set(ys, at(yo, i), alpha * (get(as, at(ao, i)) * get(xs, at(xo, i))));
+      }
+      return;
+    }
+    if (bound > 0) {
+      DoubleVector b = DoubleVector.broadcast(SPECIES, beta);
+      for (; i < bound; i += L) {
+        DoubleVector p = load(as, at(ao, i)).mul(load(xs, at(xo, i))).mul(alpha);
+        store(load(ys, at(yo, i)).fma(b, p), ys, at(yo, i));
+      }
+    }
+    for (; i < n; i++) {
+      double p = alpha * (get(as, at(ao, i)) * get(xs, at(xo, i)));
+      set(ys, at(yo, i), Math.fma(beta, get(ys, at(yo, i)), p));
+    }
+  }
+
+  @Override
   protected void tanhBackwardKernel(DVector t, DVector v, DVector out) {
     int n = t.length();
     int i = 0;

@@ -50,6 +50,11 @@ class ScalarBackendTest {
     DVector nan = v(Double.NaN, Double.NaN);
     b.axpby(2, v(1, 2), 0.0, nan);
     assertArrayEquals(new double[] {2, 4}, nan.toArray());
+    DVector h = v(Double.NaN, Double.NaN);
+    b.hadamard(2, v(1, 3), v(5, -2), 0.0, h); // β = 0: the NaN in y is not read
+    assertArrayEquals(new double[] {10, -12}, h.toArray());
+    b.hadamard(-1, v(2, 0.5), h, 0.5, h); // y aliasing x: y ← −a ⊙ y + y/2
+    assertArrayEquals(new double[] {-15, 0}, h.toArray());
     b.scal(-2, y);
     assertArrayEquals(new double[] {-7, -10}, y.toArray());
     b.copy(v(9, 8), y);

@@ -205,6 +205,10 @@ class SimdBackendTest {
         compareBinary(x, y, lx, ly, tol, "axpby", (b, u, v) -> b.axpby(1.5, u, -0.25, v));
         compareBinary(x, nan, lx, ly, tol, "axpby with beta 0 and NaN in y",
             (b, u, v) -> b.axpby(1.5, u, 0.0, v));
+        compareBinary(x, y, lx, ly, tol, "hadamard",
+            (b, u, v) -> b.hadamard(1.5, u, v, -0.25, v));
+        compareBinary(x, nan, lx, ly, tol, "hadamard with beta 0 and NaN in y",
+            (b, u, v) -> b.hadamard(-0.75, u, u, 0.0, v));
         compareBinary(x, y, lx, ly, tol, "copy", (b, u, v) -> b.copy(u, v));
         compareBinary(x, y, lx, ly, tol, "rot", (b, u, v) -> b.rot(u, v, 0.6, 0.8));
       }

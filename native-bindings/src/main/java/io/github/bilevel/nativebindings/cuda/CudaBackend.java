@@ -163,6 +163,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
   private static final int PROJECT_BOX = index("project_box");
   private static final int CHECK_BOX = index("check_box");
   private static final int PROJECT_BOX_VECTOR = index("project_box_vector");
+  private static final int HADAMARD = index("hadamard");
 
   private static int index(String kernel) {
     int i = KernelCompiler.KERNELS.indexOf(kernel);
@@ -1050,6 +1051,28 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
   @Override
   protected synchronized void tanhKernel(DVector x, DVector out) {
     unary(TANH, x, out);
+  }
+
+  @Override
+  protected synchronized void hadamardKernel(double alpha, DVector a, DVector x, double beta,
+      DVector y) {
+    begin((long) a.length() + x.length() + y.length());
+    boolean ok = false;
+    try {
+      Operand oa = vector(0, "a", a, true, false);
+      Operand ox = vector(1, "x", x, true, false);
+      Operand oy = vector(2, "y", y, beta != 0.0, true);
+      arg(0, (long) a.length());
+      arg(1, alpha);
+      arg(2, oa);
+      arg(4, ox);
+      arg(6, beta);
+      arg(7, oy);
+      launch(HADAMARD, blocks(a.length()));
+      ok = true;
+    } finally {
+      end(ok);
+    }
   }
 
   @Override

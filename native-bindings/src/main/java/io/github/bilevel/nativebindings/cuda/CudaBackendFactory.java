@@ -9,14 +9,15 @@ import java.util.Optional;
  * {@code cuda} (found by {@link java.util.ServiceLoader} through {@code META-INF/services}).
  * Available only where a usable GPU is present; otherwise {@link #unavailableReason()} says
  * why (which library was not found, with the names and directories tried; the driver missing
- * or too old; 0 devices). Its priority is below 0: {@code auto} never picks it, since buffers
- * allocated outside the backend would be staged through managed memory on every call; ask for
- * it by name ({@code -Dbilevel.backend=cuda}, {@code Backends.byName("cuda")}).
+ * or too old; 0 devices). It ranks above the SIMD backend, so {@code auto} picks it wherever a
+ * GPU is present. The GPU pays for large steps (full-batch or large mini-batch matrix products);
+ * for one-row steps on small vectors the launch and synchronisation latency dominates and
+ * {@code --backend simd} is faster (see the README's GPU section).
  */
 public final class CudaBackendFactory implements BackendFactory {
 
-  /** Rank for automatic choice: below 0, so chosen by name only. */
-  public static final int PRIORITY = -10;
+  /** Rank for automatic choice: above SIMD (100) and OpenBLAS (50). */
+  public static final int PRIORITY = 200;
 
   /** Called by {@link java.util.ServiceLoader}. */
   public CudaBackendFactory() {}

@@ -363,12 +363,18 @@ public enum CudaLibrary {
       if (found.isPresent()) {
         return found;
       }
+      // A directory that does not hold this library is no problem (a path list names the
+      // directories of several libraries); one whose copy failed to load is.
       for (int i = before; i < tried.size(); i++) {
-        warnings.add(what + ": " + tried.get(i));
+        if (!tried.get(i).endsWith(NONE_PRESENT)) {
+          warnings.add(what + ": " + tried.get(i));
+        }
       }
     }
     return Optional.empty();
   }
+
+  private static final String NONE_PRESENT = ": none of the names present";
 
   private Optional<Resolution> tryDirectory(Path dir, List<String> names, List<String> tried,
       List<String> warnings) {
@@ -384,7 +390,7 @@ public enum CudaLibrary {
       }
     }
     if (!any) {
-      tried.add(dir + ": none of the names present");
+      tried.add(dir + NONE_PRESENT);
     }
     return Optional.empty();
   }

@@ -31,7 +31,7 @@ public final class KernelCompiler {
       "fill", "scale", "axpby", "km_step", "km_step_residual", "max_abs", "sum_squares_scaled",
       "tanh_forward", "tanh_backward", "sigmoid_forward", "sigmoid_backward", "relu_forward",
       "relu_backward", "softmax_rows", "softmax_cross_entropy_rows", "project_box", "check_box",
-      "project_box_vector");
+      "project_box_vector", "hadamard");
 
   private KernelCompiler() {}
 

@@ -75,6 +75,16 @@ extern "C" __global__ void axpby(i64 n, double alpha, const double* x, i64 incx,
   }
 }
 
+// y_i <- alpha a_i x_i + beta y_i (y is not read when beta == 0)
+extern "C" __global__ void hadamard(i64 n, double alpha, const double* a, i64 inca,
+                                   const double* x, i64 incx, double beta, double* y, i64 incy) {
+  if (beta == 0.0) {
+    GRID_STRIDE_LOOP(i, n) y[i * incy] = alpha * (a[i * inca] * x[i * incx]);
+  } else {
+    GRID_STRIDE_LOOP(i, n) y[i * incy] = alpha * (a[i * inca] * x[i * incx]) + beta * y[i * incy];
+  }
+}
+
 // ------------------------------------------------------------------ Krasnoselskii-Mann
 
 // x_i <- (1 - eta) x_i + eta phi_i

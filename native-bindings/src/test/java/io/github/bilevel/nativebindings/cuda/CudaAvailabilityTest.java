@@ -26,12 +26,19 @@ class CudaAvailabilityTest {
   }
 
   @Test
-  void theFactoryIsFoundByServiceLoadingAndNeverChosenAutomatically() {
+  void theFactoryIsFoundByServiceLoadingAndAutoPicksItExactlyWhereAGpuIs() {
     BackendFactory f = factory();
     assertTrue(f instanceof CudaBackendFactory);
-    assertTrue(f.priority() < 0, "auto must never pick cuda");
-    assertNotEquals("cuda", Backends.byName("auto").name());
+    int simd = Backends.factories().stream().filter(g -> g.name().equals("simd")).findFirst()
+        .orElseThrow().priority();
+    assertTrue(f.priority() > simd, "cuda must rank above simd");
     assertEquals(f.unavailableReason(), CudaBackend.unavailableReason());
+    String auto = Backends.byName("auto").name();
+    if (f.unavailableReason().isPresent()) {
+      assertNotEquals("cuda", auto);
+    } else {
+      assertEquals("cuda", auto);
+    }
   }
 
   @Test

@@ -71,6 +71,20 @@ class CudaKernelsTest {
         return 0;
       }
     },
+    HADAMARD(false) {
+      @Override
+      double run(Backend b, DVector x, DVector y, boolean m) {
+        b.hadamard(m ? 1.5 : -1.5, x, y, m ? 0.625 : 0.0, y);
+        return 0;
+      }
+    },
+    HADAMARD_SQUARE(false) {
+      @Override
+      double run(Backend b, DVector x, DVector y, boolean m) {
+        b.hadamard(0.75, x, x, -0.5, y);
+        return 0;
+      }
+    },
     AXPBY_BETA_ZERO(false) {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {

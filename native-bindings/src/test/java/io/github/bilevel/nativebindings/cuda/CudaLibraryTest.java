@@ -114,6 +114,17 @@ class CudaLibraryTest {
   }
 
   @Test
+  void aConfiguredDirectoryWithoutTheLibraryIsNoWarning() {
+    assumeTrue(CudaLibrary.RUNTIME.isAvailable(),
+        () -> "no CUDA runtime here: " + CudaLibrary.RUNTIME.unavailableReason().orElse(""));
+    // temp exists but holds no libcudart: a path list naming other libraries' directories
+    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(temp.toString(), null,
+        CudaLibrary.RUNTIME.names(), CudaLibrary.defaultDirectories());
+    assertTrue(r.isLoaded(), r.source());
+    assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+  }
+
+  @Test
   void pathListsAreSplitOnThePathSeparator() {
     String sep = java.io.File.pathSeparator;
     assertEquals(List.of("/a", "/b c", "/d"),
