@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 final class BackendOption {
 
   @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
-      description = "Kernel backend: auto, simd, scalar, openblas (default: ${DEFAULT-VALUE}).")
+      description = "Kernel backend: auto, cuda, simd, scalar, openblas (default: "
+          + "${DEFAULT-VALUE}: cuda where a GPU is present, else simd; one-row mini-batch steps "
+          + "run faster on simd).")
   String name = "auto";
 
   /**

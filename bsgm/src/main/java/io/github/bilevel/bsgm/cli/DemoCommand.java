@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd, scalar, openblas (default: ${DEFAULT-VALUE}).")
+      description = "Kernel backend: auto, cuda, simd, scalar, openblas (default: "
+          + "${DEFAULT-VALUE}: cuda where a GPU is present, else simd).")
   String backendName;
 
   @Option(names = "--n", defaultValue = "2000", description = "Dimension (default: ${DEFAULT-VALUE}).")

@@ -78,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
   Integer batch;
 
   @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, simd, scalar, openblas (default: ${DEFAULT-VALUE}).")
+      description = "Kernel backend: auto, cuda, simd, scalar, openblas (default: "
+          + "${DEFAULT-VALUE}: cuda where a GPU is present, else simd).")
   String backendName;
 
   @Option(names = "--out", paramLabel = "DIR", description = "The run's directory.")

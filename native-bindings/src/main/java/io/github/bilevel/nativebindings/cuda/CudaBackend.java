@@ -102,9 +102,11 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
   /** Most blocks of a launch (grid-stride loops cover the rest); partial sums per reduction. */
   static final int MAX_BLOCKS = 1024;
 
-  /** cuBLAS's nrm2 is trusted inside this range; outside it the scaled kernel recomputes it. */
-  private static final double NRM2_SAFE_LOW = 1e-150;
-  private static final double NRM2_SAFE_HIGH = 1e150;
+  /**
+   * Below this, a plain sum of squares may have lost accuracy to underflow (the SIMD backend's
+   * threshold); {@code nrm2} then rescales by a power of two.
+   */
+  private static final double SUM_SQUARES_TINY = 0x1p-900;
 
   private static final int PARAMETER_SLOTS = 16;
 
@@ -738,10 +740,14 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     double norm;
     try {
       Operand ox = vector(0, "x", x, true, false);
-      CudaException.checkCublas("cublasDnrm2_v2", cublas_v2_h.cublasDnrm2_v2(cublas, x.length(),
-          at(ox), ox.increment, result));
-      norm = result.get(ValueLayout.JAVA_DOUBLE, 0);
-      if (!(norm >= NRM2_SAFE_LOW && norm <= NRM2_SAFE_HIGH)) {
+      // Our own reduction on both paths (not cublasDnrm2): the same summation order with and
+      // without the power-of-two rescaling, so ‖2^k x‖ = 2^k ‖x‖ exactly across the threshold.
+      double ssq = sumSquaresScaled(ox, x.length(), 1.0);
+      if (ssq >= SUM_SQUARES_TINY && ssq < Double.POSITIVE_INFINITY) {
+        norm = Math.sqrt(ssq);
+      } else if (Double.isNaN(ssq)) {
+        norm = Double.NaN;
+      } else {
         norm = scaledNorm(ox, x.length());
       }
       ok = true;
@@ -751,7 +757,10 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     return norm;
   }
 
-  /** {@code ‖x‖₂} as {@code M · sqrt(Σ (x_i / M)²)}, {@code M = max |x_i|}: no overflow. */
+  /**
+   * {@code ‖x‖₂} as {@code 2^e · sqrt(Σ (x_i / 2^e)²)}, {@code 2^e} the power of two at
+   * {@code max |x_i|}: no overflow or harmful underflow, and the division is exact.
+   */
   private double scaledNorm(Operand ox, int n) {
     int blocks = blocks(n);
     arg(0, (long) n);
@@ -770,13 +779,20 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     if (max == 0.0 || Double.isInfinite(max)) {
       return max;
     }
+    double scale = Math.scalb(1.0, Math.getExponent(max));
+    return Math.sqrt(sumSquaresScaled(ox, n, scale)) * scale;
+  }
+
+  /** {@code Σ (x_i / scale)²}, summed in a fixed order (blocks, then the partials on the host). */
+  private double sumSquaresScaled(Operand ox, int n, double scale) {
+    int blocks = blocks(n);
     arg(0, (long) n);
     arg(1, ox);
-    arg(3, max);
+    arg(3, scale);
     arg(4, partials.address());
     launch(SUM_SQUARES_SCALED, blocks);
     synchronize();
-    return max * Math.sqrt(sumPartials(blocks));
+    return sumPartials(blocks);
   }
 
   @Override
