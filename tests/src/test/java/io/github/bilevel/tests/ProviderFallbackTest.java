@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The provider's choice in a fresh JVM: the SIMD backend with the Vector API module, the scalar
  * one (and a logged reason) without it, and a clear error when a backend that cannot run is
- * asked for by name.
+ * asked for by name. The child JVM sees no GPU ({@code CUDA_VISIBLE_DEVICES=-1}): the CUDA
+ * backend ranks above SIMD, so on a GPU machine {@code auto} would pick it, and these claims are
+ * about the CPU backends below it.
  */
 class ProviderFallbackTest {
 
@@ -42,7 +44,9 @@ class ProviderFallbackTest {
     command.addAll(List.of(properties));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         PrintPreferred.class.getName()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("CUDA_VISIBLE_DEVICES", "-1"); // no GPU: the CPU backends' choice
+    Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
     return new Child(process.exitValue(), out);
