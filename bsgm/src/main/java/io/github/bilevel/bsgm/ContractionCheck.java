@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
@@ -32,8 +31,8 @@ public final class ContractionCheck {
     int d = problem.lowerDimension();
     Batch all = new Batch(problem.lowerSamples()).all(problem.lowerSamples());
     try (Arena arena = Arena.ofConfined()) {
-      DVector v = Buffers.vector(arena, d);
-      DVector next = Buffers.vector(arena, d);
+      DVector v = backend.vector(arena, d);
+      DVector next = backend.vector(arena, d);
       SplittableRandom random = new SplittableRandom(seed);
       for (int i = 0; i < d; i++) {
         v.set(i, random.nextGaussian());

@@ -4,7 +4,6 @@ import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.StepSchedule;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -170,7 +169,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
           problems[w] = new QuadraticProblem(context.backend(), s.d(), m, s.mu(), s.lipschitz(),
               s.samples(), s.noise(), s.problemSeed());
           runners[w] = new Bsgm(problems[w], iterations, 1);
-          lambdas[w] = Buffers.vector(arena, m);
+          lambdas[w] = context.backend().vector(arena, m);
         }
         double[] hessian = hessian(problems[0], m);
         double frobenius = Math.sqrt(SidMseExperiment.dot(hessian, hessian));

@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.rates;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.bsgm.baselines.Mrbo;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -137,7 +136,7 @@ public final class MrboStationarityExperiment implements RateExperiment {
           problems[w] = new QuadraticProblem(context.backend(), D, M, 1.0, 2.0, SAMPLES, NOISE,
               PROBLEM_SEED);
           runners[w] = new Mrbo(problems[w], options.batch(), options.lowerBatch());
-          lambdas[w] = Buffers.vector(arena, M);
+          lambdas[w] = context.backend().vector(arena, M);
         }
         AtomicInteger finished = new AtomicInteger();
         SeedParallel.forEachSeed(workers, seeds, (w, r) -> {

@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.rates;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.bsgm.StepSchedule;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
@@ -140,7 +139,7 @@ public final class SidDeterministicExperiment implements RateExperiment {
       double[][] exact = new double[seeds][];
       DVector[] outs = new DVector[workers];
       for (int w = 0; w < workers; w++) {
-        outs[w] = Buffers.vector(arena, s.m());
+        outs[w] = context.backend().vector(arena, s.m());
       }
       try {
         for (int r = 0; r < seeds; r++) {
@@ -150,7 +149,7 @@ public final class SidDeterministicExperiment implements RateExperiment {
           problems.add(problem);
           estimators.add(new Sid(problem, 1, 1));
           double[] lambda = SidMseExperiment.gaussian(new SplittableRandom(seed ^ 0x5EEDL), s.m());
-          lambdas[r] = Buffers.vector(arena, lambda);
+          lambdas[r] = context.backend().vector(arena, lambda);
           exact[r] = problem.exactHypergradient(lambda);
         }
         q = problems.get(0).contractionConstant().orElseThrow();

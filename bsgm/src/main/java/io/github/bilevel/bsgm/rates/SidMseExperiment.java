@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.rates;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.bsgm.StepSchedule;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
@@ -153,8 +152,8 @@ public final class SidMseExperiment implements RateExperiment {
           problems[w] = new QuadraticProblem(context.backend(), s.d(), s.m(), s.mu(),
               s.lipschitz(), s.samples(), s.noise(), s.problemSeed());
           estimators[w] = new Sid(problems[w], maxT, 1);
-          lambdas[w] = Buffers.vector(arena, lambda);
-          outs[w] = Buffers.vector(arena, s.m());
+          lambdas[w] = context.backend().vector(arena, lambda);
+          outs[w] = context.backend().vector(arena, s.m());
         }
         q = problems[0].contractionConstant().orElseThrow();
         if (!(2 * s.beta() * (1 - q) > 1)) {

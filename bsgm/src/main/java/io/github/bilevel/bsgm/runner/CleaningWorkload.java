@@ -9,7 +9,7 @@ import io.github.bilevel.bsgm.data.Splits;
 import io.github.bilevel.bsgm.workloads.CorruptedLabels;
 import io.github.bilevel.bsgm.workloads.HyperCleaning;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -90,6 +90,9 @@ public final class CleaningWorkload implements Workload {
   private final boolean[] corrupted;
   private final Dataset validation;
   private final Dataset test;
+  // the validation and test features in the backend's memory (accuracy runs GEMMs on them)
+  private final DMatrix validationX;
+  private final DMatrix testX;
   private final Batch allValidation;
   private final DVector weights;
   private final Algorithms.Defaults defaults;
@@ -125,13 +128,15 @@ public final class CleaningWorkload implements Workload {
     Dataset train = split.train();
     validation = split.validation();
     test = loaded.test();
+    validationX = PoisoningWorkload.inBackend(backend, arena, validation.features());
+    testX = PoisoningWorkload.inBackend(backend, arena, test.features());
     corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
         splitSeed + 2L);
     corrupted = corruption.corrupted();
     problem = new HyperCleaning(backend, train.features(), corruption.labels(),
         validation.features(), validation.labels(), train.classes(), reg);
     allValidation = new Batch(nVal).all(nVal);
-    weights = Buffers.vector(arena, problem.lowerDimension());
+    weights = backend.vector(arena, problem.lowerDimension());
     defaults = new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
         KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
 
@@ -151,9 +156,9 @@ public final class CleaningWorkload implements Workload {
     configuration.put("retrain_tol", retrainTolerance);
     configuration.put("retrain_iters", retrainIterations);
     try (Arena scratch = Arena.ofConfined()) {
-      DVector zero = Buffers.vector(scratch, problem.upperDimension());
+      DVector zero = backend.vector(scratch, problem.upperDimension());
       HyperCleaning.CleaningReport unweighted = problem.report(zero, corrupted,
-          test.features(), test.labels(), retrainTolerance, retrainIterations);
+          testX, test.labels(), retrainTolerance, retrainIterations);
       configuration.put("unweighted_test_accuracy", unweighted.testAccuracy());
       configuration.put("unweighted_retrain", PoisoningWorkload.describe(unweighted.solution()));
     }
@@ -190,10 +195,10 @@ public final class CleaningWorkload implements Workload {
     Map<String, Double> metrics = new LinkedHashMap<>();
     problem.solveLowerLevel(lambda, weights, retrainTolerance, evalIterations);
     metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
-    metrics.put("val_accuracy", problem.accuracy(weights, validation.features(),
+    metrics.put("val_accuracy", problem.accuracy(weights, validationX,
         validation.labels()));
     if (last) {
-      HyperCleaning.CleaningReport report = problem.report(lambda, corrupted, test.features(),
+      HyperCleaning.CleaningReport report = problem.report(lambda, corrupted, testX,
           test.labels(), retrainTolerance, retrainIterations);
       metrics.put("test_accuracy", report.testAccuracy());
       configuration.put("corrupted_flagged", report.corruptedFlagged());

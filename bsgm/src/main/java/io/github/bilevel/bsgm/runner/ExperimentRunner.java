@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonSyntaxException;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -148,7 +147,7 @@ public final class ExperimentRunner {
         UpperLevelMethod method = workload.method(algorithm, settings.overrides());
         Arena arena = Arena.ofConfined()) {
       workloadConfiguration = workload.configuration();
-      DVector lambda = Buffers.vector(arena, workload.upperDimension());
+      DVector lambda = backend.vector(arena, workload.upperDimension());
       workload.initialLambda(lambda);
       Path file = checkpointFile(algorithm, seed);
       Checkpoint at = new Checkpoint(0, 0, 0.0, false);

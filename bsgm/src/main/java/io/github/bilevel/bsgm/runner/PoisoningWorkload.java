@@ -9,9 +9,10 @@ import io.github.bilevel.bsgm.data.Splits;
 import io.github.bilevel.bsgm.workloads.DataPoisoning;
 import io.github.bilevel.bsgm.workloads.LowerLevelSolution;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +92,9 @@ public final class PoisoningWorkload implements Workload {
   private final DataPoisoning problem;
   private final Dataset validation;
   private final Dataset test;
+  // the validation and test features in the backend's memory (accuracy runs GEMMs on them)
+  private final DMatrix validationX;
+  private final DMatrix testX;
   private final Batch allValidation;
   private final DVector weights;
   private final Algorithms.Defaults defaults;
@@ -132,12 +136,14 @@ public final class PoisoningWorkload implements Workload {
     Dataset poison = cleanPoison.validation();
     validation = trainVal.validation();
     test = loaded.test();
+    validationX = PoisoningWorkload.inBackend(backend, arena, validation.features());
+    testX = PoisoningWorkload.inBackend(backend, arena, test.features());
     int classes = clean.classes();
     problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
         nTrain == 0 ? null : clean.labels(), poison.features(), poison.labels(),
         validation.features(), validation.labels(), classes, reg, radius);
     allValidation = new Batch(nVal).all(nVal);
-    weights = Buffers.vector(arena, problem.lowerDimension());
+    weights = backend.vector(arena, problem.lowerDimension());
     defaults = new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
         KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
 
@@ -157,12 +163,22 @@ public final class PoisoningWorkload implements Workload {
     configuration.put("retrain_tol", retrainTolerance);
     configuration.put("retrain_iters", retrainIterations);
     try (Arena scratch = Arena.ofConfined()) {
-      DVector zero = Buffers.vector(scratch, problem.upperDimension());
-      DataPoisoning.Retraining cleanRun = problem.retrain(zero, test.features(), test.labels(),
+      DVector zero = backend.vector(scratch, problem.upperDimension());
+      DataPoisoning.Retraining cleanRun = problem.retrain(zero, testX, test.labels(),
           retrainTolerance, retrainIterations);
       configuration.put("clean_test_accuracy", cleanRun.testAccuracy());
       configuration.put("clean_retrain", describe(cleanRun.solution()));
     }
+  }
+
+  /** A dense copy of {@code source} in {@code backend}'s memory owned by {@code arena}. */
+  static DMatrix inBackend(Backend backend, Arena arena, DMatrix source) {
+    DMatrix copy = backend.matrix(arena, source.rows(), source.cols());
+    for (int i = 0; i < source.rows(); i++) {
+      MemorySegment.copy(source.segment(), source.byteOffset(i, 0), copy.segment(),
+          copy.byteOffset(i, 0), (long) source.cols() * DVector.BYTES);
+    }
+    return copy;
   }
 
   static Map<String, Object> describe(LowerLevelSolution solution) {
@@ -196,10 +212,10 @@ public final class PoisoningWorkload implements Workload {
     Map<String, Double> metrics = new LinkedHashMap<>();
     problem.solveLowerLevel(lambda, weights, retrainTolerance, evalIterations);
     metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
-    metrics.put("val_accuracy", problem.accuracy(weights, validation.features(),
+    metrics.put("val_accuracy", problem.accuracy(weights, validationX,
         validation.labels()));
     if (last) {
-      DataPoisoning.Retraining poisoned = problem.retrain(lambda, test.features(),
+      DataPoisoning.Retraining poisoned = problem.retrain(lambda, testX,
           test.labels(), retrainTolerance, retrainIterations);
       metrics.put("test_accuracy", poisoned.testAccuracy());
       configuration.put("poisoned_retrain", describe(poisoned.solution()));

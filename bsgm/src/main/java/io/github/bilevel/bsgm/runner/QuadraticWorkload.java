@@ -4,7 +4,6 @@ import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.QuadraticProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
@@ -56,7 +55,7 @@ public final class QuadraticWorkload implements Workload {
     options.checkAllRead();
     // The instance is the same for every seed; the seed drives the algorithm's samples.
     problem = new QuadraticProblem(backend, d, m, mu, lipschitz, samples, noise, 20261122L);
-    lowerSolution = Buffers.vector(arena, d);
+    lowerSolution = backend.vector(arena, d);
     configuration.putAll(Map.of("d", d, "m", m, "mu", mu, "L", lipschitz, "samples", samples,
         "noise", noise, "q", problem.contractionConstant().orElseThrow()));
   }

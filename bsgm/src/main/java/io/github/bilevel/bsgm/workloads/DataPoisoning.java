@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.workloads;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
@@ -127,7 +126,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     this.regularization = regularization;
     this.radius = radius;
     // the poisoned rows, checked to lie in [0, 1]
-    this.poison = Inputs.copyFinite(arena, "poisonX", poisonX,
+    this.poison = Inputs.copyFinite(backend, arena, "poisonX", poisonX,
         Objects.requireNonNull(poisonY, "poisonY").length, features);
     for (int i = 0; i < poison.rows(); i++) {
       for (int j = 0; j < features; j++) {
@@ -145,7 +144,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
           + " labels but trainX is null");
     }
     DMatrix clean = trainX == null ? null
-        : Inputs.copyFinite(arena, "trainX", trainX, cleanLabels.length, features);
+        : Inputs.copyFinite(backend, arena, "trainX", trainX, cleanLabels.length, features);
     this.trainSamples = cleanLabels.length;
     this.poisonSamples = poison.rows();
     int n = trainSamples + poisonSamples;
@@ -159,9 +158,9 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     int[] allLabels = new int[n];
     System.arraycopy(cleanLabels, 0, allLabels, 0, trainSamples);
     System.arraycopy(poisonY, 0, allLabels, trainSamples, poisonSamples);
-    this.combined = new LabelledRows(arena, "training data", all, allLabels, features, classes,
+    this.combined = new LabelledRows(backend, arena, "training data", all, allLabels, features, classes,
         chunkRows);
-    this.validation = new LabelledRows(arena, "validationX", validationX, validationY, features,
+    this.validation = new LabelledRows(backend, arena, "validationX", validationX, validationY, features,
         classes, chunkRows);
     this.poisonRows = poison.rowViews();
     this.poisonVector = poison.asVector();
@@ -537,7 +536,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   public Retraining retrain(DVector lambda, DMatrix testX, int[] testY, double tolerance,
       int maxIterations) {
     try (Arena scratch = Arena.ofConfined()) {
-      DVector w = Buffers.vector(scratch, lowerDimension());
+      DVector w = backend.vector(scratch, lowerDimension());
       LowerLevelSolution solution = solveLowerLevel(lambda, w, tolerance, maxIterations);
       return new Retraining(accuracy(w, testX, testY), solution);
     }
@@ -547,7 +546,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   public AttackReport evaluateAttack(DVector lambda, DMatrix testX, int[] testY,
       double tolerance, int maxIterations) {
     try (Arena scratch = Arena.ofConfined()) {
-      DVector zero = Buffers.vector(scratch, upperDimension());
+      DVector zero = backend.vector(scratch, upperDimension());
       Retraining clean = retrain(zero, testX, testY, tolerance, maxIterations);
       Retraining poisoned = retrain(lambda, testX, testY, tolerance, maxIterations);
       return new AttackReport(clean, poisoned);

@@ -6,7 +6,6 @@ import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
@@ -553,12 +552,12 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     double lossSum = 0;
     long correct = 0;
     try (Arena local = Arena.ofConfined()) {
-      DMatrix input = Buffers.matrix(local, chunk, d);
-      DMatrix z = Buffers.matrix(local, chunk, d);
-      DMatrix next = Buffers.matrix(local, chunk, d);
-      DMatrix scores = Buffers.matrix(local, chunk, classes);
-      DVector one = Buffers.vector(local, chunk);
-      MemorySegment chunkLabels = Buffers.labels(local, new int[chunk]);
+      DMatrix input = backend.matrix(local, chunk, d);
+      DMatrix z = backend.matrix(local, chunk, d);
+      DMatrix next = backend.matrix(local, chunk, d);
+      DMatrix scores = backend.matrix(local, chunk, classes);
+      DVector one = backend.vector(local, chunk);
+      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
       backend.fill(1.0, one);
       for (int from = 0; from < x.rows(); from += chunk) {
         int rows = Math.min(chunk, x.rows() - from);

@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.workloads;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -81,9 +80,9 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
     Inputs.checkPositive("regularization", regularization);
     this.features = Objects.requireNonNull(trainX, "trainX").cols();
     this.classes = classes;
-    this.training = new LabelledRows(arena, "trainX", trainX, noisyTrainY, features, classes,
+    this.training = new LabelledRows(backend, arena, "trainX", trainX, noisyTrainY, features, classes,
         chunkRows);
-    this.validation = new LabelledRows(arena, "validationX", validationX, validationY, features,
+    this.validation = new LabelledRows(backend, arena, "validationX", validationX, validationY, features,
         classes, chunkRows);
     this.regularization = regularization;
     this.strongConvexity = 2 * regularization;
@@ -384,7 +383,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
       double tolerance, int maxIterations) {
     double[] fractions = cleaningFractions(lambda, corrupted);
     try (Arena scratch = Arena.ofConfined()) {
-      DVector w = Buffers.vector(scratch, lowerDimension());
+      DVector w = backend.vector(scratch, lowerDimension());
       LowerLevelSolution solution = solveLowerLevel(lambda, w, tolerance, maxIterations);
       return new CleaningReport(accuracy(w, testX, testY), fractions[0], fractions[1],
           solution);

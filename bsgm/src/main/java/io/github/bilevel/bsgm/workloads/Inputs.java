@@ -1,6 +1,6 @@
 package io.github.bilevel.bsgm.workloads;
 
-import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -14,11 +14,12 @@ final class Inputs {
   private Inputs() {}
 
   /**
-   * A dense copy of {@code source} in {@code arena}, after checking that it has {@code rows}
+   * A dense copy of {@code source} in {@code backend}'s memory owned by {@code arena}, after
+   * checking that it has {@code rows}
    * rows (if {@code rows >= 0}) and {@code cols} columns (if {@code cols >= 0}), at least one of
    * each, and only finite values.
    */
-  static DMatrix copyFinite(Arena arena, String name, DMatrix source, int rows, int cols) {
+  static DMatrix copyFinite(Backend backend, Arena arena, String name, DMatrix source, int rows, int cols) {
     Objects.requireNonNull(source, name);
     if (source.rows() < 1 || source.cols() < 1) {
       throw new IllegalArgumentException(name + " must have at least one row and one column, got "
@@ -32,7 +33,7 @@ final class Inputs {
       throw new IllegalArgumentException(name + " has " + source.cols() + " columns (features)"
           + " but the other data have " + cols);
     }
-    DMatrix copy = Buffers.matrix(arena, source.rows(), source.cols());
+    DMatrix copy = backend.matrix(arena, source.rows(), source.cols());
     for (int i = 0; i < source.rows(); i++) {
       MemorySegment.copy(source.segment(), source.byteOffset(i, 0), copy.segment(),
           copy.byteOffset(i, 0), (long) source.cols() * DVector.BYTES);
@@ -100,9 +101,9 @@ final class Inputs {
     }
   }
 
-  /** A segment of {@code count} 32-bit integers in {@code arena}. */
-  static MemorySegment ints(Arena arena, int count) {
-    return arena.allocate(Math.max(1, count) * (long) Integer.BYTES, Buffers.ALIGNMENT);
+  /** A zero-filled segment of {@code count} 32-bit integers in {@code backend}'s memory. */
+  static MemorySegment ints(Backend backend, Arena arena, int count) {
+    return backend.labels(arena, new int[count]);
   }
 
   /** {@code segment[index] ← value} for a segment of 32-bit integers. */

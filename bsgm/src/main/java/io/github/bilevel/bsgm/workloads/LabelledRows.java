@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.workloads;
 
+import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -8,9 +9,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * A labelled data set held by a problem: the rows (a private dense copy), their labels (on the
- * heap and as 32-bit integers off-heap, for the softmax cross-entropy kernel), and the views of
- * its consecutive chunks of {@code chunkRows} rows, made once, which a full-batch pass uses
- * without copying.
+ * heap, and as 32-bit integers off-heap for the softmax cross-entropy kernel), both off-heap
+ * copies in the backend's memory, and the views of its consecutive chunks of {@code chunkRows}
+ * rows, made once, which a full-batch pass uses without copying.
  */
 final class LabelledRows {
 
@@ -21,12 +22,12 @@ final class LabelledRows {
   final DMatrix[] chunks;
   final MemorySegment[] labelChunks;
 
-  LabelledRows(Arena arena, String name, DMatrix source, int[] labels, int cols, int classes,
+  LabelledRows(Backend backend, Arena arena, String name, DMatrix source, int[] labels, int cols, int classes,
       int chunkRows) {
     this.labels = Inputs.checkLabels(name + " labels", labels, -1, classes);
-    this.data = Inputs.copyFinite(arena, name, source, labels.length, cols);
+    this.data = Inputs.copyFinite(backend, arena, name, source, labels.length, cols);
     this.rows = data.rowViews();
-    labelSegment = Inputs.ints(arena, labels.length);
+    labelSegment = Inputs.ints(backend, arena, labels.length);
     MemorySegment.copy(labels, 0, labelSegment, ValueLayout.JAVA_INT, 0, labels.length);
     int count = (labels.length + chunkRows - 1) / chunkRows;
     chunks = new DMatrix[count];

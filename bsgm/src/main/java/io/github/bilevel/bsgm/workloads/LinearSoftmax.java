@@ -2,7 +2,6 @@ package io.github.bilevel.bsgm.workloads;
 
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
@@ -72,8 +71,8 @@ public final class LinearSoftmax implements AutoCloseable {
     }
     this.p = features;
     this.classes = classes;
-    weights = Buffers.matrix(arena, classes, features);
-    bias = Buffers.vector(arena, classes);
+    weights = backend.matrix(arena, classes, features);
+    bias = backend.vector(arena, classes);
   }
 
   /** {@code W}, {@code C × p} (a view of the parameters). */
@@ -115,10 +114,10 @@ public final class LinearSoftmax implements AutoCloseable {
     long steps = 0;
     double lastLoss = Double.NaN;
     try (Arena local = Arena.ofConfined()) {
-      DMatrix batchInputs = Buffers.matrix(local, size, p);
-      DMatrix logits = Buffers.matrix(local, size, classes);
-      MemorySegment batchLabels = Buffers.labels(local, new int[size]);
-      DVector ones = Buffers.vector(local, size);
+      DMatrix batchInputs = backend.matrix(local, size, p);
+      DMatrix logits = backend.matrix(local, size, classes);
+      MemorySegment batchLabels = backend.labels(local, new int[size]);
+      DVector ones = backend.vector(local, size);
       backend.fill(1.0, ones);
       long rowBytes = (long) p * Double.BYTES;
       while (used < options.examples()) {
@@ -185,9 +184,9 @@ public final class LinearSoftmax implements AutoCloseable {
     double lossSum = 0;
     long correct = 0;
     try (Arena local = Arena.ofConfined()) {
-      DMatrix logits = Buffers.matrix(local, chunk, classes);
-      DVector ones = Buffers.vector(local, chunk);
-      MemorySegment chunkLabels = Buffers.labels(local, new int[chunk]);
+      DMatrix logits = backend.matrix(local, chunk, classes);
+      DVector ones = backend.vector(local, chunk);
+      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
       backend.fill(1.0, ones);
       for (int from = 0; from < x.rows(); from += chunk) {
         int rows = Math.min(chunk, x.rows() - from);

@@ -99,20 +99,20 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     final MemorySegment heldLambda;
     int heldCount = -1;
 
-    Part(Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
+    Part(Backend backend, Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
       this.rowsPerTask = rowsPerTask;
       heldTasks = new int[chunkTasks];
       heldLambda = Buffers.allocate(arena, (long) p * r);
       int rows = chunkTasks * rowsPerTask;
-      DMatrix xWork = Buffers.matrix(arena, rows, p);
+      DMatrix xWork = backend.matrix(arena, rows, p);
       xRows = xWork.rowViews();
-      labels = Inputs.ints(arena, rows);
+      labels = Inputs.ints(backend, arena, rows);
       x = byTasks(xWork, chunkTasks, rowsPerTask);
-      features = byTasks(Buffers.matrix(arena, rows, r), chunkTasks, rowsPerTask);
-      logits = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      gradient = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      probabilities = byTasks(Buffers.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      rowGradient = byTasks(Buffers.matrix(arena, rows, r), chunkTasks, rowsPerTask);
+      features = byTasks(backend.matrix(arena, rows, r), chunkTasks, rowsPerTask);
+      logits = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
+      gradient = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
+      probabilities = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
+      rowGradient = byTasks(backend.matrix(arena, rows, r), chunkTasks, rowsPerTask);
     }
 
     /**
@@ -190,7 +190,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     }
     Inputs.checkPositive("headRegularization", headRegularization);
     Inputs.checkPositive("representationRadius", representationRadius);
-    DMatrix x = Inputs.copyFinite(arena, "features", features, -1, -1);
+    DMatrix x = Inputs.copyFinite(backend, arena, "features", features, -1, -1);
     this.exampleRows = x.rowViews();
     this.features = x.cols();
     this.rank = representationDimension;
@@ -218,8 +218,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     this.mapStep = 2 / (lipschitz + headRegularization);
     this.q = (lipschitz - headRegularization) / (lipschitz + headRegularization);
 
-    this.support = new Part(arena, chunkTasks, supportSize, this.features, rank, ways);
-    this.query = new Part(arena, chunkTasks, querySize, this.features, rank, ways);
+    this.support = new Part(backend, arena, chunkTasks, supportSize, this.features, rank, ways);
+    this.query = new Part(backend, arena, chunkTasks, querySize, this.features, rank, ways);
     this.lambdaView = new MatrixView("lambda", this.features, rank);
     this.lambdaOutView = new MatrixView("out", this.features, rank);
     int rows = Math.max(supportSize, querySize);
@@ -665,8 +665,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       throw new IllegalArgumentException("lowerSteps must be >= 0, got " + lowerSteps);
     }
     try (Arena scratch = Arena.ofConfined()) {
-      DMatrix states = Buffers.matrix(scratch, chunkTasks, stateDimension());
-      DMatrix phi = Buffers.matrix(scratch, chunkTasks, stateDimension());
+      DMatrix states = backend.matrix(scratch, chunkTasks, stateDimension());
+      DMatrix phi = backend.matrix(scratch, chunkTasks, stateDimension());
       Batch chunk = new Batch(chunkTasks);
       double loss = 0;
       double accuracy = 0;

@@ -2,7 +2,6 @@ package io.github.bilevel.bsgm.workloads;
 
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
@@ -56,7 +55,7 @@ final class SoftmaxChunks implements AutoCloseable {
     this.capacity = capacity;
     DMatrix rowsWork = backend.matrix(arena, capacity, features);
     gatheredRows = rowsWork.rowViews();
-    gatheredLabels = Inputs.ints(arena, capacity);
+    gatheredLabels = Inputs.ints(backend, arena, capacity);
     gathered = byCount(rowsWork);
     logits = byCount(backend.matrix(arena, capacity, classes));
     gradient = byCount(backend.matrix(arena, capacity, classes));
@@ -287,10 +286,10 @@ final class SoftmaxChunks implements AutoCloseable {
     }
     int d = w.length();
     try (Arena scratch = Arena.ofConfined()) {
-      DVector y = Buffers.vector(scratch, d);
-      DVector previous = Buffers.vector(scratch, d);
-      DVector phi = Buffers.vector(scratch, d);
-      DVector difference = Buffers.vector(scratch, d);
+      DVector y = backend.vector(scratch, d);
+      DVector previous = backend.vector(scratch, d);
+      DVector phi = backend.vector(scratch, d);
+      DVector difference = backend.vector(scratch, d);
       backend.fill(0.0, w);
       double t = 1;
       double gradientNorm = Double.NaN;
@@ -326,8 +325,8 @@ final class SoftmaxChunks implements AutoCloseable {
    */
   static double squaredSpectralNorm(Backend backend, DMatrix x) {
     try (Arena scratch = Arena.ofConfined()) {
-      DVector v = Buffers.vector(scratch, x.cols());
-      DVector xv = Buffers.vector(scratch, x.rows());
+      DVector v = backend.vector(scratch, x.cols());
+      DVector xv = backend.vector(scratch, x.rows());
       java.util.SplittableRandom random = new java.util.SplittableRandom(0x5EC7);
       for (int j = 0; j < x.cols(); j++) {
         v.set(j, 1 + random.nextGaussian());

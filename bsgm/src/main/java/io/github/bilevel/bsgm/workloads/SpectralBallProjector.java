@@ -1,7 +1,6 @@
 package io.github.bilevel.bsgm.workloads;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Transpose;
@@ -62,10 +61,10 @@ final class SpectralBallProjector implements AutoCloseable {
   SpectralBallProjector(Backend backend, int d) {
     this.backend = backend;
     this.d = d;
-    vt = Buffers.matrix(arena, d, d);
-    y = Buffers.matrix(arena, d, d);
-    gram = Buffers.matrix(arena, d, d);
-    scratch = Buffers.matrix(arena, d, d);
+    vt = backend.matrix(arena, d, d);
+    y = backend.matrix(arena, d, d);
+    gram = backend.matrix(arena, d, d);
+    scratch = backend.matrix(arena, d, d);
     vtRows = vt.rowViews();
     yRows = y.rowViews();
     gramRows = gram.rowViews();

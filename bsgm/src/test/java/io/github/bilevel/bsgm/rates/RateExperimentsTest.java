@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bilevel.bsgm.BackendMemoryBackend;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
@@ -161,5 +162,21 @@ class RateExperimentsTest {
         () -> new RateSuite.Config(RateProfile.TINY, OptionalInt.of(2), 1L, 10, 0.95, 0));
     assertThrows(IllegalArgumentException.class, () -> new RateExperiment.Context(backend,
         RateProfile.TINY, 1, 1L, 1, line -> { }));
+  }
+
+  @Test
+  void everyBufferOfTheRateExperimentsIsBackendMemory() {
+    RateSuite.Config tiny = new RateSuite.Config(RateProfile.TINY, OptionalInt.empty(), 77L, 50,
+        0.95, 2);
+    for (RateExperiment experiment : List.of(new SidMseExperiment(),
+        new SidDeterministicExperiment(), new BsgmStationarityExperiment(),
+        new MrboStationarityExperiment())) {
+      BackendMemoryBackend strict = new BackendMemoryBackend();
+      RateSuite.Result checked = RateSuite.run(experiment, strict, tiny, line -> { });
+      RateSuite.Result plain = RateSuite.run(experiment, Backends.byName("scalar"), tiny,
+          line -> { });
+      assertTrue(strict.allocations() > 4, "allocations: " + strict.allocations());
+      assertArrayEquals(plain.curve(), checked.curve(), 0.0, experiment.name());
+    }
   }
 }

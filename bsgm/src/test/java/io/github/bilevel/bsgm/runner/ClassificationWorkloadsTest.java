@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import io.github.bilevel.bsgm.BackendMemoryBackend;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
@@ -201,5 +202,19 @@ class ClassificationWorkloadsTest {
   void bothAreRegistered() {
     assertEquals(PoisoningWorkload.FACTORY, Workloads.byName("poisoning"));
     assertEquals(CleaningWorkload.FACTORY, Workloads.byName("cleaning"));
+  }
+
+  @Test
+  void everyBufferOfAPoisoningAndACleaningRunIsBackendMemory(@TempDir Path directory) {
+    for (WorkloadFactory factory : List.of(poisoning(), cleaning())) {
+      BackendMemoryBackend strict = new BackendMemoryBackend();
+      RunSettings settings = new RunSettings(factory.name(), List.of("bsgm", "mrbo"), 1, 3,
+          600, 1_000_000, 5, 50, "scalar", MethodOverrides.NONE,
+          factory.name().equals(poisoning().name()) ? POISONING : CLEANING);
+      List<Metrics.Row> rows = ExperimentRunner.start(factory, settings, strict,
+          directory.resolve(factory.name()), quiet).run();
+      assertFinite(rows, "ul_objective", "val_accuracy");
+      assertTrue(strict.allocations() > 10, "allocations: " + strict.allocations());
+    }
   }
 }

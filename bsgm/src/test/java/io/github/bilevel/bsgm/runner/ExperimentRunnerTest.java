@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bilevel.bsgm.BackendMemoryBackend;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
@@ -221,5 +222,24 @@ class ExperimentRunnerTest {
     String table = new RunComparison(List.of(a, b)).table();
     assertTrue(table.contains("| bsgm@a | 2 |") && table.contains("| bsgm@b | 2 |"), table);
     assertTrue(table.contains("warm-start memory"), table);
+  }
+
+  @Test
+  void everyBufferOfAQuadraticRunIsBackendMemoryAndTheRowsAreTheScalarBackends(
+      @TempDir Path temp) {
+    RunSettings settings = new RunSettings("quadratic", Algorithms.ALL, 1, 7, 3_000, 1_000_000,
+        5, 20, "scalar", MethodOverrides.NONE, Map.of("d", "8", "m", "3", "samples", "50"));
+    BackendMemoryBackend strict = new BackendMemoryBackend();
+    List<Metrics.Row> checked = ExperimentRunner.start(QuadraticWorkload.FACTORY, settings,
+        strict, temp.resolve("strict"), quiet).run();
+    List<Metrics.Row> plain = ExperimentRunner.start(QuadraticWorkload.FACTORY, settings,
+        Backends.byName("scalar"), temp.resolve("plain"), quiet).run();
+    assertTrue(strict.allocations() > 10, "allocations: " + strict.allocations());
+    assertEquals(plain.size(), checked.size());
+    for (int i = 0; i < plain.size(); i++) {
+      assertEquals(plain.get(i).algorithm() + plain.get(i).iteration(),
+          checked.get(i).algorithm() + checked.get(i).iteration());
+      assertArrayEquals(plain.get(i).values(), checked.get(i).values(), 0.0, "row " + i);
+    }
   }
 }
