@@ -1,10 +1,12 @@
 package io.github.bilevel.bsgm.cli;
 
 import io.github.bilevel.bsgm.runner.AtomicFiles;
+import io.github.bilevel.bsgm.runner.PlotSupport;
 import io.github.bilevel.bsgm.runner.RunComparison;
 import io.github.bilevel.bsgm.runner.RunPlots;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +32,12 @@ final class CompareCommand implements Callable<Integer> {
     System.out.print(table);
     if (out != null) {
       AtomicFiles.writeString(out.resolve("table.md"), table);
+      Optional<String> noPlots = PlotSupport.unavailableReason();
+      if (noPlots.isPresent()) {
+        System.out.printf("wrote %s; plots not drawn: %s%n", out.resolve("table.md"),
+            noPlots.get());
+        return 0;
+      }
       List<Path> plots = RunPlots.write(out, comparison.rows(), "comparison");
       System.out.printf("wrote %s and %d plot files in %s%n", out.resolve("table.md"),
           plots.size(), out);

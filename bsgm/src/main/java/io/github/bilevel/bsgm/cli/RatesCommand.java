@@ -5,6 +5,7 @@ import io.github.bilevel.bsgm.rates.RatePlots;
 import io.github.bilevel.bsgm.rates.RateProfile;
 import io.github.bilevel.bsgm.rates.RateReport;
 import io.github.bilevel.bsgm.rates.RateSuite;
+import io.github.bilevel.bsgm.runner.PlotSupport;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -101,6 +103,12 @@ final class RatesCommand implements Callable<Integer> {
     }
     RateProfile profile = tiny ? RateProfile.TINY : quick ? RateProfile.QUICK : RateProfile.FULL;
     List<RateExperiment> experiments = select(RateSuite.standardExperiments(), only);
+    if (plots != null) {
+      Optional<String> noPlots = PlotSupport.unavailableReason();
+      if (noPlots.isPresent()) {
+        throw new IllegalArgumentException("--plots: " + noPlots.get());
+      }
+    }
     Backend backend = Backends.byName(backendName);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();

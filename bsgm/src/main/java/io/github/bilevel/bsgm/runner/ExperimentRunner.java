@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -134,7 +135,13 @@ public final class ExperimentRunner {
         writeSummary((System.nanoTime() - wallStart) / 1e9);
       }
     }
-    RunPlots.write(directory.resolve("plots"), rows, factory.name());
+    Optional<String> noPlots = PlotSupport.unavailableReason();
+    if (noPlots.isEmpty()) {
+      RunPlots.write(directory.resolve("plots"), rows, factory.name());
+    } else {
+      log.println("plots not drawn: " + noPlots.get() + " (metrics.csv and summary.json are "
+          + "written)");
+    }
     return List.copyOf(rows);
   }
 
