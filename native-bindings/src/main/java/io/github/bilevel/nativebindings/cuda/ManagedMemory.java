@@ -4,8 +4,10 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -37,6 +39,16 @@ final class ManagedMemory {
     long size = Math.max(1, bytes);
     MemorySegment pointer;
     try (Arena local = Arena.ofConfined()) {
+      MemorySegment free = local.allocate(ValueLayout.JAVA_LONG);
+      MemorySegment total = local.allocate(ValueLayout.JAVA_LONG);
+      int info = cuda_runtime_h.cudaMemGetInfo(free, total);
+      if (info == 0) {
+        Optional<String> problem = oversubscription(size, free.get(ValueLayout.JAVA_LONG, 0),
+            total.get(ValueLayout.JAVA_LONG, 0));
+        if (problem.isPresent()) {
+          throw new IllegalStateException(problem.get());
+        }
+      }
       MemorySegment holder = local.allocate(ValueLayout.ADDRESS);
       int status = cuda_runtime_h.cudaMallocManaged(holder, size,
           cuda_runtime_h.cudaMemAttachGlobal());
@@ -55,6 +67,26 @@ final class ManagedMemory {
       free(pointer);
       throw e;
     }
+  }
+
+  /** GPU memory kept free beside the backend's allocations (cuBLAS workspaces, kernels). */
+  static final long HEADROOM = 256L << 20;
+
+  /**
+   * Why {@code bytes} of managed memory must not be allocated with {@code free} of
+   * {@code total} bytes of GPU memory free, or empty if they may. Managed memory can be asked
+   * for beyond what the GPU has (it would then page between host and device), but doing so can
+   * hang the device, so the backend refuses instead.
+   */
+  static Optional<String> oversubscription(long bytes, long free, long total) {
+    if (bytes <= free - HEADROOM) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "CUDA backend: allocating %.1f MiB of managed "
+        + "memory would leave less than %d MiB of the GPU's memory free (%.1f MiB free of "
+        + "%.1f MiB); the backend does not oversubscribe GPU memory (that can hang the "
+        + "device): use a smaller problem or batch, or a CPU backend (--backend simd)",
+        bytes / 1048576.0, HEADROOM >> 20, free / 1048576.0, total / 1048576.0));
   }
 
   /** Frees an allocation (the arena's cleanup action); logs, never throws. */

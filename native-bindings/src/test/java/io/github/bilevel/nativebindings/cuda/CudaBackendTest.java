@@ -56,6 +56,18 @@ class CudaBackendTest {
   }
 
   @Test
+  void moreManagedMemoryThanTheGpuHasIsRefusedNotOversubscribed() {
+    long total = CudaDevice.current().orElseThrow().totalMemory();
+    int before = ManagedMemory.liveAllocations();
+    try (Arena arena = Arena.ofConfined()) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> cuda.allocate(arena, total / 8 * 2)); // 2 × total bytes, as doubles
+      assertTrue(e.getMessage().contains("oversubscribe"), e.getMessage());
+    }
+    assertEquals(before, ManagedMemory.liveAllocations());
+  }
+
+  @Test
   void uploadAndDownloadAreCounted() {
     try (Arena arena = Arena.ofConfined()) {
       long up = cuda.bytesUploaded();
