@@ -136,8 +136,8 @@ public final class PoisoningWorkload implements Workload {
     Dataset poison = cleanPoison.validation();
     validation = trainVal.validation();
     test = loaded.test();
-    validationX = PoisoningWorkload.inBackend(backend, arena, validation.features());
-    testX = PoisoningWorkload.inBackend(backend, arena, test.features());
+    validationX = inBackend(backend, arena, validation.features());
+    testX = inBackend(backend, arena, test.features());
     int classes = clean.classes();
     problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
         nTrain == 0 ? null : clean.labels(), poison.features(), poison.labels(),
