@@ -143,4 +143,21 @@ public record DMatrix(MemorySegment segment, long offset, int rows, int cols, in
     }
     return this;
   }
+
+  /**
+   * Copies {@code source}, a matrix of the same shape (any leading dimension, any memory), into
+   * this view row by row (host only); returns this view.
+   */
+  public DMatrix copyFrom(DMatrix source) {
+    if (source.rows != rows || source.cols != cols) {
+      throw new IllegalArgumentException("source is " + source.rows + "x" + source.cols
+          + " but the matrix is " + rows + "x" + cols);
+    }
+    long rowBytes = (long) cols * Double.BYTES;
+    for (int i = 0; i < rows && rowBytes > 0; i++) {
+      MemorySegment.copy(source.segment, source.byteOffset(i, 0), segment, byteOffset(i, 0),
+          rowBytes);
+    }
+    return this;
+  }
 }

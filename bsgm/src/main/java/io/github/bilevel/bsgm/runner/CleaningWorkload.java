@@ -128,8 +128,10 @@ public final class CleaningWorkload implements Workload {
     Dataset train = split.train();
     validation = split.validation();
     test = loaded.test();
-    validationX = PoisoningWorkload.inBackend(backend, arena, validation.features());
-    testX = PoisoningWorkload.inBackend(backend, arena, test.features());
+    validationX = backend.matrix(arena, validation.features().rows(), validation.features().cols())
+        .copyFrom(validation.features());
+    testX = backend.matrix(arena, test.features().rows(), test.features().cols())
+        .copyFrom(test.features());
     corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
         splitSeed + 2L);
     corrupted = corruption.corrupted();

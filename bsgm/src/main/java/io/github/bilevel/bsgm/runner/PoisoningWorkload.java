@@ -12,7 +12,6 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,8 +135,10 @@ public final class PoisoningWorkload implements Workload {
     Dataset poison = cleanPoison.validation();
     validation = trainVal.validation();
     test = loaded.test();
-    validationX = inBackend(backend, arena, validation.features());
-    testX = inBackend(backend, arena, test.features());
+    validationX = backend.matrix(arena, validation.features().rows(), validation.features().cols())
+        .copyFrom(validation.features());
+    testX = backend.matrix(arena, test.features().rows(), test.features().cols())
+        .copyFrom(test.features());
     int classes = clean.classes();
     problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
         nTrain == 0 ? null : clean.labels(), poison.features(), poison.labels(),
@@ -169,16 +170,6 @@ public final class PoisoningWorkload implements Workload {
       configuration.put("clean_test_accuracy", cleanRun.testAccuracy());
       configuration.put("clean_retrain", describe(cleanRun.solution()));
     }
-  }
-
-  /** A dense copy of {@code source} in {@code backend}'s memory owned by {@code arena}. */
-  static DMatrix inBackend(Backend backend, Arena arena, DMatrix source) {
-    DMatrix copy = backend.matrix(arena, source.rows(), source.cols());
-    for (int i = 0; i < source.rows(); i++) {
-      MemorySegment.copy(source.segment(), source.byteOffset(i, 0), copy.segment(),
-          copy.byteOffset(i, 0), (long) source.cols() * DVector.BYTES);
-    }
-    return copy;
   }
 
   static Map<String, Object> describe(LowerLevelSolution solution) {

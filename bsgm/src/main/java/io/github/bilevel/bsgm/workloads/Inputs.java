@@ -33,10 +33,8 @@ final class Inputs {
       throw new IllegalArgumentException(name + " has " + source.cols() + " columns (features)"
           + " but the other data have " + cols);
     }
-    DMatrix copy = backend.matrix(arena, source.rows(), source.cols());
+    DMatrix copy = backend.matrix(arena, source.rows(), source.cols()).copyFrom(source);
     for (int i = 0; i < source.rows(); i++) {
-      MemorySegment.copy(source.segment(), source.byteOffset(i, 0), copy.segment(),
-          copy.byteOffset(i, 0), (long) source.cols() * DVector.BYTES);
       for (int j = 0; j < source.cols(); j++) {
         double value = copy.get(i, j);
         if (!Double.isFinite(value)) {
