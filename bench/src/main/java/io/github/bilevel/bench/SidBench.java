@@ -2,7 +2,7 @@ package io.github.bilevel.bench;
 
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
-import io.github.bilevel.bsgm.PerFeatureRidge;
+import io.github.bilevel.bsgm.problems.PerFeatureRidge;
 import io.github.bilevel.bsgm.Sid;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;

@@ -1,0 +1,223 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.KmSteps;
+import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.bsgm.data.FashionMnist;
+import io.github.bilevel.bsgm.data.Splits;
+import io.github.bilevel.bsgm.problems.CorruptedLabels;
+import io.github.bilevel.bsgm.problems.HyperCleaning;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Data hyper-cleaning of a linear softmax classifier on Fashion-MNIST ({@link HyperCleaning})
+ * as a workload: a fraction {@code rate} of the {@code n_train} training labels is corrupted
+ * ({@link CorruptedLabels}), and the upper level learns per-example weights {@code σ(λ_i)} so
+ * that the classifier does well on {@code n_val} clean validation images.
+ *
+ * <p>The instance (stratified subsets drawn, and labels corrupted, with {@code split_seed}) is
+ * the same for every run seed: the run seed drives the algorithm's samples only.
+ *
+ * <p>Metrics: every evaluation solves the lower level from {@code W = 0} with at most
+ * {@code eval_iters} accelerated gradient steps and reports {@code ul_objective}
+ * ({@code CE(X_val W, y_val)}) and {@code val_accuracy} of that classifier; the last evaluation
+ * retrains to {@code ‖∇_W g‖ ≤ retrain_tol} (at most {@code retrain_iters} steps) and reports
+ * that classifier's {@code test_accuracy}. (The early-stopped classifier of the cheap solve is
+ * not reported on the test set: stopping early regularizes against the corrupted labels, so its
+ * test accuracy, about 0.77 on the defaults, is not that of the trained classifier, about 0.73,
+ * and the two would not be comparable along a curve.) The
+ * configuration holds the test accuracy of the classifier trained on the corrupted labels with
+ * equal weights ({@code λ = 0}), {@code unweighted_test_accuracy}, and, after the last
+ * evaluation, the fraction of corrupted examples flagged ({@code σ(λ_i) < ½}),
+ * {@code corrupted_flagged}, and of clean ones kept, {@code clean_kept}.
+ *
+ * <p>Options: {@code data, n_train, n_val, n_test, split_seed, rate, reg} ({@code c}), the
+ * algorithms' defaults {@code alpha, t, k, J, lower_batch, km_step}, and
+ * {@code eval_iters, retrain_tol, retrain_iters}.
+ */
+public final class CleaningWorkload implements Workload {
+
+  /** The workload's name. */
+  public static final String NAME = "cleaning";
+
+  /** The factory ({@code bin/bsgm run cleaning}), reading Fashion-MNIST. */
+  public static final WorkloadFactory FACTORY = factory(null);
+
+  static final long DEFAULT_BUDGET = 1_000_000;
+
+  /** The factory on {@code source}, or Fashion-MNIST from the {@code data} option when null. */
+  static WorkloadFactory factory(ClassificationData.Source source) {
+    return new WorkloadFactory() {
+      @Override
+      public String name() {
+        return NAME;
+      }
+
+      @Override
+      public String description() {
+        return "hyper-cleaning of corrupted labels on Fashion-MNIST (test accuracy, fraction"
+            + " of corrupted labels flagged)";
+      }
+
+      @Override
+      public long defaultBudget() {
+        return DEFAULT_BUDGET;
+      }
+
+      @Override
+      public List<String> algorithms() {
+        return Algorithms.ALL;
+      }
+
+      @Override
+      public Workload create(Backend backend, Map<String, String> options, long seed) {
+        return new CleaningWorkload(backend, new WorkloadOptions(NAME, options), source);
+      }
+    };
+  }
+
+  private final Arena arena = Arena.ofShared();
+  private final HyperCleaning problem;
+  private final CorruptedLabels corruption;
+  private final boolean[] corrupted;
+  private final Dataset validation;
+  private final Dataset test;
+  // the validation and test features in the backend's memory (accuracy runs GEMMs on them)
+  private final DMatrix validationX;
+  private final DMatrix testX;
+  private final Batch allValidation;
+  private final DVector weights;
+  private final Algorithms.Defaults defaults;
+  private final int evalIterations;
+  private final double retrainTolerance;
+  private final int retrainIterations;
+  private final Map<String, Object> configuration = new LinkedHashMap<>();
+
+  private CleaningWorkload(Backend backend, WorkloadOptions options,
+      ClassificationData.Source source) {
+    String data = options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME);
+    int nTrain = options.integer("n_train", 2000, 1);
+    int nVal = options.integer("n_val", 1000, 1);
+    int nTest = options.integer("n_test", 2000, 1);
+    int splitSeed = options.integer("split_seed", 20260101, 0);
+    double rate = options.real("rate", 0.5, 0.0, 1.0);
+    double reg = options.real("reg", 1e-3, Double.MIN_NORMAL, 1e12);
+    double alpha = options.real("alpha", 1000.0, Double.MIN_NORMAL, 1e300);
+    int t = options.integer("t", 20, 1);
+    int k = options.integer("k", 20, 1);
+    int batch = options.integer("J", 100, 1);
+    int lowerBatch = options.integer("lower_batch", 90, 1);
+    double kmStep = options.real("km_step", 1.0, Double.MIN_NORMAL, 1.0);
+    evalIterations = options.integer("eval_iters", 100, 1);
+    retrainTolerance = options.real("retrain_tol", 1e-3, Double.MIN_NORMAL, 1e12);
+    retrainIterations = options.integer("retrain_iters", 2000, 1);
+    options.checkAllRead();
+
+    ClassificationData.Source from = source != null ? source
+        : ClassificationData.fashionMnist(NAME, Path.of(data));
+    ClassificationData loaded = from.load(nTrain + nVal, nTest, splitSeed, arena);
+    Splits.Split split = Splits.stratifiedSplit(loaded.pool(), nTrain, nVal, splitSeed, arena);
+    Dataset train = split.train();
+    validation = split.validation();
+    test = loaded.test();
+    validationX = backend.matrix(arena, validation.features().rows(), validation.features().cols())
+        .copyFrom(validation.features());
+    testX = backend.matrix(arena, test.features().rows(), test.features().cols())
+        .copyFrom(test.features());
+    corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
+        splitSeed + 2L);
+    corrupted = corruption.corrupted();
+    problem = new HyperCleaning(backend, train.features(), corruption.labels(),
+        validation.features(), validation.labels(), train.classes(), reg);
+    allValidation = new Batch(nVal).all(nVal);
+    weights = backend.vector(arena, problem.lowerDimension());
+    defaults = new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
+        KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
+
+    configuration.put("data", source != null ? "synthetic" : data);
+    configuration.put("n_train", nTrain);
+    configuration.put("n_val", nVal);
+    configuration.put("n_test", nTest);
+    configuration.put("split_seed", splitSeed);
+    configuration.put("rate", rate);
+    configuration.put("corrupted", corruption.count());
+    configuration.put("reg", reg);
+    configuration.put("q", problem.contractionConstant().orElseThrow());
+    configuration.put("map_step", problem.mapStep());
+    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
+        "lower_batch", lowerBatch, "km_step", kmStep));
+    configuration.put("eval_iters", evalIterations);
+    configuration.put("retrain_tol", retrainTolerance);
+    configuration.put("retrain_iters", retrainIterations);
+    try (Arena scratch = Arena.ofConfined()) {
+      DVector zero = backend.vector(scratch, problem.upperDimension());
+      HyperCleaning.CleaningReport unweighted = problem.report(zero, corrupted,
+          testX, test.labels(), retrainTolerance, retrainIterations);
+      configuration.put("unweighted_test_accuracy", unweighted.testAccuracy());
+      configuration.put("unweighted_retrain", PoisoningWorkload.describe(unweighted.solution()));
+    }
+  }
+
+  /** The problem (for tests). */
+  HyperCleaning problem() {
+    return problem;
+  }
+
+  /** Which training labels were corrupted (for tests). */
+  boolean[] corrupted() {
+    return corrupted.clone();
+  }
+
+  @Override
+  public int upperDimension() {
+    return problem.upperDimension();
+  }
+
+  /** {@code λ = 0}: every weight ½. */
+  @Override
+  public void initialLambda(DVector out) {
+    problem.backend().fill(0.0, out);
+  }
+
+  @Override
+  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+    return Algorithms.create(algorithm, problem, defaults, overrides);
+  }
+
+  @Override
+  public Map<String, Double> evaluate(DVector lambda, boolean last) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    problem.solveLowerLevel(lambda, weights, retrainTolerance, evalIterations);
+    metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
+    metrics.put("val_accuracy", problem.accuracy(weights, validationX,
+        validation.labels()));
+    if (last) {
+      HyperCleaning.CleaningReport report = problem.report(lambda, corrupted, testX,
+          test.labels(), retrainTolerance, retrainIterations);
+      metrics.put("test_accuracy", report.testAccuracy());
+      configuration.put("corrupted_flagged", report.corruptedFlagged());
+      configuration.put("clean_kept", report.cleanKept());
+      configuration.put("final_retrain", PoisoningWorkload.describe(report.solution()));
+    }
+    return metrics;
+  }
+
+  @Override
+  public Map<String, Object> configuration() {
+    return configuration;
+  }
+
+  @Override
+  public void close() {
+    problem.close();
+    arena.close();
+  }
+}

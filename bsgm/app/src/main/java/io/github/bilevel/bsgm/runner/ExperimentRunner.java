@@ -1,0 +1,290 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.io.AtomicFiles;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonSyntaxException;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DVector;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * Runs the algorithms of a {@link RunSettings} on a workload over several seeds, one after the
+ * other, and writes to its directory:
+ * <ul>
+ *   <li>{@code run.json}: the settings;
+ *   <li>{@code metrics.csv}: one row per evaluation ({@link Metrics});
+ *   <li>{@code summary.json}: final metrics per algorithm and seed, configuration, backend,
+ *       versions;
+ *   <li>{@code checkpoints/ALGORITHM-seedS.ckpt}: {@link Checkpoint}s, every
+ *       {@code checkpointEvery} iterations;
+ *   <li>{@code plots/}: the metrics against samples and against time ({@link RunPlots}).
+ * </ul>
+ * Every file is written atomically. A run that is stopped (killed, out of time) continues from
+ * its last checkpoints with {@link #resume}, bit for bit: the generator is re-seeded from
+ * {@code (seed, block)} at every checkpoint boundary, and the checkpoint holds {@code λ}, the
+ * method's state and the counters.
+ */
+public final class ExperimentRunner {
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+      .serializeSpecialFloatingPointValues().create();
+
+  private final WorkloadFactory factory;
+  private final RunSettings settings;
+  private final Backend backend;
+  private final Path directory;
+  private final PrintStream log;
+  private final List<Metrics.Row> rows = new ArrayList<>();
+  private final Map<String, Object> finals = new LinkedHashMap<>();
+  private Map<String, Object> workloadConfiguration = Map.of();
+
+  private ExperimentRunner(WorkloadFactory factory, RunSettings settings, Backend backend,
+      Path directory, PrintStream log) {
+    this.factory = factory;
+    this.settings = settings;
+    this.backend = backend;
+    this.directory = directory;
+    this.log = log;
+  }
+
+  /**
+   * Starts a new run in {@code directory}.
+   *
+   * @throws IllegalArgumentException if the directory already holds a run (use resume), or an
+   *     algorithm is not supported by the workload
+   */
+  public static ExperimentRunner start(WorkloadFactory factory, RunSettings settings,
+      Backend backend, Path directory, PrintStream log) {
+    Path runFile = directory.resolve("run.json");
+    if (Files.exists(runFile)) {
+      throw new IllegalArgumentException(directory + " already holds a run (" + runFile
+          + "): continue it with --resume " + directory + ", or choose another --out");
+    }
+    for (String algorithm : settings.algorithms()) {
+      if (!factory.algorithms().contains(algorithm)) {
+        throw new IllegalArgumentException("workload " + factory.name() + " has no algorithm '"
+            + algorithm + "'; it has " + factory.algorithms());
+      }
+    }
+    AtomicFiles.writeString(runFile, GSON.toJson(settings));
+    return new ExperimentRunner(factory, settings, backend, directory, log);
+  }
+
+  /** Reads the settings of the run in {@code directory}. */
+  public static RunSettings settingsOf(Path directory) {
+    Path runFile = directory.resolve("run.json");
+    if (!Files.isRegularFile(runFile)) {
+      throw new IllegalArgumentException(directory + " holds no run to resume (no run.json)");
+    }
+    try {
+      RunSettings settings = GSON.fromJson(Files.readString(runFile), RunSettings.class);
+      if (settings == null || settings.workload() == null) {
+        throw new IllegalArgumentException(runFile + " is empty or not a run's settings");
+      }
+      return new RunSettings(settings.workload(), settings.algorithms(), settings.seeds(),
+          settings.firstSeed(), settings.budget(), settings.maxIterations(),
+          settings.evaluateEvery(), settings.checkpointEvery(), settings.backend(),
+          settings.overrides() == null ? MethodOverrides.NONE : settings.overrides(),
+          settings.options() == null ? Map.of() : settings.options());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
+    } catch (JsonSyntaxException e) {
+      throw new IllegalArgumentException(runFile + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Continues the run in {@code directory} (made by {@link #start}) from its checkpoints. */
+  public static ExperimentRunner resume(WorkloadFactory factory, Backend backend, Path directory,
+      PrintStream log) {
+    RunSettings settings = settingsOf(directory);
+    if (!settings.workload().equals(factory.name())) {
+      throw new IllegalArgumentException(directory + " holds a run of workload "
+          + settings.workload() + ", not " + factory.name());
+    }
+    ExperimentRunner runner = new ExperimentRunner(factory, settings, backend, directory, log);
+    Path metrics = directory.resolve("metrics.csv");
+    if (Files.exists(metrics)) {
+      runner.rows.addAll(Metrics.read(metrics));
+    }
+    return runner;
+  }
+
+  /** The settings of this run. */
+  public RunSettings settings() {
+    return settings;
+  }
+
+  /** Runs (or continues) every algorithm on every seed; returns the metrics rows. */
+  public List<Metrics.Row> run() {
+    long wallStart = System.nanoTime();
+    for (String algorithm : settings.algorithms()) {
+      for (int i = 0; i < settings.seeds(); i++) {
+        runOne(algorithm, settings.firstSeed() + i);
+        writeSummary((System.nanoTime() - wallStart) / 1e9);
+      }
+    }
+    Optional<String> noPlots = PlotSupport.unavailableReason();
+    if (noPlots.isEmpty()) {
+      RunPlots.write(directory.resolve("plots"), rows, factory.name());
+    } else {
+      log.println("plots not drawn: " + noPlots.get() + " (metrics.csv and summary.json are "
+          + "written)");
+    }
+    return List.copyOf(rows);
+  }
+
+  private Path checkpointFile(String algorithm, long seed) {
+    return directory.resolve("checkpoints").resolve(algorithm + "-seed" + seed + ".ckpt");
+  }
+
+  private void runOne(String algorithm, long seed) {
+    try (Workload workload = factory.create(backend, settings.options(), seed);
+        UpperLevelMethod method = workload.method(algorithm, settings.overrides());
+        Arena arena = Arena.ofConfined()) {
+      workloadConfiguration = workload.configuration();
+      DVector lambda = backend.vector(arena, workload.upperDimension());
+      workload.initialLambda(lambda);
+      Path file = checkpointFile(algorithm, seed);
+      Checkpoint at = new Checkpoint(0, 0, 0.0, false);
+      if (Files.exists(file)) {
+        at = Checkpoint.read(file, lambda, method.state());
+        log.printf("%s seed %d: resuming at iteration %d (%d samples)%n", algorithm, seed,
+            at.iteration(), at.samples());
+      }
+      int resumedAt = at.iteration();
+      rows.removeIf(r -> r.algorithm().equals(algorithm) && r.seed() == seed
+          && r.iteration() > resumedAt);
+      if (at.finished()) {
+        recordFinal(algorithm, seed, method);
+        return;
+      }
+      int s = at.iteration();
+      long samples = at.samples();
+      double seconds = at.seconds();
+      if (s == 0) {
+        evaluate(workload, method, algorithm, seed, 0, 0, 0.0, lambda, false);
+      }
+      SplittableRandom random = null;
+      int every = settings.checkpointEvery();
+      while (samples < settings.budget() && s < settings.maxIterations()) {
+        if (random == null || s % every == 0) {
+          random = new SplittableRandom(blockSeed(seed, s / every));
+        }
+        long start = System.nanoTime();
+        samples += method.iterate(s, lambda, random);
+        seconds += (System.nanoTime() - start) / 1e9;
+        s++;
+        boolean done = samples >= settings.budget() || s >= settings.maxIterations();
+        if (s % settings.evaluateEvery() == 0 || done) {
+          evaluate(workload, method, algorithm, seed, s, samples, seconds, lambda, done);
+        }
+        if (s % every == 0 || done) {
+          new Checkpoint(s, samples, seconds, done).write(file, lambda, method.state());
+          Metrics.write(directory.resolve("metrics.csv"), rows);
+        }
+      }
+      recordFinal(algorithm, seed, method);
+      runBaseline(workload, seed, samples);
+    }
+  }
+
+  /** The workload's baseline on the samples of the bilevel run, once per seed. */
+  private void runBaseline(Workload workload, long seed, long samples) {
+    String name = workload.baselineName();
+    if (name == null || rows.stream().anyMatch(r -> r.algorithm().equals(name)
+        && r.seed() == seed)) {
+      return;
+    }
+    long start = System.nanoTime();
+    Map<String, Double> metrics = new LinkedHashMap<>(workload.baseline(samples));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    metrics.put("memory_bytes", 0.0);
+    rows.add(Metrics.Row.of(name, seed, 1, samples, seconds, metrics));
+    log.printf("%-12s seed %-3d baseline on %d samples: %s (%.1f s)%n", name, seed, samples,
+        metrics, seconds);
+  }
+
+  /** The generator's seed for block {@code block} of run {@code seed} (SplitMix64 finalizer). */
+  static long blockSeed(long seed, int block) {
+    long z = seed * 0x9E3779B97F4A7C15L + block * 0xBF58476D1CE4E5B9L + 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private void evaluate(Workload workload, UpperLevelMethod method, String algorithm, long seed,
+      int s, long samples, double seconds, DVector lambda, boolean last) {
+    Map<String, Double> metrics = new LinkedHashMap<>(workload.evaluate(lambda, last));
+    metrics.put("hypergradient_norm", s == 0 ? Double.NaN : method.lastHypergradientNorm());
+    metrics.put("memory_bytes", (double) method.stateBytes());
+    Metrics.Row row = Metrics.Row.of(algorithm, seed, s, samples, seconds, metrics);
+    rows.add(row);
+    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
+        "%-12s seed %-3d it %7d  samples %11d  %8.2f s  %9.3g samples/s", algorithm, seed, s,
+        samples, seconds, seconds > 0 ? samples / seconds : 0.0));
+    for (String name : List.of("ul_objective", "stationarity", "test_accuracy")) {
+      double v = row.value(name);
+      if (!Double.isNaN(v)) {
+        line.append(String.format(java.util.Locale.ROOT, "  %s %.5g", name, v));
+      }
+    }
+    log.println(line);
+  }
+
+  private void recordFinal(String algorithm, long seed, UpperLevelMethod method) {
+    Metrics.Row last = null;
+    for (Metrics.Row r : rows) {
+      if (r.algorithm().equals(algorithm) && r.seed() == seed
+          && (last == null || r.iteration() >= last.iteration())) {
+        last = r;
+      }
+    }
+    if (last == null) {
+      return;
+    }
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("algorithm", algorithm);
+    entry.put("seed", seed);
+    entry.put("iterations", last.iteration());
+    entry.put("samples", last.samples());
+    entry.put("seconds", last.seconds());
+    for (String name : Metrics.COLUMNS) {
+      double v = last.value(name);
+      entry.put(name, Double.isNaN(v) ? null : v);
+    }
+    entry.put("state_bytes", method.stateBytes());
+    finals.put(algorithm + "/" + seed, entry);
+  }
+
+  private void writeSummary(double wallSeconds) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("workload", factory.name());
+    summary.put("settings", settings);
+    summary.put("configuration", workloadConfiguration);
+    summary.put("backend", backend.name());
+    Map<String, Object> versions = new LinkedHashMap<>();
+    versions.put("bsgm", Objects.requireNonNullElse(
+        ExperimentRunner.class.getPackage().getImplementationVersion(), "development"));
+    versions.put("java", Runtime.version().toString());
+    versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    versions.put("processors", Runtime.getRuntime().availableProcessors());
+    summary.put("versions", versions);
+    summary.put("wall_seconds_this_session", wallSeconds);
+    summary.put("final", new ArrayList<>(finals.values()));
+    AtomicFiles.writeString(directory.resolve("summary.json"), GSON.toJson(summary));
+    Metrics.write(directory.resolve("metrics.csv"), rows);
+  }
+}

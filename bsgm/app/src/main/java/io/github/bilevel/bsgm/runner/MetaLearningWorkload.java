@@ -1,0 +1,174 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.bsgm.data.Datasets;
+import io.github.bilevel.bsgm.data.FashionMnist;
+import io.github.bilevel.bsgm.data.Splits;
+import io.github.bilevel.bsgm.data.TrainTest;
+import io.github.bilevel.bsgm.problems.FewShotTasks;
+import io.github.bilevel.bsgm.problems.MetaLearning;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Meta-learning on Fashion-MNIST ({@link MetaLearning}): a shared linear representation
+ * {@code R ∈ R^{p×r}} learnt over a seeded pool of N-way K-shot tasks drawn from training
+ * images, one softmax head per task as the lower level; evaluated on a pool of tasks drawn from
+ * the test images (query accuracy after solving each head from zero). The warm-start variants
+ * keep one head per task of the pool, so their memory grows with the number of tasks.
+ *
+ * <p>Options: {@code data, images, tasks, test_tasks, ways, shots, queries, r, rho, radius, t,
+ * k, warm_t, warm_k, batch, alpha, eval_steps}.
+ */
+public final class MetaLearningWorkload implements Workload {
+
+  /** The factory ({@code bin/bsgm run meta}). */
+  public static final WorkloadFactory FACTORY = new WorkloadFactory() {
+    @Override
+    public String name() {
+      return "meta";
+    }
+
+    @Override
+    public String description() {
+      return "meta-learning of a shared representation over few-shot Fashion-MNIST tasks";
+    }
+
+    @Override
+    public long defaultBudget() {
+      return 1_000_000;
+    }
+
+    @Override
+    public List<String> algorithms() {
+      return SeparableMethod.NAMES;
+    }
+
+    @Override
+    public Workload create(Backend backend, Map<String, String> options, long seed) {
+      return new MetaLearningWorkload(backend, new WorkloadOptions(name(), options));
+    }
+  };
+
+  private final Arena arena = Arena.ofShared();
+  private final MetaLearning train;
+  private final MetaLearning test;
+  private final int t;
+  private final int k;
+  private final int warmT;
+  private final int warmK;
+  private final int batch;
+  private final double alpha;
+  private final int evaluationSteps;
+  private final Map<String, Object> configuration = new LinkedHashMap<>();
+
+  private MetaLearningWorkload(Backend backend, WorkloadOptions options) {
+    Path data = Path.of(options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME));
+    int images = options.integer("images", 20_000, 100);
+    int tasks = options.integer("tasks", 1000, 1);
+    int testTasks = options.integer("test_tasks", 100, 1);
+    int ways = options.integer("ways", 5, 2);
+    int shots = options.integer("shots", 5, 1);
+    int queries = options.integer("queries", 15, 1);
+    int r = options.integer("r", 32, 1);
+    double rho = options.real("rho", 0.1, Double.MIN_NORMAL, Double.MAX_VALUE);
+    double radius = options.real("radius", 3.0, Double.MIN_NORMAL, Double.MAX_VALUE);
+    t = options.integer("t", 100, 0);
+    k = options.integer("k", 100, 0);
+    warmT = options.integer("warm_t", 20, 0);
+    warmK = options.integer("warm_k", 20, 0);
+    batch = options.integer("batch", 16, 1);
+    alpha = options.real("alpha", 1.0, Double.MIN_NORMAL, Double.MAX_VALUE);
+    evaluationSteps = options.integer("eval_steps", 150, 1);
+    options.checkAllRead();
+    Dataset trainImages;
+    Dataset testImages;
+    try {
+      TrainTest loaded = Datasets.load(data, arena);
+      Dataset all = loaded.train();
+      trainImages = images >= all.size() ? all : Splits.stratifiedSubset(all, images, 1L, arena);
+      testImages = loaded.test();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    // features scaled to unit mean squared norm (the training images' scale for both)
+    double sum = 0;
+    DMatrix x = trainImages.features();
+    for (int i = 0; i < x.rows(); i++) {
+      double norm = backend.nrm2(x.row(i));
+      sum += norm * norm;
+    }
+    double scale = 1 / Math.sqrt(sum / x.rows());
+    backend.scal(scale, x.asVector());
+    backend.scal(scale, testImages.features().asVector());
+    FewShotTasks pool = FewShotTasks.sample(trainImages.labels(), trainImages.classes(), ways,
+        shots, queries, tasks, 1L);
+    FewShotTasks held = FewShotTasks.sample(testImages.labels(), testImages.classes(), ways,
+        shots, queries, testTasks, 2L);
+    train = new MetaLearning(backend, x, pool, r, rho, radius);
+    test = new MetaLearning(backend, testImages.features(), held, r, rho, radius);
+    configuration.put("images", trainImages.size());
+    configuration.put("tasks", tasks);
+    configuration.put("test_tasks (from the test images)", testTasks);
+    configuration.put("ways/shots/queries", ways + "/" + shots + "/" + queries);
+    configuration.put("r", r);
+    configuration.put("rho", rho);
+    configuration.put("radius", radius);
+    configuration.put("q", train.contractionConstant().orElse(Double.NaN));
+    configuration.put("bsgm t, k", t + ", " + k);
+    configuration.put("warm-start t, k", warmT + ", " + warmK);
+    configuration.put("batch", batch);
+    configuration.put("alpha", alpha);
+  }
+
+  @Override
+  public int upperDimension() {
+    return train.upperDimension();
+  }
+
+  @Override
+  public void initialLambda(DVector out) {
+    train.initialUpper(out, 3L);
+  }
+
+  @Override
+  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+    boolean cold = algorithm.equals("bsgm");
+    int steps = overrides.tOr(cold ? t : warmT);
+    int linear = overrides.kOr(cold ? k : warmK);
+    if (algorithm.equals("alset-dagger")) {
+      steps = overrides.tOr(1);
+      linear = overrides.kOr(1);
+    } else if (algorithm.equals("alset")) {
+      steps = overrides.tOr(1);
+    }
+    return new SeparableMethod(algorithm, train, steps, linear, 1.0, overrides.batchOr(batch),
+        overrides.alphaOr(alpha));
+  }
+
+  @Override
+  public Map<String, Double> evaluate(DVector lambda, boolean last) {
+    MetaLearning.Evaluation held = test.evaluate(lambda, evaluationSteps);
+    return Map.of("ul_objective", held.queryLoss(), "test_accuracy", held.queryAccuracy());
+  }
+
+  @Override
+  public Map<String, Object> configuration() {
+    return configuration;
+  }
+
+  @Override
+  public void close() {
+    train.close();
+    test.close();
+    arena.close();
+  }
+}

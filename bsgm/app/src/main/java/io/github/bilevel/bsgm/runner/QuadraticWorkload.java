@@ -1,0 +1,104 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.problems.QuadraticProblem;
+import io.github.bilevel.bsgm.StepSchedule;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stochastic quadratic problem ({@link QuadraticProblem}) as a workload: no data to
+ * download, and an exact answer, so the runner reports the exact stationarity {@code ‖∇f(λ)‖}
+ * and the exact {@code f(λ)}. Options: {@code d, m, mu, L, samples, noise}.
+ */
+public final class QuadraticWorkload implements Workload {
+
+  /** The factory ({@code bin/bsgm run quadratic}). */
+  public static final WorkloadFactory FACTORY = new WorkloadFactory() {
+    @Override
+    public String name() {
+      return "quadratic";
+    }
+
+    @Override
+    public String description() {
+      return "stochastic quadratic problem with an exact answer (no data needed)";
+    }
+
+    @Override
+    public List<String> algorithms() {
+      return Algorithms.ALL;
+    }
+
+    @Override
+    public Workload create(Backend backend, Map<String, String> options, long seed) {
+      return new QuadraticWorkload(backend, new WorkloadOptions(name(), options), seed);
+    }
+  };
+
+  private final QuadraticProblem problem;
+  private final Arena arena = Arena.ofShared();
+  private final DVector lowerSolution;
+  private final Map<String, Object> configuration = new LinkedHashMap<>();
+
+  private QuadraticWorkload(Backend backend, WorkloadOptions options, long seed) {
+    int d = options.integer("d", 50, 1);
+    int m = options.integer("m", 10, 1);
+    double mu = options.real("mu", 1.0, Double.MIN_NORMAL, Double.MAX_VALUE);
+    double lipschitz = options.real("L", 2.0, mu, Double.MAX_VALUE);
+    int samples = options.integer("samples", 1000, 1);
+    double noise = options.real("noise", 1.0, 0.0, Double.MAX_VALUE);
+    options.checkAllRead();
+    // The instance is the same for every seed; the seed drives the algorithm's samples.
+    problem = new QuadraticProblem(backend, d, m, mu, lipschitz, samples, noise, 20261122L);
+    lowerSolution = backend.vector(arena, d);
+    configuration.putAll(Map.of("d", d, "m", m, "mu", mu, "L", lipschitz, "samples", samples,
+        "noise", noise, "q", problem.contractionConstant().orElseThrow()));
+  }
+
+  @Override
+  public int upperDimension() {
+    return problem.upperDimension();
+  }
+
+  @Override
+  public void initialLambda(DVector out) {
+    problem.backend().fill(0.0, out);
+  }
+
+  @Override
+  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+    double q = problem.contractionConstant().orElseThrow();
+    double beta = 1 / (1 - q);
+    return Algorithms.create(algorithm, problem, new Algorithms.Defaults(0.2, 10, 10, 32,
+        IterationSchedule.theorem16(), StepSchedule.decreasing(beta, beta), 0.5), overrides);
+  }
+
+  @Override
+  public Map<String, Double> evaluate(DVector lambda, boolean last) {
+    double[] at = lambda.toArray();
+    double[] gradient = problem.exactHypergradient(at);
+    double norm = 0;
+    for (double g : gradient) {
+      norm += g * g;
+    }
+    lowerSolution.copyFrom(problem.exactLowerSolution(at));
+    double objective = problem.objective(lowerSolution, lambda, null);
+    return Map.of("stationarity", Math.sqrt(norm), "ul_objective", objective);
+  }
+
+  @Override
+  public Map<String, Object> configuration() {
+    return configuration;
+  }
+
+  @Override
+  public void close() {
+    arena.close();
+    problem.close();
+  }
+}

@@ -1,0 +1,830 @@
+package io.github.bilevel.bsgm.problems;
+
+import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.SeparableBsgm;
+import io.github.bilevel.bsgm.SeparableProblem;
+import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Transpose;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected equilibrium model (deep equilibrium network) trained as a bilevel problem
+ * (main seed §7.1; ALGORITHMS.md §5; reference: CSML-IIT-UCL/bioptexps {@code source/DEQs.py}).
+ * Every training example {@code x_i ∈ R^p} is a task with its own state {@code z_i ∈ R^d}, the
+ * fixed point of
+ *
+ * <pre>  Φ(z, λ; x) = tanh(A z + B x + c),</pre>
+ *
+ * and the upper level is the training cross-entropy of the linear read-out,
+ * {@code f(λ) = mean_i CE(D z_i(λ) + b, y_i)}. The variable {@code λ = (A, B, c, D, b)} lives in
+ * {@code Λ = {‖A‖₂ ≤ ρ} × R^{d×p} × R^d × {|D_kj| ≤ β} × R^C} ({@code ρ = 0.5}, {@code β = 1} by
+ * default), so every {@code Φ(·, λ; x)} is a {@code ρ}-contraction ({@code tanh} is
+ * 1-Lipschitz).
+ *
+ * <p>Layout of {@code λ} (length {@code m = d² + dp + d + Cd + C}), each block row-major:
+ * {@code A} ({@code d × d}) at {@link Layout#stateWeightsOffset()}, {@code B} ({@code d × p}),
+ * {@code c} ({@code d}), {@code D} ({@code C × d}), {@code b} ({@code C}); {@link Layout} gives
+ * the offsets and views of each block.
+ *
+ * <p>On a batch of {@code J} examples with states {@code Z} ({@code J × d}, row {@code r} for
+ * example {@code B[r]}), with {@code U = Z Aᵀ + X_B Bᵀ + 1cᵀ}, {@code T = tanh(U)},
+ * {@code S = 1 − T²} and {@code G = S ⊙ V}:
+ * <ul>
+ *   <li>{@code Φ(Z) = T};
+ *   <li>{@code ∂₁Φᵀ V = G A} (row {@code r}: {@code Aᵀ(s_r ⊙ v_r)});
+ *   <li>{@code mean ∂₂Φᵀ V = (Gᵀ Z, Gᵀ X_B, Gᵀ1, 0, 0) / J};
+ *   <li>{@code ∇₁E} rows {@code = (softmax(L) − e_y) D} with logits {@code L = Z Dᵀ + 1bᵀ};
+ *   <li>{@code mean ∇₂E = (0, 0, 0, Pᵀ Z, Pᵀ 1)} with {@code P = (softmax(L) − e_y)/J}.
+ * </ul>
+ * All are GEMMs on the backend. The input part {@code X_B Bᵀ + 1cᵀ} (the largest GEMM) is kept
+ * while the batch and the {@code B, c} blocks of {@code λ} are unchanged, and {@code T} while
+ * the states and {@code A} are too; both are checked by comparing memory with copies (cost
+ * {@code O(dp + Jd)} against the {@code O(Jdp)} products), so a caller may change {@code λ} or
+ * the states in place at any time.
+ *
+ * <p>The training features are referenced, not copied: their arena must outlive the model.
+ * Workspaces are allocated once for batches of up to {@code maxBatch} examples; the methods of
+ * {@link SeparableProblem} allocate nothing per call once the views for a batch size exist.
+ * Output matrices must not overlap the inputs ({@code out} of {@code map} is not
+ * {@code states}). Not thread-safe.
+ */
+public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
+
+  /** The state dimension of the reference experiment. */
+  public static final int DEFAULT_STATE_DIMENSION = 200;
+
+  /** The default bound {@code ρ} on {@code ‖A‖₂}, also the contraction constant. */
+  public static final double DEFAULT_SPECTRAL_RADIUS = 0.5;
+
+  /** The default bound {@code β} on the entries of {@code D}. */
+  public static final double DEFAULT_OUTPUT_BOUND = 1.0;
+
+  /** The standard deviation of the reference initialisation of {@code A, B, c, D}. */
+  public static final double DEFAULT_INITIAL_SCALE = 0.01;
+
+  /**
+   * Default upper-level step {@code α} of BSGM, chosen on a validation set (Fashion-MNIST,
+   * 10000 training examples, equal example passes; {@code α ∈ {0.2, 0.3, 0.5}} at {@code J = 200},
+   * 0.2 and 0.3 at {@code J = 100}, 0.1 and 0.2 at {@code J = 50}).
+   */
+  public static final double DEFAULT_STEP = 0.3;
+
+  /** Default batch {@code J} of examples per BSGM iteration (chosen with {@link #DEFAULT_STEP}). */
+  public static final int DEFAULT_BATCH = 200;
+
+  /**
+   * Default lower-level and linear-system KM steps {@code t = k} per SID call, as in the
+   * reference experiment ({@code T = K = 3}); 5 did no better on validation per example pass.
+   */
+  public static final int DEFAULT_SOLVER_STEPS = 3;
+
+  /** Default fixed-point steps from {@code z = 0} for prediction (the reference's 20). */
+  public static final int DEFAULT_FORWARD_STEPS = 20;
+
+  /**
+   * Where each block of {@code λ} lives, for a model with state dimension {@code d},
+   * {@code p} input features and {@code C} classes.
+   */
+  public record Layout(int stateDimension, int inputDimension, int classes) {
+
+    public Layout {
+      if (stateDimension < 1 || inputDimension < 1 || classes < 1) {
+        throw new IllegalArgumentException("d, p and C must be >= 1, got d = " + stateDimension
+            + ", p = " + inputDimension + ", C = " + classes);
+      }
+      long m = (long) stateDimension * stateDimension + (long) stateDimension * inputDimension
+          + stateDimension + (long) classes * stateDimension + classes;
+      if (m > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("λ would have " + m + " elements, too many");
+      }
+    }
+
+    /** Offset of {@code A} ({@code d × d}): 0. */
+    public int stateWeightsOffset() {
+      return 0;
+    }
+
+    /** Offset of {@code B} ({@code d × p}): {@code d²}. */
+    public int inputWeightsOffset() {
+      return stateDimension * stateDimension;
+    }
+
+    /** Offset of {@code c} ({@code d}): {@code d² + dp}. */
+    public int stateBiasOffset() {
+      return inputWeightsOffset() + stateDimension * inputDimension;
+    }
+
+    /** Offset of {@code D} ({@code C × d}): {@code d² + dp + d}. */
+    public int outputWeightsOffset() {
+      return stateBiasOffset() + stateDimension;
+    }
+
+    /** Offset of {@code b} ({@code C}): {@code d² + dp + d + Cd}. */
+    public int outputBiasOffset() {
+      return outputWeightsOffset() + classes * stateDimension;
+    }
+
+    /** {@code m}, the length of {@code λ}. */
+    public int size() {
+      return outputBiasOffset() + classes;
+    }
+
+    private void check(DVector lambda) {
+      Objects.requireNonNull(lambda, "lambda");
+      if (lambda.length() != size() || lambda.stride() != 1) {
+        throw new IllegalArgumentException("λ must be a contiguous vector of length m = "
+            + size() + " (d = " + stateDimension + ", p = " + inputDimension + ", C = " + classes
+            + "), got length " + lambda.length() + ", stride " + lambda.stride());
+      }
+    }
+
+    private DMatrix block(DVector lambda, int offset, int rows, int cols) {
+      check(lambda);
+      return new DMatrix(lambda.segment(), lambda.offset() + offset, rows, cols, cols);
+    }
+
+    /** {@code A} ({@code d × d}) as a view into {@code λ}. */
+    public DMatrix stateWeights(DVector lambda) {
+      return block(lambda, stateWeightsOffset(), stateDimension, stateDimension);
+    }
+
+    /** {@code B} ({@code d × p}) as a view into {@code λ}. */
+    public DMatrix inputWeights(DVector lambda) {
+      return block(lambda, inputWeightsOffset(), stateDimension, inputDimension);
+    }
+
+    /** {@code c} ({@code d}) as a view into {@code λ}. */
+    public DVector stateBias(DVector lambda) {
+      check(lambda);
+      return lambda.slice(stateBiasOffset(), stateDimension);
+    }
+
+    /** {@code D} ({@code C × d}) as a view into {@code λ}. */
+    public DMatrix outputWeights(DVector lambda) {
+      return block(lambda, outputWeightsOffset(), classes, stateDimension);
+    }
+
+    /** {@code b} ({@code C}) as a view into {@code λ}. */
+    public DVector outputBias(DVector lambda) {
+      check(lambda);
+      return lambda.slice(outputBiasOffset(), classes);
+    }
+  }
+
+  /** The views of one vector of length {@code m}, kept while the same vector comes back. */
+  private static final class Blocks {
+    DVector source;
+    DMatrix a;
+    DMatrix b;
+    DVector c;
+    DMatrix d;
+    DVector bias;
+    DVector aFlat;
+    DVector bFlat;
+    DVector dFlat;
+    DVector inputKeyPart; // B and c together (adjacent in the layout)
+  }
+
+  private final Backend backend;
+  private final Arena arena = Arena.ofShared();
+  private final Layout layout;
+  private final DMatrix features;
+  private final int[] labels;
+  private final int n;
+  private final int p;
+  private final int d;
+  private final int classes;
+  private final int maxBatch;
+  private final double spectralRadius;
+  private final double outputBound;
+
+  // workspaces, maxBatch rows
+  private final DMatrix batchInputs;   // X_B
+  private final DMatrix inputPart;     // X_B Bᵀ + 1cᵀ
+  private final DMatrix activation;    // T = tanh(U)
+  private final DMatrix scaled;        // G = (1 − T²) ⊙ V
+  private final DMatrix logits;        // L
+  private final DMatrix logitsGradient; // P
+  private final MemorySegment batchLabels;
+  private final DVector ones;
+  // cache keys
+  private final int[] cachedTasks;
+  private int cachedCount = -1;
+  private final DVector inputKey;      // copy of λ's B and c blocks
+  private boolean inputValid;
+  private final DMatrix activationStates; // copy of Z
+  private final DMatrix activationWeights; // copy of A
+  private boolean activationValid;
+  // views of the first J rows, rebuilt when J changes
+  private int viewRows = -1;
+  private DMatrix batchInputsRows;
+  private DMatrix inputPartRows;
+  private DMatrix activationRows;
+  private DMatrix scaledRows;
+  private DMatrix logitsRows;
+  private DMatrix logitsGradientRows;
+  private DMatrix activationStatesRows;
+  private DVector onesRows;
+  private final SpectralBallProjector projector;
+  private final DMatrix[] flatKeys = new DMatrix[16];
+  private final DVector[] flatValues = new DVector[16];
+  private int nextFlat;
+  private final Blocks[] blockCache = {new Blocks(), new Blocks(), new Blocks(), new Blocks()};
+  private int nextBlock;
+
+  /**
+   * The model of the reference experiment on {@code train}: state dimension {@code d},
+   * {@code ‖A‖₂ ≤ 0.5}, {@code |D_kj| ≤ 1}, batches of up to {@code maxBatch} examples.
+   */
+  public EquilibriumModel(Backend backend, Dataset train, int stateDimension, int maxBatch) {
+    this(backend, train.features(), train.labels(), train.classes(), stateDimension, maxBatch,
+        DEFAULT_SPECTRAL_RADIUS, DEFAULT_OUTPUT_BOUND);
+  }
+
+  /**
+   * A model on the training examples {@code features} ({@code n × p}, referenced, not copied)
+   * with labels in {@code [0, classes)}.
+   *
+   * @param spectralRadius {@code ρ ∈ (0, 1)}: {@code Λ} bounds {@code ‖A‖₂ ≤ ρ}, the contraction
+   *                       constant
+   * @param outputBound    {@code β > 0}: {@code Λ} bounds {@code |D_kj| ≤ β}
+   */
+  public EquilibriumModel(Backend backend, DMatrix features, int[] labels, int classes,
+      int stateDimension, int maxBatch, double spectralRadius, double outputBound) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(labels, "labels");
+    if (features.rows() < 1 || features.rows() != labels.length) {
+      throw new IllegalArgumentException("the equilibrium model needs n >= 1 examples with one"
+          + " label each, got " + features.rows() + " rows and " + labels.length + " labels");
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+    }
+    if (!(spectralRadius > 0 && spectralRadius < 1)) {
+      throw new IllegalArgumentException("the spectral radius bound must lie in (0, 1) for Φ to"
+          + " be a contraction, got " + spectralRadius);
+    }
+    if (!(outputBound > 0) || Double.isInfinite(outputBound)) {
+      throw new IllegalArgumentException("the bound on D must be finite and > 0, got "
+          + outputBound);
+    }
+    this.layout = new Layout(stateDimension, features.cols(), classes);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("label " + labels[i] + " of example " + i
+            + " is not a class index in [0, " + classes + ")");
+      }
+    }
+    this.features = features;
+    this.labels = labels.clone();
+    this.n = labels.length;
+    this.p = features.cols();
+    this.d = stateDimension;
+    this.classes = classes;
+    this.maxBatch = maxBatch;
+    this.spectralRadius = spectralRadius;
+    this.outputBound = outputBound;
+    batchInputs = backend.matrix(arena, maxBatch, p);
+    inputPart = backend.matrix(arena, maxBatch, d);
+    activation = backend.matrix(arena, maxBatch, d);
+    scaled = backend.matrix(arena, maxBatch, d);
+    logits = backend.matrix(arena, maxBatch, classes);
+    logitsGradient = backend.matrix(arena, maxBatch, classes);
+    batchLabels = backend.labels(arena, new int[maxBatch]);
+    ones = backend.vector(arena, maxBatch);
+    backend.fill(1.0, ones);
+    cachedTasks = new int[maxBatch];
+    inputKey = backend.vector(arena, d * p + d);
+    activationStates = backend.matrix(arena, maxBatch, d);
+    activationWeights = backend.matrix(arena, d, d);
+    projector = new SpectralBallProjector(backend, d);
+  }
+
+  /** Where the blocks of {@code λ} live. */
+  public Layout layout() {
+    return layout;
+  }
+
+  /** {@code C}, the number of classes. */
+  public int classes() {
+    return classes;
+  }
+
+  /** {@code p}, the number of input features. */
+  public int inputDimension() {
+    return p;
+  }
+
+  /** The largest batch the workspaces hold. */
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /** {@code ρ}, the bound on {@code ‖A‖₂}. */
+  public double spectralRadius() {
+    return spectralRadius;
+  }
+
+  /** {@code β}, the bound on the entries of {@code D}. */
+  public double outputBound() {
+    return outputBound;
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public int tasks() {
+    return n;
+  }
+
+  @Override
+  public int stateDimension() {
+    return d;
+  }
+
+  @Override
+  public int upperDimension() {
+    return layout.size();
+  }
+
+  /** {@code ρ}: {@code ‖∂₁Φ‖ ≤ ‖A‖₂ ≤ ρ} because {@code tanh' ≤ 1}. */
+  @Override
+  public OptionalDouble contractionConstant() {
+    return OptionalDouble.of(spectralRadius);
+  }
+
+  /**
+   * The reference initialisation: {@code A, B, c, D} with independent {@code N(0, scale²)}
+   * entries, {@code b = 0}, then projected onto {@code Λ}.
+   */
+  public void initialize(DVector lambda, double scale, long seed) {
+    layout.check(lambda);
+    if (!(scale >= 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    int gaussians = layout.outputBiasOffset();
+    for (int i = 0; i < gaussians; i++) {
+      lambda.set(i, scale * random.nextGaussian());
+    }
+    for (int i = gaussians; i < layout.size(); i++) {
+      lambda.set(i, 0.0);
+    }
+    projectUpper(lambda);
+  }
+
+  /** {@link #initialize(DVector, double, long)} with scale {@value #DEFAULT_INITIAL_SCALE}. */
+  public void initialize(DVector lambda, long seed) {
+    initialize(lambda, DEFAULT_INITIAL_SCALE, seed);
+  }
+
+  /**
+   * The tuned BSGM settings: {@code α =} {@value #DEFAULT_STEP}, {@code J =}
+   * {@value #DEFAULT_BATCH}, {@code t = k =} {@value #DEFAULT_SOLVER_STEPS}, KM step 1, epochs of
+   * shuffled examples, at most {@code maxIterations} iterations (add a time or sample limit with
+   * the {@code with...} methods). Use a {@link SeparableBsgm} made with
+   * {@code maxBatch >= } {@value #DEFAULT_BATCH} on a model with the same capacity.
+   */
+  public static SeparableBsgm.Options defaultOptions(int maxIterations) {
+    return new SeparableBsgm.Options(DEFAULT_STEP,
+        IterationSchedule.fixed(DEFAULT_SOLVER_STEPS,
+            DEFAULT_SOLVER_STEPS, DEFAULT_BATCH),
+        1.0, SeparableBsgm.Sampling.EPOCHS, maxIterations);
+  }
+
+  // ---------------------------------------------------------------- SeparableProblem
+
+  @Override
+  public void map(DMatrix states, DVector lambda, Batch tasks, DMatrix out) {
+    int rows = prepareInput(lambda, tasks);
+    Blocks blocks = blocks(lambda);
+    DMatrix z = firstRows("states", states, rows, d);
+    DMatrix o = firstRows("out", out, rows, d);
+    forward(z, blocks.a, inputPartRows, o);
+  }
+
+  @Override
+  public void mapVjpState(DMatrix states, DVector lambda, Batch tasks, DMatrix v, DMatrix out) {
+    int rows = prepareActivation(states, lambda, tasks);
+    Blocks blocks = blocks(lambda);
+    DMatrix vRows = firstRows("v", v, rows, d);
+    DMatrix o = firstRows("out", out, rows, d);
+    tanhBackward(activationRows, vRows, scaledRows);
+    backend.gemm(Transpose.NO, Transpose.NO, 1.0, scaledRows, blocks.a, 0.0, o);
+  }
+
+  @Override
+  public void mapVjpLambda(DMatrix states, DVector lambda, Batch tasks, DMatrix v,
+      DVector out) {
+    int rows = prepareActivation(states, lambda, tasks);
+    DMatrix z = firstRows("states", states, rows, d);
+    DMatrix vRows = firstRows("v", v, rows, d);
+    Blocks o = blocks(out);
+    tanhBackward(activationRows, vRows, scaledRows);
+    double weight = 1.0 / rows;
+    backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, z, 0.0, o.a);
+    backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, batchInputsRows, 0.0, o.b);
+    backend.gemvT(weight, scaledRows, onesRows, 0.0, o.c);
+    backend.fill(0.0, o.dFlat);
+    backend.fill(0.0, o.bias);
+  }
+
+  @Override
+  public double objective(DMatrix states, DVector lambda, Batch tasks) {
+    int rows = prepareBatch(tasks);
+    computeLogits(firstRows("states", states, rows, d), blocks(lambda), logitsRows);
+    return backend.softmaxCrossEntropy(logitsRows, batchLabels, null);
+  }
+
+  @Override
+  public void objectiveGradientState(DMatrix states, DVector lambda, Batch tasks, DMatrix out) {
+    int rows = prepareBatch(tasks);
+    Blocks blocks = blocks(lambda);
+    computeLogits(firstRows("states", states, rows, d), blocks, logitsRows);
+    backend.softmaxCrossEntropy(logitsRows, batchLabels, logitsGradientRows);
+    // P holds (softmax − e_y)/J; the per-example gradient is J·P D
+    backend.gemm(Transpose.NO, Transpose.NO, rows, logitsGradientRows, blocks.d, 0.0,
+        firstRows("out", out, rows, d));
+  }
+
+  @Override
+  public void objectiveGradientLambda(DMatrix states, DVector lambda, Batch tasks,
+      DVector out) {
+    int rows = prepareBatch(tasks);
+    DMatrix z = firstRows("states", states, rows, d);
+    computeLogits(z, blocks(lambda), logitsRows);
+    backend.softmaxCrossEntropy(logitsRows, batchLabels, logitsGradientRows);
+    Blocks o = blocks(out);
+    backend.fill(0.0, o.aFlat);
+    backend.fill(0.0, o.bFlat);
+    backend.fill(0.0, o.c);
+    backend.gemm(Transpose.YES, Transpose.NO, 1.0, logitsGradientRows, z, 0.0, o.d);
+    backend.gemvT(1.0, logitsGradientRows, onesRows, 0.0, o.bias);
+  }
+
+  /**
+   * {@code λ ← P_Λ(λ)}: {@code A} onto the spectral-norm ball of radius {@code ρ} (singular
+   * values clipped), {@code D} onto the box {@code [−β, β]}; the other blocks are free.
+   *
+   * <p>The projection of {@code A} is exact (a Jacobi SVD to the backend's criterion) but
+   * resolves only the singular values whose Gershgorin disc reaches {@code ρ}, starting from the
+   * right singular vectors of the previous call ({@code SpectralBallProjector}): on a BSGM
+   * trajectory, where few singular values sit at the boundary, it costs a few {@code d³} GEMMs
+   * rather than a full SVD.
+   */
+  @Override
+  public void projectUpper(DVector lambda) {
+    Blocks blocks = blocks(lambda);
+    projector.project(blocks.a, spectralRadius);
+    backend.projectBox(blocks.dFlat, -outputBound, outputBound);
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  /**
+   * Predicts the class of every row of {@code x} ({@code N × p}, any examples, such as a test
+   * set): {@code forwardSteps} fixed-point steps from {@code z = 0}, then the arg-max of
+   * {@code D z + b}. Works in chunks of {@code maxBatch} rows with its own workspace
+   * (allocated per call).
+   */
+  public int[] predict(DVector lambda, DMatrix x, int forwardSteps) {
+    int[] out = new int[x.rows()];
+    run(lambda, x, null, forwardSteps, out);
+    return out;
+  }
+
+  /**
+   * The mean cross-entropy and the accuracy of the model on {@code x} with labels {@code y},
+   * after {@code forwardSteps} fixed-point steps from {@code z = 0}.
+   */
+  public Evaluation evaluate(DVector lambda, DMatrix x, int[] y, int forwardSteps) {
+    Objects.requireNonNull(y, "labels");
+    if (y.length != x.rows()) {
+      throw new IllegalArgumentException("x has " + x.rows() + " rows but there are " + y.length
+          + " labels");
+    }
+    return run(lambda, x, y, forwardSteps, new int[x.rows()]);
+  }
+
+  /** {@link #evaluate(DVector, DMatrix, int[], int)} on a data set. */
+  public Evaluation evaluate(DVector lambda, Dataset data, int forwardSteps) {
+    if (data.classes() != classes) {
+      throw new IllegalArgumentException("the data set has " + data.classes()
+          + " classes but the model " + classes);
+    }
+    return evaluate(lambda, data.features(), data.labels(), forwardSteps);
+  }
+
+  private Evaluation run(DVector lambda, DMatrix x, int[] y, int forwardSteps, int[] predicted) {
+    layout.check(lambda);
+    Objects.requireNonNull(x, "x");
+    if (x.cols() != p) {
+      throw new IllegalArgumentException("x has " + x.cols() + " columns but the model takes "
+          + p + " input features");
+    }
+    if (forwardSteps < 1) {
+      throw new IllegalArgumentException("forwardSteps must be >= 1, got " + forwardSteps);
+    }
+    if (y != null) {
+      for (int i = 0; i < y.length; i++) {
+        if (y[i] < 0 || y[i] >= classes) {
+          throw new IllegalArgumentException("label " + y[i] + " of example " + i
+              + " is not a class index in [0, " + classes + ")");
+        }
+      }
+    }
+    Blocks blocks = new Blocks();
+    fillBlocks(blocks, lambda);
+    int chunk = Math.min(maxBatch, Math.max(1, x.rows()));
+    double lossSum = 0;
+    long correct = 0;
+    try (Arena local = Arena.ofConfined()) {
+      DMatrix input = backend.matrix(local, chunk, d);
+      DMatrix z = backend.matrix(local, chunk, d);
+      DMatrix next = backend.matrix(local, chunk, d);
+      DMatrix scores = backend.matrix(local, chunk, classes);
+      DVector one = backend.vector(local, chunk);
+      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
+      backend.fill(1.0, one);
+      for (int from = 0; from < x.rows(); from += chunk) {
+        int rows = Math.min(chunk, x.rows() - from);
+        DMatrix xr = x.rowSlice(from, rows);
+        DMatrix u = input.rowSlice(0, rows);
+        DMatrix zr = z.rowSlice(0, rows);
+        DMatrix nr = next.rowSlice(0, rows);
+        DMatrix sr = scores.rowSlice(0, rows);
+        DVector or = one.slice(0, rows);
+        backend.gemm(Transpose.NO, Transpose.YES, 1.0, xr, blocks.b, 0.0, u);
+        backend.ger(1.0, or, blocks.c, u);
+        tanh(u, zr); // the first step from z = 0
+        for (int step = 1; step < forwardSteps; step++) {
+          forward(zr, blocks.a, u, nr);
+          DMatrix swap = zr;
+          zr = nr;
+          nr = swap;
+        }
+        computeLogits(zr, blocks, sr, or);
+        for (int r = 0; r < rows; r++) {
+          int best = 0;
+          for (int k = 1; k < classes; k++) {
+            if (sr.get(r, k) > sr.get(r, best)) {
+              best = k;
+            }
+          }
+          predicted[from + r] = best;
+          if (y != null) {
+            chunkLabels.setAtIndex(ValueLayout.JAVA_INT, r, y[from + r]);
+            correct += best == y[from + r] ? 1 : 0;
+          }
+        }
+        if (y != null) {
+          lossSum += rows * backend.softmaxCrossEntropy(sr, chunkLabels, null);
+        }
+      }
+    }
+    int total = x.rows();
+    return total == 0 || y == null ? new Evaluation(Double.NaN, Double.NaN)
+        : new Evaluation(lossSum / total, (double) correct / total);
+  }
+
+  // ---------------------------------------------------------------- kernels
+
+  /** {@code out ← tanh(Z Aᵀ + input)}. */
+  private void forward(DMatrix z, DMatrix a, DMatrix input, DMatrix out) {
+    copy(input, out);
+    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, a, 1.0, out);
+    tanh(out, out);
+  }
+
+  private void computeLogits(DMatrix z, Blocks blocks, DMatrix out) {
+    computeLogits(z, blocks, out, onesRows);
+  }
+
+  private void computeLogits(DMatrix z, Blocks blocks, DMatrix out, DVector one) {
+    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, blocks.d, 0.0, out);
+    backend.ger(1.0, one, blocks.bias, out);
+  }
+
+  private void copy(DMatrix from, DMatrix to) {
+    if (from.isDense() && to.isDense()) {
+      backend.copy(flat(from), flat(to));
+    } else {
+      for (int r = 0; r < from.rows(); r++) {
+        backend.copy(from.row(r), to.row(r));
+      }
+    }
+  }
+
+  private void tanh(DMatrix x, DMatrix out) {
+    if (x.isDense() && out.isDense()) {
+      backend.tanh(flat(x), flat(out));
+    } else {
+      for (int r = 0; r < x.rows(); r++) {
+        backend.tanh(x.row(r), out.row(r));
+      }
+    }
+  }
+
+  private void tanhBackward(DMatrix t, DMatrix v, DMatrix out) {
+    if (t.isDense() && v.isDense() && out.isDense()) {
+      backend.tanhBackward(flat(t), flat(v), flat(out));
+    } else {
+      for (int r = 0; r < t.rows(); r++) {
+        backend.tanhBackward(t.row(r), v.row(r), out.row(r));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- caches
+
+  /** Gathers the batch's inputs and labels unless they are those of the last batch. */
+  private int prepareBatch(Batch tasks) {
+    Objects.requireNonNull(tasks, "tasks");
+    int rows = tasks.size();
+    if (rows < 1 || rows > maxBatch) {
+      throw new IllegalArgumentException("a batch of " + rows + " examples does not fit this"
+          + " model's workspace (1 to " + maxBatch + ")");
+    }
+    boolean same = rows == cachedCount;
+    for (int r = 0; r < rows && same; r++) {
+      same = cachedTasks[r] == tasks.index(r);
+    }
+    if (same) {
+      return rows;
+    }
+    views(rows);
+    long rowBytes = (long) p * Double.BYTES;
+    for (int r = 0; r < rows; r++) {
+      int i = tasks.index(r);
+      if (i < 0 || i >= n) {
+        cachedCount = -1;
+        throw new IllegalArgumentException("example " + i + " at batch position " + r
+            + " is outside [0, " + n + ")");
+      }
+      MemorySegment.copy(features.segment(), features.byteOffset(i, 0), batchInputs.segment(),
+          batchInputs.byteOffset(r, 0), rowBytes);
+      batchLabels.setAtIndex(ValueLayout.JAVA_INT, r, labels[i]);
+      cachedTasks[r] = i;
+    }
+    cachedCount = rows;
+    inputValid = false;
+    activationValid = false;
+    return rows;
+  }
+
+  /** Makes {@code X_B Bᵀ + 1cᵀ} current for this batch and {@code λ}. */
+  private int prepareInput(DVector lambda, Batch tasks) {
+    int rows = prepareBatch(tasks);
+    Blocks blocks = blocks(lambda);
+    if (inputValid && sameContent(blocks.inputKeyPart, inputKey)) {
+      return rows;
+    }
+    backend.gemm(Transpose.NO, Transpose.YES, 1.0, batchInputsRows, blocks.b, 0.0,
+        inputPartRows);
+    backend.ger(1.0, onesRows, blocks.c, inputPartRows);
+    backend.copy(blocks.inputKeyPart, inputKey);
+    inputValid = true;
+    activationValid = false;
+    return rows;
+  }
+
+  /** Makes {@code T = tanh(Z Aᵀ + X_B Bᵀ + 1cᵀ)} current for these states, batch and λ. */
+  private int prepareActivation(DMatrix states, DVector lambda, Batch tasks) {
+    int rows = prepareInput(lambda, tasks);
+    Blocks blocks = blocks(lambda);
+    DMatrix z = firstRows("states", states, rows, d);
+    if (activationValid && sameContent(z, activationStatesRows)
+        && sameContent(blocks.a, activationWeights)) {
+      return rows;
+    }
+    forward(z, blocks.a, inputPartRows, activationRows);
+    copy(z, activationStatesRows);
+    copy(blocks.a, activationWeights);
+    activationValid = true;
+    return rows;
+  }
+
+  private static boolean sameContent(DVector x, DVector copy) {
+    long bytes = (long) x.length() * Double.BYTES;
+    long from = x.byteOffset(0);
+    long to = copy.byteOffset(0);
+    return MemorySegment.mismatch(x.segment(), from, from + bytes, copy.segment(), to,
+        to + bytes) == -1;
+  }
+
+  private static boolean sameContent(DMatrix x, DMatrix copy) {
+    long rowBytes = (long) x.cols() * Double.BYTES;
+    if (x.isDense() && copy.isDense()) {
+      long bytes = rowBytes * x.rows();
+      long from = x.byteOffset(0, 0);
+      long to = copy.byteOffset(0, 0);
+      return MemorySegment.mismatch(x.segment(), from, from + bytes, copy.segment(), to,
+          to + bytes) == -1;
+    }
+    for (int r = 0; r < x.rows(); r++) {
+      long from = x.byteOffset(r, 0);
+      long to = copy.byteOffset(r, 0);
+      if (MemorySegment.mismatch(x.segment(), from, from + rowBytes, copy.segment(), to,
+          to + rowBytes) != -1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void views(int rows) {
+    if (rows == viewRows) {
+      return;
+    }
+    batchInputsRows = batchInputs.rowSlice(0, rows);
+    inputPartRows = inputPart.rowSlice(0, rows);
+    activationRows = activation.rowSlice(0, rows);
+    scaledRows = scaled.rowSlice(0, rows);
+    logitsRows = logits.rowSlice(0, rows);
+    logitsGradientRows = logitsGradient.rowSlice(0, rows);
+    activationStatesRows = activationStates.rowSlice(0, rows);
+    onesRows = ones.slice(0, rows);
+    viewRows = rows;
+    inputValid = false;
+    activationValid = false;
+  }
+
+  /**
+   * The dense matrix {@code m} as one vector, the view made once per matrix object seen (a
+   * small identity cache: the solvers pass the same workspace views call after call).
+   */
+  private DVector flat(DMatrix m) {
+    for (int i = 0; i < flatKeys.length; i++) {
+      if (flatKeys[i] == m) {
+        return flatValues[i];
+      }
+    }
+    DVector view = m.asVector();
+    flatKeys[nextFlat] = m;
+    flatValues[nextFlat] = view;
+    nextFlat = (nextFlat + 1) % flatKeys.length;
+    return view;
+  }
+
+  /** The first {@code rows} rows of a caller's matrix, checked ({@code m} itself if exact). */
+  private static DMatrix firstRows(String name, DMatrix m, int rows, int cols) {
+    Objects.requireNonNull(m, name);
+    if (m.cols() != cols || m.rows() < rows) {
+      throw new IllegalArgumentException(name + " is " + m.rows() + "x" + m.cols()
+          + " but a batch of " + rows + " needs at least " + rows + "x" + cols);
+    }
+    return m.rows() == rows ? m : m.rowSlice(0, rows);
+  }
+
+  /** The block views of {@code vector} (λ or a gradient), made once per vector seen. */
+  private Blocks blocks(DVector vector) {
+    for (Blocks b : blockCache) {
+      if (b.source == vector) {
+        return b;
+      }
+    }
+    layout.check(vector);
+    Blocks b = blockCache[nextBlock];
+    nextBlock = (nextBlock + 1) % blockCache.length;
+    fillBlocks(b, vector);
+    return b;
+  }
+
+  private void fillBlocks(Blocks b, DVector vector) {
+    b.a = layout.stateWeights(vector);
+    b.b = layout.inputWeights(vector);
+    b.c = layout.stateBias(vector);
+    b.d = layout.outputWeights(vector);
+    b.bias = layout.outputBias(vector);
+    b.aFlat = b.a.asVector();
+    b.bFlat = b.b.asVector();
+    b.dFlat = b.d.asVector();
+    b.inputKeyPart = vector.slice(layout.inputWeightsOffset(), d * p + d);
+    b.source = vector;
+  }
+
+  /** The projector of {@code A} (for tests and measurements in this package). */
+  SpectralBallProjector projector() {
+    return projector;
+  }
+
+  /** Frees the workspaces (not the training features, which belong to the caller). */
+  @Override
+  public void close() {
+    projector.close();
+    arena.close();
+  }
+}

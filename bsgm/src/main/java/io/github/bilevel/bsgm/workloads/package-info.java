@@ -1,7 +1,0 @@
-/**
- * The workloads of the seed papers on real data (ALGORITHMS.md §5): the equilibrium model
- * {@link io.github.bilevel.bsgm.workloads.EquilibriumModel}, the linear softmax baseline
- * {@link io.github.bilevel.bsgm.workloads.LinearSoftmax}, and the data-poisoning, hyper-cleaning
- * and meta-learning problems.
- */
-package io.github.bilevel.bsgm.workloads;
