@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rates", mixinStandardHelpOptions = true,
     description = {"Measure the convergence rates of SID and BSGM against the theory (slopes on "
-        + "log-log axes, 95% bootstrap intervals over seeds); exit status 0 only when every "
+        + "log-log axes, 95%% bootstrap intervals over seeds); exit status 0 only when every "
         + "experiment passes, 3 when one fails (1: an error, 2: bad options).",
         "Experiments: sid-mse (slope -1), sid-deterministic (log(1 - eta(1 - q)) per step), "
             + "bsgm-stationarity (slope <= -1/2).",
