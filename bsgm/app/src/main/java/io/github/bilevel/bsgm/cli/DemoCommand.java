@@ -1,15 +1,18 @@
 package io.github.bilevel.bsgm.cli;
 
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bsgm demo}: the lower-level solver of the library in miniature. Builds a random linear
@@ -21,10 +24,11 @@ import picocli.CommandLine.Option;
     description = "Krasnoselskii-Mann iteration on a random linear contraction, on the kernels.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, cuda, simd, scalar, openblas (default: "
-          + "${DEFAULT-VALUE}: cuda where a GPU is present, else simd).")
-  String backendName;
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  BackendOption backendOption;
 
   @Option(names = "--n", defaultValue = "2000", description = "Dimension (default: ${DEFAULT-VALUE}).")
   int n;
@@ -59,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
     if (!(eta > 0 && eta <= 1)) {
       throw new IllegalArgumentException("--eta must lie in (0, 1], got " + eta);
     }
-    Backend backend = Backends.byName(backendName);
+    Backend backend = backendOption.backend(spec);
+    PrintWriter out = spec.commandLine().getOut();
     try (Arena arena = Arena.ofConfined()) {
       SplittableRandom random = new SplittableRandom(seed);
       DMatrix a = Buffers.matrix(arena, n, n);
@@ -79,10 +84,10 @@ final class DemoCommand implements Callable<Integer> {
       backend.fill(0.0, x);
       double rate = 1 - eta * (1 - q);
       double bNorm = backend.nrm2(b);
-      System.out.printf("backend %s, n = %d, ‖A‖₂ = %.3f (power iteration), η = %.3f%n",
+      out.printf("backend %s, n = %d, ‖A‖₂ = %.3f (power iteration), η = %.3f%n",
           backend.name(), n, q, eta);
-      System.out.printf("theory: ‖x_t − x*‖ ≤ %.4f^t ‖x_0 − x*‖%n", rate);
-      System.out.printf("%6s  %14s  %14s%n", "t", "‖Φ(x)−x‖/‖b‖", "ratio");
+      out.printf("theory: ‖x_t − x*‖ ≤ %.4f^t ‖x_0 − x*‖%n", rate);
+      out.printf("%6s  %14s  %14s%n", "t", "‖Φ(x)−x‖/‖b‖", "ratio");
       long start = System.nanoTime();
       double previous = Double.NaN;
       int t = 0;
@@ -95,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
           throw new ArithmeticException("KM iteration diverged at t = " + t);
         }
         if (t % 10 == 0 || residual <= tol) {
-          System.out.printf("%6d  %14.6e  %14s%n", t, residual,
+          out.printf("%6d  %14.6e  %14s%n", t, residual,
               t == 0 ? "-" : String.format("%.4f", residual / previous));
         }
         previous = residual;
@@ -105,10 +110,11 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("%s after %d iterations (%.3f ms each, JIT warm-up included; %.2f s in all); "
+      out.printf("%s after %d iterations (%.3f ms each, JIT warm-up included; %.2f s in all); "
               + "‖x − x*‖ ≤ residual/(η(1 − q)) = %.2e·‖b‖%n",
           residual <= tol ? "converged" : "stopped", t, 1e3 * seconds / t, seconds,
           residual / (eta * (1 - q)));
+      out.flush();
       return residual <= tol ? 0 : 1;
     }
   }

@@ -11,23 +11,30 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bsgm generate ridge}: a well-conditioned synthetic per-feature ridge problem. Features
+ * {@code bsgm generate ridge}, the command {@code generate} with its one problem so far
+ * ({@link ProblemName}): a well-conditioned synthetic per-feature ridge problem. Features
  * are independent standard Gaussians (so {@code XᵀX/n} is close to the identity when
  * {@code n ≫ p}); the true weights are sparse (a quarter of the features, at least one, get
  * ±1 to ±2); targets are {@code x_iᵀw + noise·ε_i}; the starting {@code λ} is constant.
  */
-@Command(name = "ridge", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Writes a synthetic per-feature ridge problem to DIR: train-x.npy (n × p),"
-        + " train-y.npy (n), val-x.npy (n_v × p), val-y.npy (n_v), lambda.npy (p), and the"
-        + " true weights true-w.npy (p).",
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Writes a synthetic problem as .npy files, to try the other commands on.",
+        "ridge: a per-feature ridge problem, to DIR: train-x.npy (n × p),"
+            + " train-y.npy (n), val-x.npy (n_v × p), val-y.npy (n_v), lambda.npy (p), and"
+            + " the true weights true-w.npy (p).",
         "Gaussian features, a sparse true w, Gaussian noise on the targets."})
 final class GenerateRidgeCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PROBLEM",
+      description = "The problem: ${COMPLETION-CANDIDATES}.")
+  ProblemName problem;
 
   @Option(names = "--n", defaultValue = "500", paramLabel = "N",
       description = "Training rows (default: ${DEFAULT-VALUE}).")

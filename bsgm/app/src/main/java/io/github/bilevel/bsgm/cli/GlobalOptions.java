@@ -23,7 +23,8 @@ final class GlobalOptions {
   static final int ERROR = 1;
 
   @Option(names = "--verbose", scope = ScopeType.INHERIT,
-      description = "On an error, print the stack trace too.")
+      description = "On an error, print the stack trace too; say on stderr which backend "
+          + "--backend auto picked and why.")
   boolean verbose;
 
   @Option(names = "--quiet", scope = ScopeType.INHERIT,

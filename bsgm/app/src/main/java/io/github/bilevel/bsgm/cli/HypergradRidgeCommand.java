@@ -17,14 +17,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bsgm hypergrad ridge}: the SID estimate of the per-feature ridge hypergradient at a
+ * {@code bsgm hypergrad ridge}, the command {@code hypergrad} with its one problem so far
+ * ({@link ProblemName}): the SID estimate of the per-feature ridge hypergradient at a
  * given {@code λ} (or the exact one, by dense solves), written as a 1-D float64 {@code .npy}.
  */
-@Command(name = "ridge", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"SID hypergradient of per-feature ridge regression at λ, as a 1-D .npy.",
+@Command(name = "hypergrad", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Computes one hypergradient ∇f(λ) by SID (or exactly) and writes it as .npy.",
+        "ridge: per-feature ridge regression at λ.",
         "g(w, λ) = ‖Xw − y‖²/2n + Σ_j λ_j w_j²/2,  Φ(w, λ) = w − h ∇_w g,"
             + "  E(w) = ‖X_v w − y_v‖²/2n_v,  Λ = [λ_min, λ_max]^p.",
         "Mini-batch SID samples rows of X (LL, LS) and X_v (UL); --full-batch uses every row"
@@ -33,6 +36,10 @@ final class HypergradRidgeCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PROBLEM",
+      description = "The problem: ${COMPLETION-CANDIDATES}.")
+  ProblemName problem;
 
   @Mixin
   RidgeDataOptions data;
@@ -74,7 +81,7 @@ final class HypergradRidgeCommand implements Callable<Integer> {
     data.validateBox();
     steps.validate();
     RidgeDataOptions.RidgeData d = data.load();
-    Backend backend = backendOption.backend();
+    Backend backend = backendOption.backend(spec);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     try (PerFeatureRidge ridge = data.problem(backend, d, steps.mapStep)) {

@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
     description = "Bilevel optimization with a fixed-point lower level: kernels, SID, BSGM.",
     subcommands = {BackendsCommand.class, DemoCommand.class, RunCommand.class,
         CompareCommand.class,
-        HypergradCommand.class, SolveCommand.class, GenerateCommand.class, RatesCommand.class,
-        CommandLine.HelpCommand.class})
+        HypergradRidgeCommand.class, SolveRidgeCommand.class, GenerateRidgeCommand.class,
+        RatesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -47,6 +47,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 }

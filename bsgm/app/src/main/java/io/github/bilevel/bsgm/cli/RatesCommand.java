@@ -7,7 +7,6 @@ import io.github.bilevel.bsgm.rates.RateReport;
 import io.github.bilevel.bsgm.rates.RateSuite;
 import io.github.bilevel.bsgm.runner.PlotSupport;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Backends;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,14 +32,28 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "rates", mixinStandardHelpOptions = true,
     description = {"Measure the convergence rates of SID and BSGM against the theory (slopes on "
-        + "log-log axes, 95% bootstrap intervals over seeds); exit status 0 only when every "
+        + "log-log axes, 95%% bootstrap intervals over seeds); exit status 0 only when every "
         + "experiment passes, 3 when one fails (1: an error, 2: bad options).",
         "Experiments: sid-mse (slope -1), sid-deterministic (log(1 - eta(1 - q)) per step), "
-            + "bsgm-stationarity (slope <= -1/2)."})
+            + "bsgm-stationarity (slope <= -1/2).",
+        "Backend: here auto picks among the CPU backends only (simd first), and says so on "
+            + "stderr when it passes over a GPU: the suite's small problems take one sample per "
+            + "step, where a GPU's launch latency makes it over 10x slower than simd. "
+            + "--backend cuda runs on the GPU anyway."})
 final class RatesCommand implements Callable<Integer> {
 
   /** Exit status when the suite ran and an experiment failed its pass rule. */
   static final int FAILED = 3;
+
+  /**
+   * The highest backend priority {@code auto} picks here: simd's, so that it passes over
+   * accelerators (ranked above it), whose per-call latency dominates the suite's small steps.
+   */
+  static final int CPU_PRIORITY = 100;
+
+  /** Why {@code auto} passes over an accelerator here (README, section GPU). */
+  static final String LATENCY_BOUND = "the suite's small one-sample steps are latency-bound, "
+      + "over 10x slower on a GPU than on simd";
 
   @Spec
   CommandSpec spec;
@@ -60,11 +74,8 @@ final class RatesCommand implements Callable<Integer> {
           + "(default: each experiment's own, larger without --quick).")
   Integer seeds;
 
-  @Option(names = "--backend", defaultValue = "simd", paramLabel = "NAME",
-      description = "Kernel backend: simd, scalar, openblas, cuda, auto (default: "
-          + "${DEFAULT-VALUE}: the suite's problems are small and run one sample per step, "
-          + "where a GPU's launch latency dominates; auto would pick cuda on a GPU machine).")
-  String backendName = "simd";
+  @Mixin
+  BackendOption backendOption;
 
   @Option(names = "--seed", defaultValue = "20250101",
       description = "Base seed of every random draw (default: ${DEFAULT-VALUE}).")
@@ -109,7 +120,8 @@ final class RatesCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--plots: " + noPlots.get());
       }
     }
-    Backend backend = Backends.byName(backendName);
+    BackendOption.Choice choice = backendOption.choose(CPU_PRIORITY, LATENCY_BOUND);
+    Backend backend = choice.backend();
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     boolean quiet = GlobalOptions.of(spec).quiet;
@@ -126,6 +138,13 @@ final class RatesCommand implements Callable<Integer> {
         workers);
     progress.accept(String.format(Locale.ROOT, "%s profile, backend %s, %d experiment(s),"
         + " %d thread(s)", profile.label(), backend.name(), experiments.size(), workers));
+    if (!choice.passedOver().isEmpty()) {
+      progress.accept("backend auto picked " + backend.name() + " over "
+          + String.join(", ", choice.passedOver()) + ": " + LATENCY_BOUND + " (--backend "
+          + choice.passedOver().get(0) + " runs there anyway)");
+    } else if (GlobalOptions.of(spec).verbose) {
+      choice.note().ifPresent(progress);
+    }
     long start = System.nanoTime();
     List<RateSuite.Result> results = new ArrayList<>();
     for (RateExperiment experiment : experiments) {

@@ -7,6 +7,8 @@ import io.github.bilevel.bsgm.runner.WorkloadFactory;
 import io.github.bilevel.bsgm.runner.Workloads;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code bsgm run}: the experiment runner. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -24,6 +29,9 @@ import picocli.CommandLine.Parameters;
         "Writes to --out: run.json, metrics.csv, summary.json, checkpoints/, plots/.",
         "A stopped run continues bit for bit with: bsgm run --resume DIR"})
 final class RunCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "WORKLOAD",
       description = "The workload: ${COMPLETION-CANDIDATES}.",
@@ -77,10 +85,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "Override the upper-level batch.")
   Integer batch;
 
-  @Option(names = "--backend", defaultValue = "auto",
-      description = "Kernel backend: auto, cuda, simd, scalar, openblas (default: "
-          + "${DEFAULT-VALUE}: cuda where a GPU is present, else simd).")
-  String backendName;
+  @Mixin
+  BackendOption backendOption;
 
   @Option(names = "--out", paramLabel = "DIR", description = "The run's directory.")
   Path out;
@@ -98,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter stdout = spec.commandLine().getOut();
+    // the runner logs to a PrintStream: one onto the command's stderr writer
+    PrintStream log = WriterStream.of(spec.commandLine().getErr());
     ExperimentRunner runner;
     if (resume != null) {
       if (workload != null || out != null) {
@@ -107,7 +116,7 @@ final class RunCommand implements Callable<Integer> {
       RunSettings settings = ExperimentRunner.settingsOf(resume);
       Backend backend = Backends.byName(settings.backend());
       runner = ExperimentRunner.resume(Workloads.byName(settings.workload()), backend, resume,
-          System.err);
+          log);
     } else {
       if (workload == null || out == null) {
         throw new IllegalArgumentException("give a workload (" + String.join(", ",
@@ -118,19 +127,21 @@ final class RunCommand implements Callable<Integer> {
       if (data != null) {
         options.put("data", data.toString());
       }
-      Backend backend = Backends.byName(backendName);
+      Backend backend = backendOption.backend(spec);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
           budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
           new MethodOverrides(alpha, t, k, batch), options);
-      runner = ExperimentRunner.start(factory, settings, backend, out, System.err);
+      runner = ExperimentRunner.start(factory, settings, backend, out, log);
     }
     RunSettings settings = runner.settings();
-    System.out.printf("run %s: %s x %d seeds, budget %d samples%n", settings.workload(),
+    stdout.printf("run %s: %s x %d seeds, budget %d samples%n", settings.workload(),
         Arrays.toString(settings.algorithms().toArray()), settings.seeds(), settings.budget());
+    stdout.flush();
     long start = System.nanoTime();
     runner.run();
+    log.flush();
     Path directory = resume != null ? resume : out;
-    System.out.printf("done in %.1f s: %s/metrics.csv, %s/summary.json, plots in %s/plots%n",
+    stdout.printf("done in %.1f s: %s/metrics.csv, %s/summary.json, plots in %s/plots%n",
         (System.nanoTime() - start) / 1e9, directory, directory, directory);
     return 0;
   }

@@ -25,15 +25,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bsgm solve ridge}: BSGM on per-feature ridge regression from a given {@code λ}, with
+ * {@code bsgm solve ridge}, the command {@code solve} with its one problem so far
+ * ({@link ProblemName}): BSGM on per-feature ridge regression from a given {@code λ}, with
  * the exact hypergradient for the stationarity measure {@code ‖G_α(λ)‖}; writes the
  * configuration, the trace and the result as JSON, and optionally the final {@code λ}.
  */
-@Command(name = "ridge", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"BSGM on per-feature ridge regression: λ ← P_Λ(λ − α ĥ), ĥ from SID.",
+@Command(name = "solve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs BSGM from a given λ and writes the trace and the result as JSON.",
+        "ridge: per-feature ridge regression, λ ← P_Λ(λ − α ĥ), ĥ from SID.",
         "Schedules: thm16 (t = k = J = s + 1), thm16-horizon (t = k = J = S), thm17"
             + " (deterministic: full batch, t = k = ⌈c log(s + 2)⌉), fixed (--t, --k, --batch).",
         "The trace records per iteration s: samples so far, the UL objective E(w_t) at SID's"
@@ -46,6 +49,10 @@ final class SolveRidgeCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "PROBLEM",
+      description = "The problem: ${COMPLETION-CANDIDATES}.")
+  ProblemName problem;
 
   @Mixin
   RidgeDataOptions data;
@@ -117,7 +124,7 @@ final class SolveRidgeCommand implements Callable<Integer> {
     data.validateBox();
     steps.validate();
     RidgeDataOptions.RidgeData d = data.load();
-    Backend backend = backendOption.backend();
+    Backend backend = backendOption.backend(spec);
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     int maxBatch = deterministic ? 1 : switch (schedule) {

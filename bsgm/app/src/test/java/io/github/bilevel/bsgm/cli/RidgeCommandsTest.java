@@ -371,7 +371,7 @@ class RidgeCommandsTest {
     Result r = run(hypergrad(data(), "--t", "abc", "--k", "10", "--full-batch"));
     assertEquals(2, r.status());
     assertTrue(r.err().contains("--t") && r.err().contains("abc"), r.err());
-    assertTrue(r.err().contains("Try 'bsgm hypergrad ridge --help'"), r.err());
+    assertTrue(r.err().contains("Try 'bsgm hypergrad --help'"), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
     Result unknown = run(hypergrad(data(), "--exact", "--frobnicate"));
     assertEquals(2, unknown.status());
@@ -380,9 +380,26 @@ class RidgeCommandsTest {
     Result missing = run("hypergrad", "ridge", "--exact");
     assertEquals(2, missing.status());
     assertTrue(missing.err().contains("Missing required option"), missing.err());
-    Result noSubcommand = run("hypergrad");
-    assertEquals(2, noSubcommand.status());
-    assertTrue(noSubcommand.err().contains("subcommand"), noSubcommand.err());
+    Result noProblem = run("hypergrad");
+    assertEquals(2, noProblem.status());
+    assertTrue(noProblem.err().contains("Missing required") && noProblem.err().contains(
+        "PROBLEM"), noProblem.err());
+  }
+
+  @Test
+  void theProblemIsAParameterThatOnlyTakesKnownProblems() {
+    for (String command : new String[] {"generate", "hypergrad", "solve"}) {
+      Result r = run(command, "lasso", "--help");
+      assertEquals(2, r.status(), command + ": " + r.err());
+      assertTrue(r.err().contains("PROBLEM") && r.err().contains("lasso")
+          && r.err().contains("[ridge]"), command + ": " + r.err());
+      assertTrue(r.err().contains("Try 'bsgm " + command + " --help'"), r.err());
+    }
+    // the problem may also come after the options, as any positional parameter
+    Result after = run("generate", "--n", "10", "--nv", "5", "--p", "2", "--seed", "1",
+        "--out", dir.resolve("after").toString(), "ridge");
+    assertEquals(0, after.status(), after.err());
+    assertTrue(Files.exists(dir.resolve("after/train-x.npy")));
   }
 
   @Test
@@ -444,7 +461,10 @@ class RidgeCommandsTest {
       all.add("--help");
       Result r = run(all.toArray(String[]::new));
       assertEquals(0, r.status(), r.err());
-      assertTrue(r.out().startsWith("Usage: bsgm " + String.join(" ", command)), r.out());
+      // one leaf command per verb, the problem its parameter
+      assertTrue(r.out().startsWith("Usage: bsgm " + command[0] + " "), r.out());
+      assertTrue(r.out().contains("PROBLEM") && r.out().contains("The problem: ridge."),
+          r.out());
       assertTrue(r.out().contains("--verbose"), "the global options are listed: " + r.out());
     }
   }
