@@ -100,8 +100,8 @@ public class SidBench {
     double beta = 1 / (1 - q);
     options = new Sid.Options(64, 64, 64, 1, StepSchedule.decreasing(beta, beta), fullBatch);
     bsgm = new Bsgm(ridge, 64, 1);
-    bsgmOptions = new Bsgm.Options(1e-3, IterationSchedule.fixed(64, 64, 64), 1,
-        options.schedule(), BSGM_ITERATIONS, Long.MAX_VALUE, Long.MAX_VALUE, null, fullBatch);
+    bsgmOptions = Bsgm.Options.of(1e-3, IterationSchedule.fixed(64, 64, 64), 1,
+        options.schedule()).withMaxIterations(BSGM_ITERATIONS).withFullBatch(fullBatch);
   }
 
   /** Frees everything. */

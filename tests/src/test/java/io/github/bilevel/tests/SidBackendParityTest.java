@@ -247,9 +247,9 @@ class SidBackendParityTest {
       try (Instance instance = build.apply(backend); Arena arena = Arena.ofConfined();
           Bsgm bsgm = new Bsgm(instance.problem(), batch, lowerBatch)) {
         BilevelProblem problem = instance.problem();
-        Bsgm.Options options = new Bsgm.Options(alpha,
-            IterationSchedule.fixed(steps, steps, batch), lowerBatch, kmSteps(problem, mode),
-            BSGM_ITERATIONS, Long.MAX_VALUE, Long.MAX_VALUE, null, mode == Mode.FULL_BATCH);
+        Bsgm.Options options = Bsgm.Options.of(alpha,
+            IterationSchedule.fixed(steps, steps, batch), lowerBatch, kmSteps(problem, mode))
+            .withMaxIterations(BSGM_ITERATIONS).withFullBatch(mode == Mode.FULL_BATCH);
         DVector lambda = backend.vector(arena, start);
         Trace trace = new Trace();
         Bsgm.Result result = bsgm.run(lambda, options, new SplittableRandom(seed + 1), trace);

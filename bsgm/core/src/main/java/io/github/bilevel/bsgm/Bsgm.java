@@ -3,7 +3,10 @@ package io.github.bilevel.bsgm;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
+import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -31,29 +34,24 @@ public final class Bsgm implements AutoCloseable {
   }
 
   /**
-   * A run's settings.
+   * A run's settings. Each stopping rule is present or absent, never a sentinel: {@link #iterate}
+   * reads none of them, {@link #run} needs at least one. Build with {@link #of} and the
+   * {@code with...} methods.
    *
    * @param alpha          the upper-level step {@code α > 0}
    * @param schedule       {@code t_s, k_s, J_s}
    * @param lowerBatch     samples per KM step
    * @param steps          the KM steps {@code η_i} inside SID
-   * @param maxIterations  stop after this many upper-level iterations
-   * @param sampleBudget   stop once this many samples are used ({@code Long.MAX_VALUE}: none)
-   * @param timeLimitNanos stop after this much time ({@code Long.MAX_VALUE}: none)
+   * @param maxIterations  stop after this many upper-level iterations (absent: no limit)
+   * @param sampleBudget   stop once this many samples are used (absent: no limit)
+   * @param timeLimitNanos stop after this much time (absent: no limit)
    * @param exact          the exact hypergradient, or null
    * @param fullBatch      SID uses every sample at every step (deterministic BSGM, Theorem 17);
    *                       {@code J_s} and {@code lowerBatch} are then ignored
    */
   public record Options(double alpha, IterationSchedule schedule, int lowerBatch,
-      StepSchedule steps, int maxIterations, long sampleBudget, long timeLimitNanos,
-      ExactHypergradient exact, boolean fullBatch) {
-
-    /** Mini-batch options ({@code fullBatch = false}). */
-    public Options(double alpha, IterationSchedule schedule, int lowerBatch, StepSchedule steps,
-        int maxIterations, long sampleBudget, long timeLimitNanos, ExactHypergradient exact) {
-      this(alpha, schedule, lowerBatch, steps, maxIterations, sampleBudget, timeLimitNanos, exact,
-          false);
-    }
+      StepSchedule steps, OptionalInt maxIterations, OptionalLong sampleBudget,
+      OptionalLong timeLimitNanos, ExactHypergradient exact, boolean fullBatch) {
 
     public Options {
       if (!(alpha > 0) || Double.isInfinite(alpha)) {
@@ -61,11 +59,86 @@ public final class Bsgm implements AutoCloseable {
       }
       Objects.requireNonNull(schedule, "schedule");
       Objects.requireNonNull(steps, "steps");
-      if (lowerBatch < 1 || maxIterations < 0 || sampleBudget < 1 || timeLimitNanos < 1) {
+      Objects.requireNonNull(maxIterations, "maxIterations");
+      Objects.requireNonNull(sampleBudget, "sampleBudget");
+      Objects.requireNonNull(timeLimitNanos, "timeLimitNanos");
+      if (lowerBatch < 1 || maxIterations.orElse(0) < 0 || sampleBudget.orElse(1) < 1
+          || timeLimitNanos.orElse(1) < 1) {
         throw new IllegalArgumentException("lowerBatch >= 1, maxIterations >= 0, sampleBudget"
             + " >= 1 and timeLimitNanos >= 1 are needed, got " + lowerBatch + ", "
             + maxIterations + ", " + sampleBudget + ", " + timeLimitNanos);
       }
+    }
+
+    /** Mini-batch options without stopping rules or exact hypergradient. */
+    public static Options of(double alpha, IterationSchedule schedule, int lowerBatch,
+        StepSchedule steps) {
+      return new Options(alpha, schedule, lowerBatch, steps, OptionalInt.empty(),
+          OptionalLong.empty(), OptionalLong.empty(), null, false);
+    }
+
+    /** These options stopping after {@code iterations} upper-level iterations. */
+    public Options withMaxIterations(int iterations) {
+      return new Options(alpha, schedule, lowerBatch, steps, OptionalInt.of(iterations),
+          sampleBudget, timeLimitNanos, exact, fullBatch);
+    }
+
+    /** These options stopping once {@code samples} samples are used. */
+    public Options withSampleBudget(long samples) {
+      return new Options(alpha, schedule, lowerBatch, steps, maxIterations,
+          OptionalLong.of(samples), timeLimitNanos, exact, fullBatch);
+    }
+
+    /** These options stopping after {@code nanos} of wall-clock time. */
+    public Options withTimeLimitNanos(long nanos) {
+      return new Options(alpha, schedule, lowerBatch, steps, maxIterations, sampleBudget,
+          OptionalLong.of(nanos), exact, fullBatch);
+    }
+
+    /** These options with the exact hypergradient (for the gradient-mapping norm). */
+    public Options withExact(ExactHypergradient exactHypergradient) {
+      return new Options(alpha, schedule, lowerBatch, steps, maxIterations, sampleBudget,
+          timeLimitNanos, exactHypergradient, fullBatch);
+    }
+
+    /** These options in full-batch mode or not. */
+    public Options withFullBatch(boolean full) {
+      return new Options(alpha, schedule, lowerBatch, steps, maxIterations, sampleBudget,
+          timeLimitNanos, exact, full);
+    }
+  }
+
+  /**
+   * BSGM's state: the iteration counter {@code s} alone (no warm start, so no vectors); it
+   * picks {@code t_s, k_s, J_s} from the schedule.
+   */
+  public static final class State implements AlgorithmState {
+    private int iteration;
+
+    /** The next iteration's index {@code s}. */
+    public int iteration() {
+      return iteration;
+    }
+
+    @Override
+    public List<NamedVector> vectors() {
+      return List.of();
+    }
+
+    @Override
+    public List<String> counterNames() {
+      return List.of("iteration");
+    }
+
+    @Override
+    public long[] counters() {
+      return new long[] {iteration};
+    }
+
+    @Override
+    public void restoreCounters(long[] values) {
+      AlgorithmState.checkCounters("BSGM's state", values, 1);
+      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -106,21 +179,29 @@ public final class Bsgm implements AutoCloseable {
    */
   public Result run(DVector lambda, Options options, SplittableRandom random, Listener listener) {
     Objects.requireNonNull(random, "random");
+    if (options.maxIterations().isEmpty() && options.sampleBudget().isEmpty()
+        && options.timeLimitNanos().isEmpty()) {
+      throw new IllegalArgumentException("BSGM.run needs a stopping rule: an iteration limit,"
+          + " a sample budget or a time limit");
+    }
     problem.projectUpper(lambda);
+    State state = init();
+    int maxIterations = options.maxIterations().orElse(Integer.MAX_VALUE);
     long start = System.nanoTime();
     long samples = 0;
     int s = 0;
     String reason = "iteration limit";
-    for (; s < options.maxIterations(); s++) {
-      if (samples >= options.sampleBudget()) {
+    for (; s < maxIterations; s++) {
+      if (options.sampleBudget().isPresent() && samples >= options.sampleBudget().getAsLong()) {
         reason = "sample budget";
         break;
       }
-      if (System.nanoTime() - start >= options.timeLimitNanos()) {
+      if (options.timeLimitNanos().isPresent()
+          && System.nanoTime() - start >= options.timeLimitNanos().getAsLong()) {
         reason = "time limit";
         break;
       }
-      samples += iterate(s, lambda, options, random);
+      samples += iterate(state, lambda, options, random);
       if (listener != null) {
         double objective = monitoredObjective(options, s);
         listener.onIteration(new Progress(s, samples, objective, lastHypergradientNorm,
@@ -130,15 +211,21 @@ public final class Bsgm implements AutoCloseable {
     return new Result(s, samples, reason);
   }
 
+  /** A fresh state: iteration 0. */
+  public State init() {
+    return new State();
+  }
+
   /**
-   * One upper-level iteration {@code s}: {@code λ ← P_Λ(λ − α ĥ_s)} with
-   * {@code ĥ_s = SID(λ; t_s, k_s, J_s)}. Allocates nothing. Afterwards
+   * One upper-level iteration {@code s = state.iteration()}: {@code λ ← P_Λ(λ − α ĥ_s)} with
+   * {@code ĥ_s = SID(λ; t_s, k_s, J_s)}; then {@code s} advances. Allocates nothing. Afterwards
    * {@link #lastHypergradientNorm()} is {@code ‖ĥ_s‖} and {@link #lastGradientMappingNorm()} the
    * exact {@code ‖G_α(λ_s)‖} at the point before the step (NaN without an exact gradient).
    *
    * @return the samples this iteration used
    */
-  public long iterate(int s, DVector lambda, Options options, SplittableRandom random) {
+  public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
+    int s = state.iteration;
     IterationSchedule schedule = options.schedule();
     int t = schedule.lowerSteps(s);
     int k = schedule.linearSteps(s);
@@ -159,6 +246,7 @@ public final class Bsgm implements AutoCloseable {
       throw new ArithmeticException("BSGM diverged in the UL step at iteration " + s
           + ": λ is not finite (‖ĥ‖ = " + lastHypergradientNorm + "); reduce alpha");
     }
+    state.iteration = s + 1;
     return samples;
   }
 

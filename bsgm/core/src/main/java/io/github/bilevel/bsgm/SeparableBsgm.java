@@ -4,6 +4,8 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
@@ -38,18 +40,29 @@ public final class SeparableBsgm implements AutoCloseable {
    * @param schedule       {@code t_s, k_s, J_s}
    * @param eta            the constant KM step of both solvers, in {@code (0, 1]}
    * @param sampling       how batches are drawn
-   * @param maxIterations  stop after this many upper-level iterations
-   * @param sampleBudget   stop once this many samples are used ({@code Long.MAX_VALUE}: none)
-   * @param timeLimitNanos stop after this much time ({@code Long.MAX_VALUE}: none)
+   * @param maxIterations  stop after this many upper-level iterations (absent: no limit)
+   * @param sampleBudget   stop once this many samples are used (absent: no limit)
+   * @param timeLimitNanos stop after this much time (absent: no limit)
    * @param exact          the exact hypergradient of {@code f}, or null
    */
   public record Options(double alpha, IterationSchedule schedule, double eta, Sampling sampling,
-      int maxIterations, long sampleBudget, long timeLimitNanos, Bsgm.ExactHypergradient exact) {
+      OptionalInt maxIterations, OptionalLong sampleBudget, OptionalLong timeLimitNanos,
+      Bsgm.ExactHypergradient exact) {
 
-    /** No sample or time limit, no exact gradient. */
+    /** At most {@code maxIterations} iterations; no sample or time limit, no exact gradient. */
     public Options(double alpha, IterationSchedule schedule, double eta, Sampling sampling,
         int maxIterations) {
-      this(alpha, schedule, eta, sampling, maxIterations, Long.MAX_VALUE, Long.MAX_VALUE, null);
+      this(alpha, schedule, eta, sampling, OptionalInt.of(maxIterations), OptionalLong.empty(),
+          OptionalLong.empty(), null);
+    }
+
+    /**
+     * No stopping rule and no exact gradient: for a run driven one {@link #iterate} at a time
+     * ({@link #run} needs a rule).
+     */
+    public Options(double alpha, IterationSchedule schedule, double eta, Sampling sampling) {
+      this(alpha, schedule, eta, sampling, OptionalInt.empty(), OptionalLong.empty(),
+          OptionalLong.empty(), null);
     }
 
     public Options {
@@ -61,7 +74,11 @@ public final class SeparableBsgm implements AutoCloseable {
       if (!(eta > 0 && eta <= 1)) {
         throw new IllegalArgumentException("the KM step eta must lie in (0, 1], got " + eta);
       }
-      if (maxIterations < 0 || sampleBudget < 1 || timeLimitNanos < 1) {
+      Objects.requireNonNull(maxIterations, "maxIterations");
+      Objects.requireNonNull(sampleBudget, "sampleBudget");
+      Objects.requireNonNull(timeLimitNanos, "timeLimitNanos");
+      if (maxIterations.orElse(0) < 0 || sampleBudget.orElse(1) < 1
+          || timeLimitNanos.orElse(1) < 1) {
         throw new IllegalArgumentException("maxIterations >= 0, sampleBudget >= 1 and"
             + " timeLimitNanos >= 1 are needed, got " + maxIterations + ", " + sampleBudget
             + ", " + timeLimitNanos);
@@ -70,14 +87,14 @@ public final class SeparableBsgm implements AutoCloseable {
 
     /** These options with a sample budget. */
     public Options withSampleBudget(long budget) {
-      return new Options(alpha, schedule, eta, sampling, maxIterations, budget, timeLimitNanos,
-          exact);
+      return new Options(alpha, schedule, eta, sampling, maxIterations, OptionalLong.of(budget),
+          timeLimitNanos, exact);
     }
 
     /** These options with a time limit. */
     public Options withTimeLimitNanos(long nanos) {
-      return new Options(alpha, schedule, eta, sampling, maxIterations, sampleBudget, nanos,
-          exact);
+      return new Options(alpha, schedule, eta, sampling, maxIterations, sampleBudget,
+          OptionalLong.of(nanos), exact);
     }
 
     /** These options with the exact hypergradient (for the gradient-mapping norm). */
@@ -152,18 +169,25 @@ public final class SeparableBsgm implements AutoCloseable {
       Bsgm.Listener listener) {
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(options, "options");
+    if (options.maxIterations().isEmpty() && options.sampleBudget().isEmpty()
+        && options.timeLimitNanos().isEmpty()) {
+      throw new IllegalArgumentException("separable BSGM's run needs a stopping rule: an"
+          + " iteration limit, a sample budget or a time limit");
+    }
     problem.projectUpper(lambda);
+    int maxIterations = options.maxIterations().orElse(Integer.MAX_VALUE);
     long start = System.nanoTime();
     long listenerNanos = 0;
     long samples = 0;
     int s = 0;
     String reason = "iteration limit";
-    for (; s < options.maxIterations(); s++) {
-      if (samples >= options.sampleBudget()) {
+    for (; s < maxIterations; s++) {
+      if (options.sampleBudget().isPresent() && samples >= options.sampleBudget().getAsLong()) {
         reason = "sample budget";
         break;
       }
-      if (System.nanoTime() - start - listenerNanos >= options.timeLimitNanos()) {
+      if (options.timeLimitNanos().isPresent()
+          && System.nanoTime() - start - listenerNanos >= options.timeLimitNanos().getAsLong()) {
         reason = "time limit";
         break;
       }

@@ -30,8 +30,8 @@ class BsgmTest {
         Arena arena = Arena.ofConfined(); Bsgm bsgm = new Bsgm(problem, 1, 1)) {
       DVector lambda = Buffers.vector(arena, 4);
       List<Bsgm.Progress> trace = new ArrayList<>();
-      Bsgm.Options options = new Bsgm.Options(0.2, IterationSchedule.theorem17(20.0), 1,
-          StepSchedule.constant(1.0), 600, Long.MAX_VALUE, Long.MAX_VALUE, exact(problem));
+      Bsgm.Options options = Bsgm.Options.of(0.2, IterationSchedule.theorem17(20.0), 1,
+          StepSchedule.constant(1.0)).withMaxIterations(600).withExact(exact(problem));
       Bsgm.Result result = bsgm.run(lambda, options, new SplittableRandom(1), trace::add);
       assertEquals(600, result.iterations());
       assertEquals("iteration limit", result.stoppedBecause());
@@ -57,8 +57,8 @@ class BsgmTest {
       DVector lambda = Buffers.vector(arena, 3);
       Bsgm.ExactHypergradient exact = exact(problem);
       double initial = bsgm.gradientMappingNorm(lambda, 0.2, exact);
-      Bsgm.Options options = new Bsgm.Options(0.2, IterationSchedule.theorem16(), 1,
-          StepSchedule.decreasing(1.5, 1.5), 300, Long.MAX_VALUE, Long.MAX_VALUE, null);
+      Bsgm.Options options = Bsgm.Options.of(0.2, IterationSchedule.theorem16(), 1,
+          StepSchedule.decreasing(1.5, 1.5)).withMaxIterations(300);
       bsgm.run(lambda, options, new SplittableRandom(2), null);
       double last = bsgm.gradientMappingNorm(lambda, 0.2, exact);
       assertTrue(last <= 0.05 * initial, "‖G‖ went from " + initial + " to " + last);
@@ -69,8 +69,8 @@ class BsgmTest {
   void aListenerLeavesTheTrajectoryUnchangedAndIterateEqualsRun() {
     try (QuadraticProblem problem = new QuadraticProblem(backend, 10, 3, 1.0, 2.0, 32, 0.5, 9L);
         Arena arena = Arena.ofConfined(); Bsgm bsgm = new Bsgm(problem, 64, 1)) {
-      Bsgm.Options options = new Bsgm.Options(0.2, IterationSchedule.theorem16(), 1,
-          StepSchedule.decreasing(1.5, 1.5), 40, Long.MAX_VALUE, Long.MAX_VALUE, null);
+      Bsgm.Options options = Bsgm.Options.of(0.2, IterationSchedule.theorem16(), 1,
+          StepSchedule.decreasing(1.5, 1.5)).withMaxIterations(40);
       DVector quiet = Buffers.vector(arena, 3);
       DVector watched = Buffers.vector(arena, 3);
       DVector stepped = Buffers.vector(arena, 3);
@@ -79,9 +79,11 @@ class BsgmTest {
       bsgm.run(watched, options, new SplittableRandom(3), trace::add);
       SplittableRandom random = new SplittableRandom(3);
       long steppedSamples = 0;
+      Bsgm.State state = bsgm.init();
       for (int s = 0; s < 40; s++) {
-        steppedSamples += bsgm.iterate(s, stepped, options, random);
+        steppedSamples += bsgm.iterate(state, stepped, options, random);
       }
+      assertEquals(40, state.iteration());
       assertEquals(40, trace.size());
       assertEquals(quietSamples, trace.get(39).samples());
       assertEquals(quietSamples, steppedSamples);
@@ -96,8 +98,8 @@ class BsgmTest {
   void theSampleBudgetStopsTheRun() {
     try (QuadraticProblem problem = new QuadraticProblem(backend, 5, 2, 1.0, 2.0, 1, 0.0, 1L);
         Arena arena = Arena.ofConfined(); Bsgm bsgm = new Bsgm(problem, 1, 1)) {
-      Bsgm.Options options = new Bsgm.Options(0.1, IterationSchedule.fixed(10, 10, 1), 1,
-          StepSchedule.constant(1.0), 1000, 100, Long.MAX_VALUE, null);
+      Bsgm.Options options = Bsgm.Options.of(0.1, IterationSchedule.fixed(10, 10, 1), 1,
+          StepSchedule.constant(1.0)).withMaxIterations(1000).withSampleBudget(100);
       Bsgm.Result result = bsgm.run(Buffers.vector(arena, 2), options, new SplittableRandom(1),
           null);
       assertEquals("sample budget", result.stoppedBecause());
@@ -108,8 +110,10 @@ class BsgmTest {
 
   @Test
   void badSettingsAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> new Bsgm.Options(0,
-        IterationSchedule.theorem16(), 1, StepSchedule.constant(1), 1, 1, 1, null));
+    assertThrows(IllegalArgumentException.class, () -> Bsgm.Options.of(0,
+        IterationSchedule.theorem16(), 1, StepSchedule.constant(1)));
+    assertThrows(IllegalArgumentException.class, () -> Bsgm.Options.of(0.1,
+        IterationSchedule.theorem16(), 1, StepSchedule.constant(1)).withSampleBudget(0));
     assertThrows(IllegalArgumentException.class, () -> IterationSchedule.theorem16Horizon(0));
     assertThrows(IllegalArgumentException.class, () -> IterationSchedule.theorem17(-1));
     assertThrows(IllegalArgumentException.class, () -> IterationSchedule.fixed(1, 1, 0));

@@ -73,7 +73,9 @@ final class RunCommand implements Callable<Integer> {
       description = "A workload option, e.g. -o d=100 (repeatable).")
   Map<String, String> workloadOptions = new LinkedHashMap<>();
 
-  @Option(names = "--alpha", description = "Override the upper-level step.")
+  // An override an algorithm does not read is refused, naming the algorithm and what it reads.
+  @Option(names = "--alpha", description = "Override the upper-level step (refused by an"
+      + " algorithm that does not use it, e.g. mrbo and vrbo, which use --k only).")
   Double alpha;
 
   @Option(names = "--t", description = "Override the lower-level steps per iteration.")

@@ -140,8 +140,9 @@ final class SolveRidgeCommand implements Callable<Integer> {
       KmStepOptions.Steps km = steps.resolve(ridge, deterministic);
       km.warnings().forEach(w -> stderr.println("warning: " + w));
       stderr.flush();
-      Bsgm.Options options = new Bsgm.Options(alpha, iterationSchedule, lowerBatch,
-          km.schedule(), iterations, Long.MAX_VALUE, Long.MAX_VALUE, null, deterministic);
+      Bsgm.Options options = Bsgm.Options.of(alpha, iterationSchedule, lowerBatch,
+          km.schedule()).withFullBatch(deterministic);
+      Bsgm.State state = bsgm.init();
       Bsgm.ExactHypergradient exact = (lambda, result) ->
           result.copyFrom(ridge.exactHypergradient(lambda.toArray()));
       DVector lambda = Buffers.vector(arena, d.lambda());
@@ -169,7 +170,7 @@ final class SolveRidgeCommand implements Callable<Integer> {
           double mapping = s == 0 ? initial
               : s % exactEvery == 0 ? bsgm.gradientMappingNorm(lambda, alpha, exact)
               : Double.NaN;
-          samples += bsgm.iterate(s, lambda, options, random);
+          samples += bsgm.iterate(state, lambda, options, random);
           double objective = ridge.objective(bsgm.lowerIterate(), lambda, validation);
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("iteration", s);

@@ -174,9 +174,8 @@ public final class BsgmStationarityExperiment implements RateExperiment {
         double[] hessian = hessian(problems[0], m);
         double frobenius = Math.sqrt(SidMseExperiment.dot(hessian, hessian));
         double alpha = 1.0 / frobenius;
-        Bsgm.Options options = new Bsgm.Options(alpha, IterationSchedule.theorem16(), 1,
-            StepSchedule.decreasing(s.beta(), s.gamma()), iterations, Long.MAX_VALUE,
-            Long.MAX_VALUE, null);
+        Bsgm.Options options = Bsgm.Options.of(alpha, IterationSchedule.theorem16(), 1,
+            StepSchedule.decreasing(s.beta(), s.gamma()));
         double initial = runners[0].gradientMappingNorm(lambdas[0].copyFrom(lambda0), alpha,
             exact(problems[0]));
         AtomicInteger finished = new AtomicInteger();
@@ -191,8 +190,9 @@ public final class BsgmStationarityExperiment implements RateExperiment {
           SplittableRandom random =
               new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r));
           long total = 0;
+          Bsgm.State state = bsgm.init();
           for (int step = 0; step < iterations; step++) {
-            total += bsgm.iterate(step, lambda, options, random);
+            total += bsgm.iterate(state, lambda, options, random);
             // after the step: λ_{s+1}, made with `total` samples in all
             double norm = bsgm.gradientMappingNorm(lambda, alpha, exact);
             row[step] = norm * norm;

@@ -145,25 +145,27 @@ public final class MrboStationarityExperiment implements RateExperiment {
           Mrbo mrbo = runners[w];
           DVector lambda = lambdas[w];
           problem.backend().fill(0.0, lambda);
-          mrbo.start(lambda, options);
-          SplittableRandom random =
-              new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r));
           long total = 0;
-          int bin = 0;
-          double sum = 0;
-          for (int k = 0; k < iterations; k++) {
-            total += mrbo.iterate(k, lambda, options, random);
-            double[] gradient = problem.exactHypergradient(lambda.toArray());
-            double squared = 0;
-            for (double g : gradient) {
-              squared += g * g;
-            }
-            sum += squared;
-            if (k + 1 == edges[bin + 1]) {     // iterations (edges[bin], edges[bin + 1]] done
-              values[r][bin] = sum / (edges[bin + 1] - edges[bin] + (bin == 0 ? 1 : 0));
-              samples[r][bin] = total;
-              sum = 0;
-              bin++;
+          try (Arena stateArena = Arena.ofShared()) {
+            Mrbo.State state = mrbo.init(stateArena, lambda, options);
+            SplittableRandom random =
+                new SplittableRandom(RateExperiment.deriveSeed(context.seed(), salt, r));
+            int bin = 0;
+            double sum = 0;
+            for (int k = 0; k < iterations; k++) {
+              total += mrbo.iterate(state, lambda, options, random);
+              double[] gradient = problem.exactHypergradient(lambda.toArray());
+              double squared = 0;
+              for (double g : gradient) {
+                squared += g * g;
+              }
+              sum += squared;
+              if (k + 1 == edges[bin + 1]) {     // iterations (edges[bin], edges[bin + 1]] done
+                values[r][bin] = sum / (edges[bin + 1] - edges[bin] + (bin == 0 ? 1 : 0));
+                samples[r][bin] = total;
+                sum = 0;
+                bin++;
+              }
             }
           }
           context.progress().accept(String.format(java.util.Locale.ROOT,

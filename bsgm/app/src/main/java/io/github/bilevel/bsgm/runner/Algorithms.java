@@ -3,37 +3,37 @@ package io.github.bilevel.bsgm.runner;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.bsgm.baselines.Mrbo;
 import io.github.bilevel.bsgm.baselines.Vrbo;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel;
-import io.github.bilevel.kernels.Buffers;
-import io.github.bilevel.kernels.DVector;
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
+import io.github.bilevel.bsgm.baselines.WarmStartBuilder;
+import io.github.bilevel.bsgm.baselines.WarmStartPreset;
+import io.github.bilevel.bsgm.runner.AlgorithmRegistry.Entry;
+import io.github.bilevel.bsgm.runner.MethodOverrides.Setting;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Set;
 
 /**
- * The algorithms of {@code bin/bsgm run} on an ordinary {@link BilevelProblem}: BSGM, the
- * warm-start presets of {@link WarmStartBilevel}, {@link Mrbo} and {@link Vrbo}, each as an
- * {@link UpperLevelMethod} whose state a checkpoint can hold.
+ * The algorithms of {@code bin/bsgm run}, one registry per kind of problem: {@link #BILEVEL} on an
+ * ordinary {@link BilevelProblem} (BSGM, the warm-start presets of {@link WarmStartBilevel},
+ * {@link Mrbo}, {@link Vrbo}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
+ * warm-start variants, {@link SeparableMethod}). Each entry lists the settings it reads; an
+ * override of any other is rejected.
  */
 public final class Algorithms {
 
-  /** Every algorithm's command-line name. */
-  public static final List<String> ALL = List.of("bsgm", "stocbio", "amigo", "alset",
-      "alset-dagger", "bsa", "mrbo", "vrbo");
-
-  private Algorithms() {}
+  private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
 
   /**
-   * A workload's defaults for the algorithms.
+   * A workload's defaults for the algorithms on a {@link BilevelProblem}.
    *
    * @param alpha      upper-level step of BSGM and the presets
    * @param t          lower-level steps of the presets with a fixed {@code t}
-   * @param k          linear-system steps of the presets
+   * @param k          linear-system steps of the presets, and MRBO's and VRBO's {@code Q}
    * @param batch      upper-level batch {@code J} of the presets and BSGM's fixed schedule
    * @param bsgm       BSGM's schedule
    * @param steps      the decreasing KM steps (BSGM, BSA)
@@ -58,197 +58,106 @@ public final class Algorithms {
   }
 
   /**
-   * The method called {@code name} on {@code problem}.
+   * A workload's defaults for one algorithm on a {@link SeparableProblem}.
    *
-   * @throws IllegalArgumentException naming an unknown algorithm
+   * @param t     lower-level KM steps per iteration
+   * @param k     linear-system KM steps per iteration
+   * @param eta   the constant KM step of both solvers
+   * @param batch tasks per upper-level batch {@code J}
+   * @param alpha the upper-level step
    */
-  public static UpperLevelMethod create(String name, BilevelProblem problem, Defaults defaults,
+  public record SeparableDefaults(int t, int k, double eta, int batch, double alpha) {}
+
+  /** The algorithms on an ordinary bilevel problem. */
+  public static final AlgorithmRegistry<BilevelProblem, Defaults> BILEVEL =
+      new AlgorithmRegistry<>("a bilevel problem",
+          new Entry<>("bsgm", "BSGM: SID from zero at every iteration; the workload's schedule,"
+              + " or fixed t, k, J when any of --t, --k, --batch is given", ALL_SETTINGS,
+              Algorithms::bsgm),
+          warmStart(WarmStartPreset.STOCBIO, "StocBiO: warm w, Neumann series for v",
+              ALL_SETTINGS),
+          warmStart(WarmStartPreset.AMIGO, "AmIGO: warm w and v, SGD on the linear system",
+              ALL_SETTINGS),
+          warmStart(WarmStartPreset.ALSET, "ALSET: warm w, one LL step, J = 1, Neumann for v",
+              EnumSet.of(Setting.ALPHA, Setting.K)),
+          warmStart(WarmStartPreset.ALSET_DAGGER, "ALSET†: warm w and v, one LL and one LS"
+              + " KM step, J = 1", EnumSet.of(Setting.ALPHA)),
+          warmStart(WarmStartPreset.BSA, "BSA: w from 0, t_s = ⌈√(s+1)⌉, randomly truncated"
+              + " Neumann series (k = 10, J = 1)", EnumSet.of(Setting.ALPHA)),
+          new Entry<>("mrbo", "MRBO: STORM momentum on the residual and the hypergradient;"
+              + " --k is its Q", EnumSet.of(Setting.K),
+              (problem, defaults, overrides) -> new MrboMethod(problem, Mrbo.Options.builder()
+                  .batch(1).lowerBatch(1).neumannTerms(overrides.kOr(defaults.k()))
+                  .budget(Budget.unlimited()).build())),
+          new Entry<>("vrbo", "VRBO: SARAH/SPIDER estimates with periodic large batches;"
+              + " --k is its Q", EnumSet.of(Setting.K),
+              (problem, defaults, overrides) -> new VrboMethod(problem, Vrbo.Options.builder()
+                  .neumannTerms(overrides.kOr(defaults.k())).budget(Budget.unlimited())
+                  .build())));
+
+  /** The algorithms on a separable problem (every one reads all four settings). */
+  public static final AlgorithmRegistry<SeparableProblem, SeparableDefaults> SEPARABLE =
+      new AlgorithmRegistry<>("a separable problem",
+          separable("bsgm", "BSGM: every task's SID from zero"),
+          separable("stocbio", "warm lower-level state per task"),
+          separable("amigo", "warm lower-level state and linear-system solution per task"),
+          separable("alset", "warm lower-level state per task"),
+          separable("alset-dagger", "warm lower-level state and linear-system solution per"
+              + " task"));
+
+  /** Every algorithm's command-line name on an ordinary bilevel problem. */
+  public static final List<String> ALL = BILEVEL.names();
+
+  private Algorithms() {}
+
+  /**
+   * The method called {@code name} on {@code problem} ({@link #BILEVEL}).
+   *
+   * @throws IllegalArgumentException naming an unknown algorithm, or an override it does not use
+   */
+  public static UpperLevelMethod<?> create(String name, BilevelProblem problem,
+      Defaults defaults, MethodOverrides overrides) {
+    return BILEVEL.create(name, problem, defaults, overrides);
+  }
+
+  private static UpperLevelMethod<?> bsgm(BilevelProblem problem, Defaults defaults,
       MethodOverrides overrides) {
-    double alpha = overrides.alphaOr(defaults.alpha());
-    int t = overrides.tOr(defaults.t());
-    int k = overrides.kOr(defaults.k());
-    int batch = overrides.batchOr(defaults.batch());
-    int maxBatch = Math.max(batch, 4096);
-    return switch (name) {
-      case "bsgm" -> {
-        IterationSchedule schedule = overrides.t() == null && overrides.k() == null
-            && overrides.batch() == null ? defaults.bsgm() : IterationSchedule.fixed(t, k, batch);
-        yield new BsgmMethod(problem, 1 << 16, new Bsgm.Options(alpha, schedule,
-            defaults.lowerBatch(),
-            defaults.steps(), Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, null));
-      }
-      case "stocbio", "amigo", "alset", "alset-dagger", "bsa" -> {
-        WarmStartBilevel.Preset preset = WarmStartBilevel.Preset.fromName(name);
-        WarmStartBilevel.Builder builder = WarmStartBilevel.Options.builder(preset).alpha(alpha)
-            .budget(Budget.iterations(Integer.MAX_VALUE)).lowerBatch(defaults.lowerBatch());
-        switch (preset) {
-          case STOCBIO, AMIGO -> builder.fixed(t, k, batch)
-              .lowerSteps(StepSchedule.constant(defaults.constantStep()))
-              .linearSteps(StepSchedule.constant(defaults.constantStep()));
-          case ALSET -> builder.fixed(1, k, 1)
-              .lowerSteps(StepSchedule.constant(defaults.constantStep()));
-          case ALSET_DAGGER -> builder.lowerSteps(StepSchedule.constant(defaults.constantStep()))
-              .linearSteps(StepSchedule.constant(defaults.constantStep()));
-          case BSA -> builder.lowerSteps(defaults.steps());
-          default -> { }
-        }
-        yield new WarmStartMethod(name, problem, maxBatch, defaults.lowerBatch(),
-            builder.build());
-      }
-      case "mrbo" -> new MrboMethod(problem, Mrbo.Options.builder().batch(1).lowerBatch(1)
-          .neumannTerms(Math.max(1, k)).budget(Budget.iterations(Integer.MAX_VALUE)).build());
-      case "vrbo" -> new VrboMethod(problem, Vrbo.Options.builder()
-          .neumannTerms(Math.max(1, k)).budget(Budget.iterations(Integer.MAX_VALUE)).build());
-      default -> throw new IllegalArgumentException("unknown algorithm '" + name + "'; known: "
-          + String.join(", ", ALL));
-    };
+    IterationSchedule schedule = overrides.t() == null && overrides.k() == null
+        && overrides.batch() == null ? defaults.bsgm()
+        : IterationSchedule.fixed(overrides.tOr(defaults.t()), overrides.kOr(defaults.k()),
+            overrides.batchOr(defaults.batch()));
+    return new BsgmMethod(problem, 1 << 16, Bsgm.Options.of(overrides.alphaOr(defaults.alpha()),
+        schedule, defaults.lowerBatch(), defaults.steps()));
   }
 
-  /** A warm-start preset, one iteration at a time; its state: warm {@code w}, {@code v}, clocks. */
-  static final class WarmStartMethod implements UpperLevelMethod {
-    private final String name;
-    private final WarmStartBilevel algorithm;
-    private final WarmStartBilevel.Options options;
-    private final Arena arena = Arena.ofShared();
-    private final DVector clocks;
-    private final List<DVector> state = new ArrayList<>();
-    private final long warmBytes;
-
-    WarmStartMethod(String name, BilevelProblem problem, int maxBatch, int maxLowerBatch,
-        WarmStartBilevel.Options options) {
-      this.name = name;
-      this.algorithm = new WarmStartBilevel(problem, maxBatch, maxLowerBatch);
-      this.options = options;
-      algorithm.reset();
-      clocks = Buffers.vector(arena, 2);
-      if (options.lowerStart() == WarmStartBilevel.Start.WARM) {
-        state.add(algorithm.lowerIterate());
+  private static Entry<BilevelProblem, Defaults> warmStart(WarmStartPreset preset,
+      String description, Set<Setting> uses) {
+    return new Entry<>(preset.cliName(), description, uses, (problem, defaults, overrides) -> {
+      int t = overrides.tOr(defaults.t());
+      int k = overrides.kOr(defaults.k());
+      int batch = overrides.batchOr(defaults.batch());
+      WarmStartBuilder builder = WarmStartBilevel.Options.builder(preset)
+          .alpha(overrides.alphaOr(defaults.alpha())).budget(Budget.unlimited())
+          .lowerBatch(defaults.lowerBatch());
+      StepSchedule constant = StepSchedule.constant(defaults.constantStep());
+      switch (preset) {
+        case STOCBIO, AMIGO -> builder.fixed(t, k, batch).lowerSteps(constant)
+            .linearSteps(constant);
+        case ALSET -> builder.fixed(1, k, 1).lowerSteps(constant);
+        case ALSET_DAGGER -> builder.lowerSteps(constant).linearSteps(constant);
+        case BSA -> builder.lowerSteps(defaults.steps());
+        default -> throw new AssertionError(preset);
       }
-      if (options.linearStart() == WarmStartBilevel.Start.WARM) {
-        state.add(algorithm.linearIterate());
-      }
-      state.add(clocks);
-      warmBytes = algorithm.warmStartBytes(options);
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public long iterate(int s, DVector lambda, SplittableRandom random) {
-      algorithm.restoreClocks((long) clocks.get(0), (long) clocks.get(1));
-      long samples = algorithm.iterate(s, lambda, options, random);
-      long[] now = algorithm.clocks();
-      clocks.set(0, now[0]);
-      clocks.set(1, now[1]);
-      return samples;
-    }
-
-    @Override
-    public double lastHypergradientNorm() {
-      return algorithm.lastHypergradientNorm();
-    }
-
-    @Override
-    public List<DVector> state() {
-      return state;
-    }
-
-    @Override
-    public long stateBytes() {
-      return warmBytes;
-    }
-
-    @Override
-    public void close() {
-      algorithm.close();
-      arena.close();
-    }
+      return new WarmStartMethod(preset.cliName(), problem, Math.max(batch, 4096),
+          defaults.lowerBatch(), builder.build());
+    });
   }
 
-  /** MRBO, one iteration at a time. */
-  static final class MrboMethod implements UpperLevelMethod {
-    private final Mrbo algorithm;
-    private final Mrbo.Options options;
-    private boolean started;
-
-    MrboMethod(BilevelProblem problem, Mrbo.Options options) {
-      this.algorithm = new Mrbo(problem, options.batch(), options.lowerBatch());
-      this.options = options;
-    }
-
-    @Override
-    public String name() {
-      return "mrbo";
-    }
-
-    @Override
-    public long iterate(int s, DVector lambda, SplittableRandom random) {
-      if (!started && s == 0) {
-        algorithm.start(lambda, options);
-      }
-      started = true;
-      return algorithm.iterate(s, lambda, options, random);
-    }
-
-    @Override
-    public double lastHypergradientNorm() {
-      return algorithm.lastDirectionNorm();
-    }
-
-    @Override
-    public List<DVector> state() {
-      return algorithm.state();
-    }
-
-    @Override
-    public void close() {
-      algorithm.close();
-    }
-  }
-
-  /** VRBO, one outer iteration at a time. */
-  static final class VrboMethod implements UpperLevelMethod {
-    private final Vrbo algorithm;
-    private final Vrbo.Options options;
-    private boolean started;
-
-    VrboMethod(BilevelProblem problem, Vrbo.Options options) {
-      int large = Math.max(options.largeBatch(), options.largeLowerBatch());
-      this.algorithm = new Vrbo(problem, Math.max(options.batch(), large),
-          Math.max(options.lowerBatch(), large));
-      this.options = options;
-    }
-
-    @Override
-    public String name() {
-      return "vrbo";
-    }
-
-    @Override
-    public long iterate(int s, DVector lambda, SplittableRandom random) {
-      if (!started && s == 0) {
-        algorithm.start(lambda, options);
-      }
-      started = true;
-      return algorithm.iterate(s, lambda, options, random);
-    }
-
-    @Override
-    public double lastHypergradientNorm() {
-      return algorithm.lastDirectionNorm();
-    }
-
-    @Override
-    public List<DVector> state() {
-      return algorithm.state();
-    }
-
-    @Override
-    public void close() {
-      algorithm.close();
-    }
+  private static Entry<SeparableProblem, SeparableDefaults> separable(String name,
+      String description) {
+    return new Entry<>(name, description, ALL_SETTINGS,
+        (problem, defaults, overrides) -> new SeparableMethod(name, problem,
+            overrides.tOr(defaults.t()), overrides.kOr(defaults.k()), defaults.eta(),
+            overrides.batchOr(defaults.batch()), overrides.alphaOr(defaults.alpha())));
   }
 }

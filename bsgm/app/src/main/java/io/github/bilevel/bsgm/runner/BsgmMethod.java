@@ -3,11 +3,10 @@ package io.github.bilevel.bsgm.runner;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.kernels.DVector;
-import java.util.List;
 import java.util.SplittableRandom;
 
-/** BSGM ({@link Bsgm}) as an {@link UpperLevelMethod}: no warm start, so no state. */
-public final class BsgmMethod implements UpperLevelMethod {
+/** BSGM ({@link Bsgm}) as an {@link UpperLevelMethod}: no warm start, its state a counter. */
+public final class BsgmMethod implements UpperLevelMethod<Bsgm.State> {
 
   private final Bsgm bsgm;
   private final Bsgm.Options options;
@@ -24,18 +23,18 @@ public final class BsgmMethod implements UpperLevelMethod {
   }
 
   @Override
-  public long iterate(int s, DVector lambda, SplittableRandom random) {
-    return bsgm.iterate(s, lambda, options, random);
+  public Bsgm.State init(DVector lambda) {
+    return bsgm.init();
+  }
+
+  @Override
+  public long iterate(Bsgm.State state, DVector lambda, SplittableRandom random) {
+    return bsgm.iterate(state, lambda, options, random);
   }
 
   @Override
   public double lastHypergradientNorm() {
     return bsgm.lastHypergradientNorm();
-  }
-
-  @Override
-  public List<DVector> state() {
-    return List.of();
   }
 
   @Override

@@ -188,7 +188,7 @@ public final class CleaningWorkload implements Workload {
   }
 
   @Override
-  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
     return Algorithms.create(algorithm, problem, defaults, overrides);
   }
 

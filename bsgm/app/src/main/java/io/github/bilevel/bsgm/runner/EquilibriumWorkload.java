@@ -50,7 +50,12 @@ public final class EquilibriumWorkload implements Workload {
 
     @Override
     public List<String> algorithms() {
-      return SeparableMethod.NAMES;
+      return Algorithms.SEPARABLE.names();
+    }
+
+    @Override
+    public AlgorithmRegistry<?, ?> registry() {
+      return Algorithms.SEPARABLE;
     }
 
     @Override
@@ -121,9 +126,9 @@ public final class EquilibriumWorkload implements Workload {
   }
 
   @Override
-  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
-    return new SeparableMethod(algorithm, model, overrides.tOr(t), overrides.kOr(k), 1.0,
-        overrides.batchOr(batch), overrides.alphaOr(alpha));
+  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
+    return Algorithms.SEPARABLE.create(algorithm, model,
+        new Algorithms.SeparableDefaults(t, k, 1.0, batch, alpha), overrides);
   }
 
   @Override

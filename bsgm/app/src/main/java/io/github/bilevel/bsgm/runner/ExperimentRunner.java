@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.runner;
 
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.io.AtomicFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -63,8 +64,9 @@ public final class ExperimentRunner {
   /**
    * Starts a new run in {@code directory}.
    *
-   * @throws IllegalArgumentException if the directory already holds a run (use resume), or an
-   *     algorithm is not supported by the workload
+   * @throws IllegalArgumentException if the directory already holds a run (use resume), an
+   *     algorithm is not supported by the workload, or an override is one an algorithm does not
+   *     use
    */
   public static ExperimentRunner start(WorkloadFactory factory, RunSettings settings,
       Backend backend, Path directory, PrintStream log) {
@@ -78,6 +80,7 @@ public final class ExperimentRunner {
         throw new IllegalArgumentException("workload " + factory.name() + " has no algorithm '"
             + algorithm + "'; it has " + factory.algorithms());
       }
+      factory.registry().entry(algorithm).check(settings.overrides());
     }
     AtomicFiles.writeString(runFile, GSON.toJson(settings));
     return new ExperimentRunner(factory, settings, backend, directory, log);
@@ -152,15 +155,22 @@ public final class ExperimentRunner {
 
   private void runOne(String algorithm, long seed) {
     try (Workload workload = factory.create(backend, settings.options(), seed);
-        UpperLevelMethod method = workload.method(algorithm, settings.overrides());
-        Arena arena = Arena.ofConfined()) {
+        UpperLevelMethod<?> method = workload.method(algorithm, settings.overrides())) {
       workloadConfiguration = workload.configuration();
+      runOne(workload, method, algorithm, seed);
+    }
+  }
+
+  private <S extends AlgorithmState> void runOne(Workload workload, UpperLevelMethod<S> method,
+      String algorithm, long seed) {
+    try (Arena arena = Arena.ofConfined()) {
       DVector lambda = backend.vector(arena, workload.upperDimension());
       workload.initialLambda(lambda);
+      S state = method.init(lambda);
       Path file = checkpointFile(algorithm, seed);
       Checkpoint at = new Checkpoint(0, 0, 0.0, false);
       if (Files.exists(file)) {
-        at = Checkpoint.read(file, lambda, method.state());
+        at = Checkpoint.read(file, lambda, state);
         log.printf("%s seed %d: resuming at iteration %d (%d samples)%n", algorithm, seed,
             at.iteration(), at.samples());
       }
@@ -168,14 +178,14 @@ public final class ExperimentRunner {
       rows.removeIf(r -> r.algorithm().equals(algorithm) && r.seed() == seed
           && r.iteration() > resumedAt);
       if (at.finished()) {
-        recordFinal(algorithm, seed, method);
+        recordFinal(algorithm, seed, method.stateBytes(state));
         return;
       }
       int s = at.iteration();
       long samples = at.samples();
       double seconds = at.seconds();
       if (s == 0) {
-        evaluate(workload, method, algorithm, seed, 0, 0, 0.0, lambda, false);
+        evaluate(workload, method, state, algorithm, seed, 0, 0, 0.0, lambda, false);
       }
       SplittableRandom random = null;
       int every = settings.checkpointEvery();
@@ -184,19 +194,19 @@ public final class ExperimentRunner {
           random = new SplittableRandom(blockSeed(seed, s / every));
         }
         long start = System.nanoTime();
-        samples += method.iterate(s, lambda, random);
+        samples += method.iterate(state, lambda, random);
         seconds += (System.nanoTime() - start) / 1e9;
         s++;
         boolean done = samples >= settings.budget() || s >= settings.maxIterations();
         if (s % settings.evaluateEvery() == 0 || done) {
-          evaluate(workload, method, algorithm, seed, s, samples, seconds, lambda, done);
+          evaluate(workload, method, state, algorithm, seed, s, samples, seconds, lambda, done);
         }
         if (s % every == 0 || done) {
-          new Checkpoint(s, samples, seconds, done).write(file, lambda, method.state());
+          new Checkpoint(s, samples, seconds, done).write(file, lambda, state);
           Metrics.write(directory.resolve("metrics.csv"), rows);
         }
       }
-      recordFinal(algorithm, seed, method);
+      recordFinal(algorithm, seed, method.stateBytes(state));
       runBaseline(workload, seed, samples);
     }
   }
@@ -225,11 +235,12 @@ public final class ExperimentRunner {
     return z ^ (z >>> 31);
   }
 
-  private void evaluate(Workload workload, UpperLevelMethod method, String algorithm, long seed,
-      int s, long samples, double seconds, DVector lambda, boolean last) {
+  private <S extends AlgorithmState> void evaluate(Workload workload, UpperLevelMethod<S> method,
+      S state, String algorithm, long seed, int s, long samples, double seconds, DVector lambda,
+      boolean last) {
     Map<String, Double> metrics = new LinkedHashMap<>(workload.evaluate(lambda, last));
     metrics.put("hypergradient_norm", s == 0 ? Double.NaN : method.lastHypergradientNorm());
-    metrics.put("memory_bytes", (double) method.stateBytes());
+    metrics.put("memory_bytes", (double) method.stateBytes(state));
     Metrics.Row row = Metrics.Row.of(algorithm, seed, s, samples, seconds, metrics);
     rows.add(row);
     StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
@@ -244,7 +255,7 @@ public final class ExperimentRunner {
     log.println(line);
   }
 
-  private void recordFinal(String algorithm, long seed, UpperLevelMethod method) {
+  private void recordFinal(String algorithm, long seed, long stateBytes) {
     Metrics.Row last = null;
     for (Metrics.Row r : rows) {
       if (r.algorithm().equals(algorithm) && r.seed() == seed
@@ -265,7 +276,7 @@ public final class ExperimentRunner {
       double v = last.value(name);
       entry.put(name, Double.isNaN(v) ? null : v);
     }
-    entry.put("state_bytes", method.stateBytes());
+    entry.put("state_bytes", stateBytes);
     finals.put(algorithm + "/" + seed, entry);
   }
 

@@ -49,7 +49,12 @@ public final class MetaLearningWorkload implements Workload {
 
     @Override
     public List<String> algorithms() {
-      return SeparableMethod.NAMES;
+      return Algorithms.SEPARABLE.names();
+    }
+
+    @Override
+    public AlgorithmRegistry<?, ?> registry() {
+      return Algorithms.SEPARABLE;
     }
 
     @Override
@@ -140,18 +145,19 @@ public final class MetaLearningWorkload implements Workload {
   }
 
   @Override
-  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
+    // the warm variants take fewer steps; ALSET one LL step, ALSET† one LL and one LS step
     boolean cold = algorithm.equals("bsgm");
-    int steps = overrides.tOr(cold ? t : warmT);
-    int linear = overrides.kOr(cold ? k : warmK);
+    int steps = cold ? t : warmT;
+    int linear = cold ? k : warmK;
     if (algorithm.equals("alset-dagger")) {
-      steps = overrides.tOr(1);
-      linear = overrides.kOr(1);
+      steps = 1;
+      linear = 1;
     } else if (algorithm.equals("alset")) {
-      steps = overrides.tOr(1);
+      steps = 1;
     }
-    return new SeparableMethod(algorithm, train, steps, linear, 1.0, overrides.batchOr(batch),
-        overrides.alphaOr(alpha));
+    return Algorithms.SEPARABLE.create(algorithm, train,
+        new Algorithms.SeparableDefaults(steps, linear, 1.0, batch, alpha), overrides);
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.github.bilevel.bsgm.runner;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * The user's overrides of a workload's default algorithm settings; null fields keep the
  * default.
@@ -10,6 +13,29 @@ package io.github.bilevel.bsgm.runner;
  * @param batch upper-level batch {@code J}
  */
 public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch) {
+
+  /** A setting the command line can override, by its flag. */
+  public enum Setting {
+    /** The upper-level step. */
+    ALPHA("--alpha"),
+    /** Lower-level steps per iteration. */
+    T("--t"),
+    /** Linear-system steps per iteration. */
+    K("--k"),
+    /** The upper-level batch {@code J}. */
+    BATCH("--batch");
+
+    private final String flag;
+
+    Setting(String flag) {
+      this.flag = flag;
+    }
+
+    /** The command-line flag ({@code --alpha}, ...). */
+    public String flag() {
+      return flag;
+    }
+  }
 
   /** No overrides. */
   public static final MethodOverrides NONE = new MethodOverrides(null, null, null, null);
@@ -44,5 +70,23 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
   /** {@code batch} or the default. */
   public int batchOr(int fallback) {
     return batch == null ? fallback : batch;
+  }
+
+  /** The settings this record overrides (its non-null fields). */
+  public Set<Setting> given() {
+    Set<Setting> given = EnumSet.noneOf(Setting.class);
+    if (alpha != null) {
+      given.add(Setting.ALPHA);
+    }
+    if (t != null) {
+      given.add(Setting.T);
+    }
+    if (k != null) {
+      given.add(Setting.K);
+    }
+    if (batch != null) {
+      given.add(Setting.BATCH);
+    }
+    return given;
   }
 }

@@ -194,7 +194,7 @@ public final class PoisoningWorkload implements Workload {
   }
 
   @Override
-  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
     return Algorithms.create(algorithm, problem, defaults, overrides);
   }
 

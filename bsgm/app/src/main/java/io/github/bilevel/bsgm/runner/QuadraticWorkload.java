@@ -71,7 +71,7 @@ public final class QuadraticWorkload implements Workload {
   }
 
   @Override
-  public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
     double q = problem.contractionConstant().orElseThrow();
     double beta = 1 / (1 - q);
     return Algorithms.create(algorithm, problem, new Algorithms.Defaults(0.2, 10, 10, 32,

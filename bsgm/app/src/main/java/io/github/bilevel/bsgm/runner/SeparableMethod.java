@@ -1,6 +1,8 @@
 package io.github.bilevel.bsgm.runner;
 
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.WarmStartStore;
@@ -14,8 +16,8 @@ import java.util.SplittableRandom;
  * iteration at a time: each iteration draws {@code J} tasks uniformly with replacement, runs
  * SID on them and steps
  * {@code λ ← P_Λ(λ − α ĥ)}. The warm-start variants keep one stored state (and linear-system
- * solution) per task in a {@link WarmStartStore}, which is their {@link #state()}: its memory
- * grows with the number of tasks.
+ * solution) per task in a {@link WarmStartStore}, which is their {@link State}'s vectors: its
+ * memory grows with the number of tasks.
  *
  * <table>
  *   <caption>variants</caption>
@@ -25,17 +27,57 @@ import java.util.SplittableRandom;
  *   <tr><td>amigo, alset-dagger</td><td>warm</td><td>warm</td></tr>
  * </table>
  */
-public final class SeparableMethod implements UpperLevelMethod {
+public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.State> {
 
   /** The variants on separable problems. */
   public static final List<String> NAMES = List.of("bsgm", "stocbio", "amigo", "alset",
       "alset-dagger");
 
+  /**
+   * The state: the iteration counter and the warm-start store's matrices (empty for BSGM). The
+   * store is bound to the method's {@link SeparableBsgm}, so a method holds one run's state at a
+   * time: {@link #init} clears it.
+   */
+  public static final class State implements AlgorithmState {
+    private final List<NamedVector> vectors;
+    private int iteration;
+
+    private State(List<NamedVector> vectors) {
+      this.vectors = vectors;
+    }
+
+    /** The next iteration's index {@code s}. */
+    public int iteration() {
+      return iteration;
+    }
+
+    @Override
+    public List<NamedVector> vectors() {
+      return vectors;
+    }
+
+    @Override
+    public List<String> counterNames() {
+      return List.of("iteration");
+    }
+
+    @Override
+    public long[] counters() {
+      return new long[] {iteration};
+    }
+
+    @Override
+    public void restoreCounters(long[] values) {
+      AlgorithmState.checkCounters("separable BSGM's state", values, 1);
+      iteration = Math.toIntExact(values[0]);
+    }
+  }
+
   private final String name;
   private final SeparableBsgm bsgm;
   private final WarmStartStore store;
   private final SeparableBsgm.Options options;
-  private final List<DVector> state = new ArrayList<>();
+  private final List<NamedVector> stored = new ArrayList<>();
 
   /**
    * A variant with {@code t, k} steps of KM step {@code eta} on batches of {@code batch}
@@ -49,15 +91,16 @@ public final class SeparableMethod implements UpperLevelMethod {
     }
     this.name = name;
     this.options = new SeparableBsgm.Options(alpha, IterationSchedule.fixed(t, k, batch), eta,
-        SeparableBsgm.Sampling.WITH_REPLACEMENT, Integer.MAX_VALUE);
+        SeparableBsgm.Sampling.WITH_REPLACEMENT);
     boolean warmLower = !name.equals("bsgm");
     boolean warmLinear = name.equals("amigo") || name.equals("alset-dagger");
     this.store = warmLower ? WarmStartStore.forProblem(problem, warmLinear) : null;
     this.bsgm = new SeparableBsgm(problem, batch, store);
     if (store != null) {
-      state.add(store.states().asVector());
+      stored.add(new NamedVector("task_states", store.states().asVector()));
       if (warmLinear) {
-        state.add(store.linearSolutions().asVector());
+        stored.add(new NamedVector("task_linear_solutions",
+            store.linearSolutions().asVector()));
       }
     }
   }
@@ -68,8 +111,18 @@ public final class SeparableMethod implements UpperLevelMethod {
   }
 
   @Override
-  public long iterate(int s, DVector lambda, SplittableRandom random) {
-    return bsgm.iterate(s, lambda, options, random);
+  public State init(DVector lambda) {
+    if (store != null) {
+      store.clear();
+    }
+    return new State(List.copyOf(stored));
+  }
+
+  @Override
+  public long iterate(State state, DVector lambda, SplittableRandom random) {
+    long samples = bsgm.iterate(state.iteration, lambda, options, random);
+    state.iteration++;
+    return samples;
   }
 
   @Override
@@ -78,12 +131,7 @@ public final class SeparableMethod implements UpperLevelMethod {
   }
 
   @Override
-  public List<DVector> state() {
-    return state;
-  }
-
-  @Override
-  public long stateBytes() {
+  public long stateBytes(State state) {
     return store == null ? 0 : store.offHeapBytes();
   }
 

@@ -1,7 +1,7 @@
 package io.github.bilevel.bsgm.runner;
 
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.kernels.DVector;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -9,38 +9,40 @@ import java.util.SplittableRandom;
  * evaluate, checkpoint and resume it: BSGM, the warm-start baselines, MRBO and VRBO.
  *
  * <p>Everything the method carries from one iteration to the next (warm-start stores, momentum
- * vectors, previous iterates) lives in the buffers of {@link #state()}, so that a checkpoint of
- * {@code λ}, those buffers and the iteration counter restores the method exactly.
+ * vectors, previous iterates, the iteration counter, step clocks) lives in the state
+ * {@link #init} returns and {@link #iterate} advances, so that a checkpoint of {@code λ} and that
+ * state's vectors and counters restores the method exactly.
+ *
+ * @param <S> the method's state
  */
-public interface UpperLevelMethod extends AutoCloseable {
+public interface UpperLevelMethod<S extends AlgorithmState> extends AutoCloseable {
 
   /** The algorithm's name as the command line spells it ({@code bsgm}, {@code stocbio}, ...). */
   String name();
 
   /**
-   * Upper-level iteration {@code s}: updates {@code lambda} in place, drawing every sample from
-   * {@code random}.
+   * The state at the start of a run from {@code lambda} (which it may project onto
+   * {@code Λ}): iteration 0, warm starts and momentum at zero.
+   */
+  S init(DVector lambda);
+
+  /**
+   * The upper-level iteration {@code state} is at: updates {@code lambda} and {@code state} in
+   * place, drawing every sample from {@code random}.
    *
    * @return the samples it used, counted as {@link io.github.bilevel.bsgm.Sid} counts them
    */
-  long iterate(int s, DVector lambda, SplittableRandom random);
+  long iterate(S state, DVector lambda, SplittableRandom random);
 
   /** The norm of the last hypergradient estimate (or search direction) used for a step. */
   double lastHypergradientNorm();
 
-  /** The buffers carried between iterations (empty for BSGM, which has no warm start). */
-  List<DVector> state();
-
-  /** The bytes of {@link #state()}: the memory that warm start or momentum costs. */
-  default long stateBytes() {
-    long bytes = 0;
-    for (DVector v : state()) {
-      bytes += (long) v.length() * Double.BYTES;
-    }
-    return bytes;
+  /** The bytes of {@code state}: the memory that warm start or momentum costs. */
+  default long stateBytes(S state) {
+    return state.vectorBytes();
   }
 
-  /** Frees the method's workspace. */
+  /** Frees the method's workspace and the states it allocated. */
   @Override
   void close();
 }

@@ -18,9 +18,10 @@ public interface Workload extends AutoCloseable {
   /**
    * The method for {@code algorithm} with this workload's defaults and the user's overrides.
    *
-   * @throws IllegalArgumentException naming the algorithm and the ones this workload supports
+   * @throws IllegalArgumentException naming the algorithm and the ones this workload supports,
+   *     or an overridden setting the algorithm does not use
    */
-  UpperLevelMethod method(String algorithm, MethodOverrides overrides);
+  UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides);
 
   /**
    * Metrics of {@code λ}: keys among {@link Metrics#COLUMNS} (upper objective, exact

@@ -22,6 +22,14 @@ public interface WorkloadFactory {
   List<String> algorithms();
 
   /**
+   * The registry its algorithms come from, which says what settings each one reads
+   * ({@link Algorithms#BILEVEL} unless the workload's problem is separable).
+   */
+  default AlgorithmRegistry<?, ?> registry() {
+    return Algorithms.BILEVEL;
+  }
+
+  /**
    * The instance for {@code seed}.
    *
    * @param options the workload's options ({@code key=value} from the command line)

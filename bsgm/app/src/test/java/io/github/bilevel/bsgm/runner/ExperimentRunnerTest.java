@@ -76,7 +76,7 @@ class ExperimentRunnerTest {
           }
 
           @Override
-          public UpperLevelMethod method(String algorithm, MethodOverrides overrides) {
+          public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
             return inner.method(algorithm, overrides);
           }
 
@@ -107,10 +107,10 @@ class ExperimentRunnerTest {
     try (Arena arena = Arena.ofConfined();
         Workload workload = QuadraticWorkload.FACTORY.create(Backends.byName("simd"),
             settings(algorithm, 1).options(), seed);
-        UpperLevelMethod method = workload.method(algorithm, MethodOverrides.NONE)) {
+        UpperLevelMethod<?> method = workload.method(algorithm, MethodOverrides.NONE)) {
       DVector lambda = Buffers.vector(arena, 4);
       Checkpoint.read(directory.resolve("checkpoints")
-          .resolve(algorithm + "-seed" + seed + ".ckpt"), lambda, method.state());
+          .resolve(algorithm + "-seed" + seed + ".ckpt"), lambda, method.init(lambda));
       return lambda.toArray();
     }
   }

@@ -1,7 +1,9 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -203,11 +205,6 @@ public final class Mrbo implements AutoCloseable {
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
   private final PairedOracle oracle;
-  private final DVector w;
-  private final DVector wPrevious;
-  private final DVector lambdaPrevious;
-  private final DVector u;
-  private final DVector direction;
   private final DVector residual;
   private final DVector residualPrevious;
   private final DVector estimate;
@@ -234,21 +231,72 @@ public final class Mrbo implements AutoCloseable {
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
     oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "MRBO");
-    w = backend.vector(arena, d);
-    wPrevious = backend.vector(arena, d);
-    u = backend.vector(arena, d);
     residual = backend.vector(arena, d);
     residualPrevious = backend.vector(arena, d);
-    lambdaPrevious = backend.vector(arena, m);
-    direction = backend.vector(arena, m);
     estimate = backend.vector(arena, m);
     estimatePrevious = backend.vector(arena, m);
     scratch = backend.vector(arena, m);
   }
 
-  /** The lower-level iterate {@code w_k} (a view into the workspace). */
-  public DVector lowerIterate() {
-    return w;
+  /**
+   * MRBO's state between iterations: {@code w_k}, {@code (w_{k−1}, λ_{k−1})}, the momentum
+   * directions {@code u_{k−1}, d_{k−1}} and the iteration counter {@code k}. The first
+   * iteration's phase (no previous point, {@code α_0 = β_0 = 1}) is {@code k = 0}; {@code α_k,
+   * β_k, η_k} follow from {@code k}. Mutable, so that iterations allocate nothing.
+   */
+  public static final class State implements AlgorithmState {
+    private final DVector w;
+    private final DVector wPrevious;
+    private final DVector lambdaPrevious;
+    private final DVector u;
+    private final DVector direction;
+    private int iteration;
+
+    private State(Backend backend, Arena arena, int d, int m) {
+      w = backend.vector(arena, d);
+      wPrevious = backend.vector(arena, d);
+      u = backend.vector(arena, d);
+      lambdaPrevious = backend.vector(arena, m);
+      direction = backend.vector(arena, m);
+    }
+
+    /** The lower-level iterate {@code w_k}. */
+    public DVector lowerIterate() {
+      return w;
+    }
+
+    /** The upper-level direction {@code d_{k−1}} of the last iteration. */
+    public DVector direction() {
+      return direction;
+    }
+
+    /** The next iteration's index {@code k}. */
+    public int iteration() {
+      return iteration;
+    }
+
+    @Override
+    public List<NamedVector> vectors() {
+      return List.of(new NamedVector("w", w), new NamedVector("w_previous", wPrevious),
+          new NamedVector("lambda_previous", lambdaPrevious), new NamedVector("u", u),
+          new NamedVector("d", direction));
+    }
+
+    @Override
+    public List<String> counterNames() {
+      return List.of("iteration");
+    }
+
+    @Override
+    public long[] counters() {
+      return new long[] {iteration};
+    }
+
+    @Override
+    public void restoreCounters(long[] values) {
+      AlgorithmState.checkCounters("MRBO's state", values, 1);
+      iteration = Math.toIntExact(values[0]);
+    }
   }
 
   /**
@@ -277,7 +325,15 @@ public final class Mrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    start(lambda, options);
+    Objects.requireNonNull(options, "options");
+    options.budget().requireLimit("MRBO");
+    try (Arena stateArena = Arena.ofShared()) {
+      return run(init(stateArena, lambda, options), lambda, options, random, listener);
+    }
+  }
+
+  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
     Objects.requireNonNull(random, "random");
     Budget budget = options.budget();
     long start = System.nanoTime();
@@ -286,7 +342,7 @@ public final class Mrbo implements AutoCloseable {
     String reason;
     while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
       monitor = listener != null;
-      samples += iterate(k, lambda, options, random);
+      samples += iterate(state, lambda, options, random);
       if (listener != null) {
         listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
             lastMappingNorm, (System.nanoTime() - start) / 1e9));
@@ -298,10 +354,10 @@ public final class Mrbo implements AutoCloseable {
   }
 
   /**
-   * Prepares a run driven one iteration at a time with {@link #iterate}: checks the options,
-   * projects {@code λ} and sets {@code w_0 = 0}.
+   * The state of a run driven one iteration at a time with {@link #iterate}, allocated in
+   * {@code arena}: checks the options, projects {@code λ}; {@code w_0 = 0}, {@code k = 0}.
    */
-  public void start(DVector lambda, Options options) {
+  public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
     if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
@@ -310,18 +366,26 @@ public final class Mrbo implements AutoCloseable {
           + maxLowerBatch);
     }
     problem.projectUpper(lambda);
-    backend.fill(0.0, w);
+    State state = new State(backend, arena, problem.lowerDimension(), problem.upperDimension());
+    backend.fill(0.0, state.w);
     lastResidualNorm = 0.0;
     lastDirectionNorm = 0.0;
+    return state;
   }
 
   /**
-   * Iteration {@code k} of MRBO (after {@link #start}); everything it carries to the next
-   * iteration is in {@link #state()} ({@code α_k, β_k} follow from {@code k}).
+   * Iteration {@code k = state.iteration()} of MRBO (state from {@link #init}): advances
+   * {@code state} and {@code λ} in place.
    *
    * @return the samples the iteration used
    */
-  public long iterate(int k, DVector lambda, Options options, SplittableRandom random) {
+  public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
+    int k = state.iteration;
+    DVector w = state.w;
+    DVector wPrevious = state.wPrevious;
+    DVector lambdaPrevious = state.lambdaPrevious;
+    DVector u = state.u;
+    DVector direction = state.direction;
     long samples = 0;
     double eta = options.eta(k);
     boolean first = k == 0;
@@ -369,20 +433,13 @@ public final class Mrbo implements AutoCloseable {
     backend.axpy(-stepLambda, direction, lambda);
     problem.projectUpper(lambda);
     backend.axpy(-options.cW() * eta, u, w);
+    state.iteration = k + 1;
     return samples;
   }
 
   /** {@code ‖d_k‖}, the norm of the last upper-level direction. */
   public double lastDirectionNorm() {
     return lastDirectionNorm;
-  }
-
-  /**
-   * The buffers carried between iterations: {@code w, w_{k−1}, λ_{k−1}, u, d} (checkpoints
-   * save and restore them).
-   */
-  public List<DVector> state() {
-    return List.of(w, wPrevious, lambdaPrevious, u, direction);
   }
 
   /**

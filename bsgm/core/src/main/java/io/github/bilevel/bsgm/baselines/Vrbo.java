@@ -1,7 +1,9 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -195,12 +197,9 @@ public final class Vrbo implements AutoCloseable {
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
   private final PairedOracle oracle;
-  private final DVector w;
   private final DVector wOld;
-  private final DVector u;
   private final DVector residual;
   private final DVector residualOld;
-  private final DVector direction;
   private final DVector lambdaOld;
   private final DVector estimate;
   private final DVector estimateOld;
@@ -231,21 +230,68 @@ public final class Vrbo implements AutoCloseable {
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
     oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "VRBO");
-    w = backend.vector(arena, d);
     wOld = backend.vector(arena, d);
-    u = backend.vector(arena, d);
     residual = backend.vector(arena, d);
     residualOld = backend.vector(arena, d);
-    direction = backend.vector(arena, m);
     lambdaOld = backend.vector(arena, m);
     estimate = backend.vector(arena, m);
     estimateOld = backend.vector(arena, m);
     scratch = backend.vector(arena, m);
   }
 
-  /** The lower-level iterate {@code w} (a view into the workspace). */
-  public DVector lowerIterate() {
-    return w;
+  /**
+   * VRBO's state between outer steps: {@code w}, the SARAH estimates {@code u} (residual) and
+   * {@code d} (hypergradient) and the outer-step counter {@code k}, whose remainder modulo the
+   * period says when the large batches are drawn. Mutable, so that steps allocate nothing.
+   */
+  public static final class State implements AlgorithmState {
+    private final DVector w;
+    private final DVector u;
+    private final DVector direction;
+    private int iteration;
+
+    private State(Backend backend, Arena arena, int d, int m) {
+      w = backend.vector(arena, d);
+      u = backend.vector(arena, d);
+      direction = backend.vector(arena, m);
+    }
+
+    /** The lower-level iterate {@code w}. */
+    public DVector lowerIterate() {
+      return w;
+    }
+
+    /** The upper-level direction {@code d}. */
+    public DVector direction() {
+      return direction;
+    }
+
+    /** The next outer step's index {@code k}. */
+    public int iteration() {
+      return iteration;
+    }
+
+    @Override
+    public List<NamedVector> vectors() {
+      return List.of(new NamedVector("w", w), new NamedVector("u", u),
+          new NamedVector("d", direction));
+    }
+
+    @Override
+    public List<String> counterNames() {
+      return List.of("iteration");
+    }
+
+    @Override
+    public long[] counters() {
+      return new long[] {iteration};
+    }
+
+    @Override
+    public void restoreCounters(long[] values) {
+      AlgorithmState.checkCounters("VRBO's state", values, 1);
+      iteration = Math.toIntExact(values[0]);
+    }
   }
 
   /**
@@ -274,7 +320,15 @@ public final class Vrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    start(lambda, options);
+    Objects.requireNonNull(options, "options");
+    options.budget().requireLimit("VRBO");
+    try (Arena stateArena = Arena.ofShared()) {
+      return run(init(stateArena, lambda, options), lambda, options, random, listener);
+    }
+  }
+
+  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
     Objects.requireNonNull(random, "random");
     Budget budget = options.budget();
     long start = System.nanoTime();
@@ -283,7 +337,7 @@ public final class Vrbo implements AutoCloseable {
     String reason;
     while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
       monitor = listener != null;
-      samples += iterate(k, lambda, options, random);
+      samples += iterate(state, lambda, options, random);
       if (listener != null) {
         listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
             lastMappingNorm, (System.nanoTime() - start) / 1e9));
@@ -295,10 +349,10 @@ public final class Vrbo implements AutoCloseable {
   }
 
   /**
-   * Prepares a run driven one iteration at a time with {@link #iterate}: checks the options,
-   * projects {@code λ} and sets {@code w_0 = 0}.
+   * The state of a run driven one outer step at a time with {@link #iterate}, allocated in
+   * {@code arena}: checks the options, projects {@code λ}; {@code w_0 = 0}, {@code k = 0}.
    */
-  public void start(DVector lambda, Options options) {
+  public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
     checkCapacity(options.batch(), options.lowerBatch(), "J, b");
@@ -307,19 +361,25 @@ public final class Vrbo implements AutoCloseable {
         options.largeLowerBatch() >= problem.lowerSamples() ? 1 : options.largeLowerBatch(),
         "S_J, S_b");
     problem.projectUpper(lambda);
-    backend.fill(0.0, w);
+    State state = new State(backend, arena, problem.lowerDimension(), problem.upperDimension());
+    backend.fill(0.0, state.w);
     lastU = 0.0;
     lastD = 0.0;
+    return state;
   }
 
   /**
-   * Outer iteration {@code k} of VRBO (after {@link #start}): a large-batch recomputation when
-   * {@code k} is a multiple of the period, the λ step and {@code T} inner steps; everything it
-   * carries to the next iteration is in {@link #state()}.
+   * Outer iteration {@code k = state.iteration()} of VRBO (state from {@link #init}): a
+   * large-batch recomputation when {@code k} is a multiple of the period, the λ step and
+   * {@code T} inner steps; advances {@code state} and {@code λ} in place.
    *
    * @return the samples the iteration used
    */
-  public long iterate(int k, DVector lambda, Options options, SplittableRandom random) {
+  public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
+    int k = state.iteration;
+    DVector w = state.w;
+    DVector u = state.u;
+    DVector direction = state.direction;
     long samples = 0;
     if (k % options.period() == 0) {
       samples += oracle.residuals(options.largeLowerBatch(), true, random, w, lambda, u,
@@ -337,7 +397,7 @@ public final class Vrbo implements AutoCloseable {
     backend.copy(lambda, lambdaOld);
     backend.axpy(-options.cLambda(), direction, lambda);
     problem.projectUpper(lambda);
-    samples += correct(options, random, k, -1, w, lambda, w, lambdaOld);
+    samples += correct(state, options, random, k, -1, w, lambda, w, lambdaOld);
     lastU = check(u, "LL direction u (SARAH correction for the λ step)", k, -1, lastU);
     lastD = check(direction, "UL direction d (SARAH correction for the λ step)", k, -1, lastD);
     // on the first correction's batch ζ, at the point before the step
@@ -347,10 +407,11 @@ public final class Vrbo implements AutoCloseable {
     for (int t = 0; t < options.innerSteps(); t++) {
       backend.copy(w, wOld);
       backend.axpy(-options.cW(), u, w);
-      samples += correct(options, random, k, t, w, lambda, wOld, lambda);
+      samples += correct(state, options, random, k, t, w, lambda, wOld, lambda);
       lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
       lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
     }
+    state.iteration = k + 1;
     return samples;
   }
 
@@ -359,14 +420,11 @@ public final class Vrbo implements AutoCloseable {
     return lastDirectionNorm;
   }
 
-  /** The buffers carried between iterations: {@code w, u, d} (checkpoints save them). */
-  public List<DVector> state() {
-    return List.of(w, u, direction);
-  }
-
   /** {@code u += R(new) − R(old)}, {@code d += ∇̂f(new) − ∇̂f(old)} with shared samples. */
-  private long correct(Options options, SplittableRandom random, int k, int t, DVector wNew,
-      DVector lambdaNew, DVector wPrevious, DVector lambdaPrevious) {
+  private long correct(State state, Options options, SplittableRandom random, int k, int t,
+      DVector wNew, DVector lambdaNew, DVector wPrevious, DVector lambdaPrevious) {
+    DVector u = state.u;
+    DVector direction = state.direction;
     long samples = oracle.residuals(options.lowerBatch(), false, random, wNew, lambdaNew,
         residual, wPrevious, lambdaPrevious, residualOld);
     backend.axpy(1.0, residual, u);

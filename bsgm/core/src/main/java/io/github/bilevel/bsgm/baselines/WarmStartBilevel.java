@@ -1,14 +1,16 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
-import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -91,48 +93,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     CUMULATIVE
   }
 
-  /** The named variants of ALGORITHMS.md §4; {@link Options#builder(Preset)} fills them in. */
-  public enum Preset {
-    /** BSGM itself: no warm start, {@code t = k = J = s + 1}, KM with decreasing steps. */
-    BSGM("bsgm"),
-    /** StocBiO (Ji, Yang, Liang 2021): warm {@code w}, {@code v} from 0, {@code Q}-term Neumann. */
-    STOCBIO("stocbio"),
-    /** AmIGO (Arbel, Mairal 2021): warm {@code w} and {@code v}, SGD on the quadratic. */
-    AMIGO("amigo"),
-    /** ALSET (Chen, Sun, Yin 2021): warm {@code w}, one LL step, {@code v} from 0, Neumann. */
-    ALSET("alset"),
-    /** ALSET†: warm {@code w} and {@code v}, one LL and one LS KM step, {@code J = 1}. */
-    ALSET_DAGGER("alset-dagger"),
-    /** BSA (Ghadimi, Wang 2018): {@code w} from 0, growing {@code t}, random truncation. */
-    BSA("bsa");
-
-    private final String cliName;
-
-    Preset(String cliName) {
-      this.cliName = cliName;
-    }
-
-    /** The name on the command line ({@code alset-dagger} for {@link #ALSET_DAGGER}). */
-    public String cliName() {
-      return cliName;
-    }
-
-    /** The preset of a command-line name (case-insensitive; {@code _} and {@code -} alike). */
-    public static Preset fromName(String name) {
-      Objects.requireNonNull(name, "name");
-      String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-      for (Preset preset : values()) {
-        if (preset.cliName.equals(key)) {
-          return preset;
-        }
-      }
-      throw new IllegalArgumentException("unknown warm-start preset '" + name + "'; expected one"
-          + " of bsgm, stocbio, amigo, alset, alset-dagger, bsa");
-    }
-  }
-
   /**
-   * A run's settings. Use {@link #builder(Preset)} for the presets' defaults.
+   * A run's settings. Use {@link #builder(WarmStartPreset)} for the presets' defaults.
    *
    * @param name         the algorithm's name in messages
    * @param lowerStart   where the lower-level solver starts
@@ -146,7 +108,7 @@ public final class WarmStartBilevel implements AutoCloseable {
    * @param fullBatch    every evaluation uses every sample (deterministic); batch sizes ignored
    * @param alpha        the upper-level step {@code α > 0}
    * @param alphaDecay   {@code p >= 0}: {@code α_s = α / (s + 1)^p}
-   * @param budget       when to stop
+   * @param budget       when {@link #run} stops ({@link Budget#unlimited()} for {@link #iterate})
    * @param exact        the exact hypergradient for the progress report, or null
    */
   public record Options(String name, Start lowerStart, Start linearStart,
@@ -181,203 +143,83 @@ public final class WarmStartBilevel implements AutoCloseable {
       return alphaDecay == 0.0 ? alpha : alpha / Math.pow(s + 1.0, alphaDecay);
     }
 
-    /** A builder holding the defaults of {@code preset} (see {@link Builder}). */
-    public static Builder builder(Preset preset) {
-      return new Builder(preset);
+    /** A builder holding the defaults of {@code preset} (see {@link WarmStartBuilder}). */
+    public static WarmStartBuilder builder(WarmStartPreset preset) {
+      return new WarmStartBuilder(preset);
     }
   }
 
   /**
-   * Builds {@link Options} from a preset's defaults. Defaults (change any of them):
-   *
-   * <table>
-   *   <caption>preset defaults</caption>
-   *   <tr><th>preset</th><th>w</th><th>v</th><th>LS solver</th><th>t, k, J</th>
-   *       <th>LL steps</th><th>LS steps</th><th>clock</th></tr>
-   *   <tr><td>BSGM</td><td>0</td><td>0</td><td>KM</td><td>s+1, s+1, s+1</td>
-   *       <td>2/(2+i)</td><td>2/(2+i)</td><td>per call</td></tr>
-   *   <tr><td>STOCBIO</td><td>warm</td><td>0</td><td>Neumann</td><td>10, 10, 32</td>
-   *       <td>0.5</td><td>–</td><td>per call</td></tr>
-   *   <tr><td>AMIGO</td><td>warm</td><td>warm</td><td>SGD</td><td>10, 10, 32</td>
-   *       <td>0.5</td><td>0.5</td><td>per call</td></tr>
-   *   <tr><td>ALSET</td><td>warm</td><td>0</td><td>Neumann</td><td>1, 10, 1</td>
-   *       <td>0.5</td><td>–</td><td>per call</td></tr>
-   *   <tr><td>ALSET_DAGGER</td><td>warm</td><td>warm</td><td>KM</td><td>1, 1, 1</td>
-   *       <td>0.5</td><td>0.5</td><td>per call</td></tr>
-   *   <tr><td>BSA</td><td>0</td><td>–</td><td>random truncation</td>
-   *       <td>⌈√(s+1)⌉, 10, 1</td><td>2/(2+i)</td><td>–</td><td>per call</td></tr>
-   * </table>
-   *
-   * and for all: {@code b = 1}, {@code α = 0.1}, {@code p = 0}, mini-batches, 1000 iterations,
-   * no exact hypergradient.
+   * The state carried between upper-level iterations: the lower-level iterate {@code w}, the
+   * linear-system iterate {@code v}, the iteration counter {@code s} and the step clocks of
+   * {@link StepClock#CUMULATIVE} (steps taken by each solver so far). {@link #vectors()} lists
+   * the iterates the options start warm (the others restart from 0 at every iteration). Mutable,
+   * so that iterations allocate nothing.
    */
-  public static final class Builder {
-    private String name;
-    private Start lowerStart;
-    private Start linearStart;
-    private LinearSolver linearSolver;
-    private IterationSchedule schedule;
-    private int lowerBatch = 1;
-    private StepSchedule lowerSteps;
-    private StepSchedule linearSteps;
-    private StepClock clock = StepClock.PER_CALL;
-    private boolean fullBatch;
-    private double alpha = 0.1;
-    private double alphaDecay;
-    private Budget budget = Budget.iterations(1000);
-    private Bsgm.ExactHypergradient exact;
+  public static final class State implements AlgorithmState {
+    private final DVector w;
+    private final DVector v;
+    private final List<NamedVector> warm;
+    private int iteration;
+    private long lowerClock;
+    private long linearClock;
 
-    private Builder(Preset preset) {
-      Objects.requireNonNull(preset, "preset");
-      name = preset.name();
-      StepSchedule decreasing = StepSchedule.decreasing(2.0, 2.0);
-      StepSchedule half = StepSchedule.constant(0.5);
-      switch (preset) {
-        case BSGM -> set(Start.ZERO, Start.ZERO, LinearSolver.KM,
-            IterationSchedule.theorem16(), decreasing, decreasing);
-        case STOCBIO -> set(Start.WARM, Start.ZERO, LinearSolver.NEUMANN,
-            IterationSchedule.fixed(10, 10, 32), half, StepSchedule.constant(1.0));
-        case AMIGO -> set(Start.WARM, Start.WARM, LinearSolver.SGD,
-            IterationSchedule.fixed(10, 10, 32), half, half);
-        case ALSET -> set(Start.WARM, Start.ZERO, LinearSolver.NEUMANN,
-            IterationSchedule.fixed(1, 10, 1), half, StepSchedule.constant(1.0));
-        case ALSET_DAGGER -> set(Start.WARM, Start.WARM, LinearSolver.KM,
-            IterationSchedule.fixed(1, 1, 1), half, half);
-        case BSA -> set(Start.ZERO, Start.ZERO, LinearSolver.RANDOM_TRUNCATION,
-            growingSchedule(1.0, 10, 1), decreasing, StepSchedule.constant(1.0));
-        default -> throw new AssertionError(preset);
-      }
+    private State(Backend backend, Arena arena, int d, boolean warmLower, boolean warmLinear) {
+      w = backend.vector(arena, d);
+      v = backend.vector(arena, d);
+      NamedVector lower = new NamedVector("w", w);
+      NamedVector linear = new NamedVector("v", v);
+      warm = warmLower ? (warmLinear ? List.of(lower, linear) : List.of(lower))
+          : (warmLinear ? List.of(linear) : List.of());
     }
 
-    private void set(Start lower, Start linear, LinearSolver solver, IterationSchedule ts,
-        StepSchedule lowerEta, StepSchedule linearEta) {
-      lowerStart = lower;
-      linearStart = linear;
-      linearSolver = solver;
-      schedule = ts;
-      lowerSteps = lowerEta;
-      linearSteps = linearEta;
+    /** The lower-level iterate {@code w}. */
+    public DVector lowerIterate() {
+      return w;
     }
 
-    /** The name in messages. */
-    public Builder name(String value) {
-      name = value;
-      return this;
+    /** The linear-system iterate {@code v}. */
+    public DVector linearIterate() {
+      return v;
     }
 
-    /** Where the LL solver starts. */
-    public Builder lowerStart(Start value) {
-      lowerStart = value;
-      return this;
+    /** The next iteration's index {@code s}. */
+    public int iteration() {
+      return iteration;
     }
 
-    /** Where the LS solver starts. */
-    public Builder linearStart(Start value) {
-      linearStart = value;
-      return this;
+    /** LL steps taken so far (the cumulative clock's index). */
+    public long lowerClock() {
+      return lowerClock;
     }
 
-    /** The LS solver. */
-    public Builder linearSolver(LinearSolver value) {
-      linearSolver = value;
-      return this;
+    /** LS steps taken so far (the cumulative clock's index; KM and SGD solvers). */
+    public long linearClock() {
+      return linearClock;
     }
 
-    /** {@code t_s, k_s, J_s}. */
-    public Builder schedule(IterationSchedule value) {
-      schedule = value;
-      return this;
+    @Override
+    public List<NamedVector> vectors() {
+      return warm;
     }
 
-    /** The same {@code t, k, J} at every iteration. */
-    public Builder fixed(int t, int k, int batch) {
-      schedule = IterationSchedule.fixed(t, k, batch);
-      return this;
+    @Override
+    public List<String> counterNames() {
+      return List.of("iteration", "lower_clock", "linear_clock");
     }
 
-    /** {@code b}, samples per LL and LS step. */
-    public Builder lowerBatch(int value) {
-      lowerBatch = value;
-      return this;
+    @Override
+    public long[] counters() {
+      return new long[] {iteration, lowerClock, linearClock};
     }
 
-    /** The LL KM steps. */
-    public Builder lowerSteps(StepSchedule value) {
-      lowerSteps = value;
-      return this;
+    @Override
+    public void restoreCounters(long[] values) {
+      AlgorithmState.checkCounters("the warm-start state", values, 3);
+      iteration = Math.toIntExact(values[0]);
+      lowerClock = values[1];
+      linearClock = values[2];
     }
-
-    /** The LS steps (KM and SGD solvers). */
-    public Builder linearSteps(StepSchedule value) {
-      linearSteps = value;
-      return this;
-    }
-
-    /** The index the step schedules take. */
-    public Builder clock(StepClock value) {
-      clock = value;
-      return this;
-    }
-
-    /** Whether every evaluation uses every sample. */
-    public Builder fullBatch(boolean value) {
-      fullBatch = value;
-      return this;
-    }
-
-    /** The upper-level step {@code α}. */
-    public Builder alpha(double value) {
-      alpha = value;
-      return this;
-    }
-
-    /** {@code p} in {@code α_s = α / (s + 1)^p}. */
-    public Builder alphaDecay(double value) {
-      alphaDecay = value;
-      return this;
-    }
-
-    /** When to stop. */
-    public Builder budget(Budget value) {
-      budget = value;
-      return this;
-    }
-
-    /** The exact hypergradient, for the progress report. */
-    public Builder exact(Bsgm.ExactHypergradient value) {
-      exact = value;
-      return this;
-    }
-
-    /** The options. */
-    public Options build() {
-      return new Options(name, lowerStart, linearStart, linearSolver, schedule, lowerBatch,
-          lowerSteps, linearSteps, clock, fullBatch, alpha, alphaDecay, budget, exact);
-    }
-  }
-
-  /** BSA's schedule: {@code t_s = ⌈c √(s + 1)⌉}, {@code k_s = k}, {@code J_s = J}. */
-  public static IterationSchedule growingSchedule(double c, int k, int batch) {
-    if (!(c > 0) || Double.isInfinite(c) || k < 0 || batch < 1) {
-      throw new IllegalArgumentException("a growing schedule needs finite c > 0, k >= 0 and"
-          + " batch >= 1, got c = " + c + ", k = " + k + ", batch = " + batch);
-    }
-    return new IterationSchedule() {
-      @Override
-      public int lowerSteps(int s) {
-        return (int) Math.ceil(c * Math.sqrt(s + 1.0));
-      }
-
-      @Override
-      public int linearSteps(int s) {
-        return k;
-      }
-
-      @Override
-      public int batch(int s) {
-        return batch;
-      }
-    };
   }
 
   /**
@@ -395,8 +237,6 @@ public final class WarmStartBilevel implements AutoCloseable {
   private final BilevelProblem problem;
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
-  private final DVector w;
-  private final DVector v;
   private final DVector phi;
   private final DVector g1;
   private final DVector g2;
@@ -408,8 +248,6 @@ public final class WarmStartBilevel implements AutoCloseable {
   private final Batch crossBatch;
   private final Batch allLower;
   private final Batch allUpper;
-  private long lowerClock;
-  private long linearClock;
   private double lastHypergradientNorm = Double.NaN;
   // what the last estimate did (read by hypergradient(), kept in fields so run() allocates nothing)
   private Batch lastUpper;
@@ -431,8 +269,6 @@ public final class WarmStartBilevel implements AutoCloseable {
     }
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
-    w = backend.vector(arena, d);
-    v = backend.vector(arena, d);
     phi = backend.vector(arena, d);
     g1 = backend.vector(arena, d);
     g2 = backend.vector(arena, m);
@@ -447,40 +283,26 @@ public final class WarmStartBilevel implements AutoCloseable {
     lastUpper = upperBatch;
   }
 
-  /** The lower-level iterate {@code w} (a view into the workspace; the warm-start state). */
-  public DVector lowerIterate() {
-    return w;
-  }
-
-  /** The linear-system iterate {@code v} (a view into the workspace; the warm-start state). */
-  public DVector linearIterate() {
-    return v;
-  }
-
-  /** Forgets the warm-start state: {@code w = v = 0}, step clocks at 0. {@link #run} does it. */
-  public void reset() {
-    backend.fill(0.0, w);
-    backend.fill(0.0, v);
-    lowerClock = 0;
-    linearClock = 0;
-  }
-
   /**
-   * The off-heap bytes of the state {@code options} keep from one upper-level iteration to the
-   * next: {@code 8d} for a warm {@code w}, {@code 8d} for a warm {@code v} (not for random
-   * truncation, which keeps none). The workspace itself ({@link #workspaceBytes()}) is the same
-   * for every variant.
+   * A fresh state for {@code options}, allocated in {@code arena}: {@code w = v = 0}, iteration
+   * and step clocks at 0.
    */
-  public long warmStartBytes(Options options) {
-    long vectors = 0;
-    if (options.lowerStart() == Start.WARM) {
-      vectors++;
-    }
-    if (options.linearStart() == Start.WARM
-        && options.linearSolver() != LinearSolver.RANDOM_TRUNCATION) {
-      vectors++;
-    }
-    return vectors * Double.BYTES * problem.lowerDimension();
+  public State init(Arena arena, Options options) {
+    Objects.requireNonNull(options, "options");
+    State state = new State(backend, arena, problem.lowerDimension(), warmLower(options),
+        warmLinear(options));
+    backend.fill(0.0, state.w);
+    backend.fill(0.0, state.v);
+    return state;
+  }
+
+  private static boolean warmLower(Options options) {
+    return options.lowerStart() == Start.WARM;
+  }
+
+  private static boolean warmLinear(Options options) {
+    return options.linearStart() == Start.WARM
+        && options.linearSolver() != LinearSolver.RANDOM_TRUNCATION;
   }
 
   /** Off-heap bytes of the whole workspace ({@code 4d + 4m} doubles). */
@@ -489,14 +311,15 @@ public final class WarmStartBilevel implements AutoCloseable {
   }
 
   /**
-   * One estimate {@code ĥ} at upper-level iteration {@code s} into {@code out}, starting from and
-   * updating the warm-start state (call {@link #reset()} first for a fresh start).
+   * One estimate {@code ĥ} at upper-level iteration {@code s} (its {@code t_s, k_s, J_s}) into
+   * {@code out}, starting from and updating {@code state}'s warm iterates and step clocks (not its
+   * iteration counter: {@link #iterate} advances that).
    *
    * @throws ArithmeticException naming the algorithm, the solver (LL or LS), the iteration and
    *     the inner step where an iterate stopped being finite
    */
-  public Estimate hypergradient(DVector lambda, Options options, int s, SplittableRandom random,
-      DVector out) {
+  public Estimate hypergradient(State state, DVector lambda, Options options, int s,
+      SplittableRandom random, DVector out) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
@@ -504,7 +327,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     if (s < 0) {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
-    long samples = estimate(lambda, options, s, random, out);
+    long samples = estimate(state, lambda, options, s, random, out);
     return new Estimate(samples, lastLowerSteps, lastLinearSteps, lastLowerResidual,
         lastLinearResidual);
   }
@@ -524,15 +347,22 @@ public final class WarmStartBilevel implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
     Monitoring.checkLength("lambda", lambda, problem.upperDimension());
-    reset();
+    options.budget().requireLimit(options.name());
     problem.projectUpper(lambda);
+    try (Arena stateArena = Arena.ofShared()) {
+      return run(init(stateArena, options), lambda, options, random, listener);
+    }
+  }
+
+  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
+      Bsgm.Listener listener) {
     Budget budget = options.budget();
     long start = System.nanoTime();
     long samples = 0;
     int s = 0;
     String reason;
     while ((reason = budget.stopReason(s, samples, System.nanoTime() - start)) == null) {
-      samples += estimate(lambda, options, s, random, hypergradient);
+      samples += estimate(state, lambda, options, s, random, hypergradient);
       double alpha = options.alpha(s);
       double hypergradientNorm = backend.nrm2(hypergradient);
       double mappingNorm = Double.NaN;
@@ -541,7 +371,7 @@ public final class WarmStartBilevel implements AutoCloseable {
       }
       double objective = Double.NaN;
       if (listener != null) {
-        objective = problem.objective(w, lambda, lastUpper);
+        objective = problem.objective(state.w, lambda, lastUpper);
       }
       backend.axpy(-alpha, hypergradient, lambda);
       problem.projectUpper(lambda);
@@ -550,46 +380,33 @@ public final class WarmStartBilevel implements AutoCloseable {
             mappingNorm, (System.nanoTime() - start) / 1e9));
       }
       s++;
+      state.iteration = s;
     }
     return new Bsgm.Result(s, samples, reason);
   }
 
   /**
-   * One upper-level iteration {@code s} of a run (the body of {@link #run}'s loop, for callers
-   * that drive the iterations themselves): {@code λ ← P_Λ(λ − α_s ĥ_s)}. Call {@link #reset()}
-   * and project {@code λ} before iteration 0.
+   * One upper-level iteration {@code s = state.iteration()} of a run (the body of {@link #run}'s
+   * loop, for callers that drive the iterations themselves): {@code λ ← P_Λ(λ − α_s ĥ_s)}, then
+   * {@code s} advances. Start from {@link #init} (and a projected {@code λ}).
    *
    * @return the samples the iteration used
    */
-  public long iterate(int s, DVector lambda, Options options, SplittableRandom random) {
+  public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
-    long samples = estimate(lambda, options, s, random, hypergradient);
+    int s = state.iteration;
+    long samples = estimate(state, lambda, options, s, random, hypergradient);
     lastHypergradientNorm = backend.nrm2(hypergradient);
     backend.axpy(-options.alpha(s), hypergradient, lambda);
     problem.projectUpper(lambda);
+    state.iteration = s + 1;
     return samples;
   }
 
   /** {@code ‖ĥ_s‖} of the last {@link #iterate}. */
   public double lastHypergradientNorm() {
     return lastHypergradientNorm;
-  }
-
-  /**
-   * The step counters of the cumulative step clock ({@code [lower, linear]}), for checkpoints.
-   */
-  public long[] clocks() {
-    return new long[] {lowerClock, linearClock};
-  }
-
-  /** Restores the step counters saved by {@link #clocks()}. */
-  public void restoreClocks(long lower, long linear) {
-    if (lower < 0 || linear < 0) {
-      throw new IllegalArgumentException("clocks must be >= 0, got " + lower + ", " + linear);
-    }
-    lowerClock = lower;
-    linearClock = linear;
   }
 
   /**
@@ -602,7 +419,10 @@ public final class WarmStartBilevel implements AutoCloseable {
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 
-  private long estimate(DVector lambda, Options o, int s, SplittableRandom random, DVector out) {
+  private long estimate(State state, DVector lambda, Options o, int s, SplittableRandom random,
+      DVector out) {
+    DVector w = state.w;
+    DVector v = state.v;
     IterationSchedule schedule = o.schedule();
     int t = schedule.lowerSteps(s);
     int k = schedule.linearSteps(s);
@@ -629,7 +449,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     boolean cumulative = o.clock() == StepClock.CUMULATIVE;
 
     // 1. lower level
-    double lowerResidual = lowerLevel(lambda, o, s, t, full, xi, random, lowerPopulation,
+    double lowerResidual = lowerLevel(state, lambda, o, s, t, full, xi, random, lowerPopulation,
         cumulative);
 
     // 2. upper-level partial gradients on one batch
@@ -643,14 +463,14 @@ public final class WarmStartBilevel implements AutoCloseable {
     double linearResidual = 0.0;
     int linearSteps = k;
     switch (solver) {
-      case NEUMANN, KM, SGD -> linearResidual = linearSystem(lambda, o, s, k, full, xi, random,
-          lowerPopulation, cumulative);
-      case RANDOM_TRUNCATION -> linearSteps = truncatedNeumann(lambda, o, s, k, full, xi, random,
-          lowerPopulation);
+      case NEUMANN, KM, SGD -> linearResidual = linearSystem(state, lambda, o, s, k, full, xi,
+          random, lowerPopulation, cumulative);
+      case RANDOM_TRUNCATION -> linearSteps = truncatedNeumann(state, lambda, o, s, k, full, xi,
+          random, lowerPopulation);
       default -> throw new AssertionError(solver);
     }
     if (cumulative && (solver == LinearSolver.KM || solver == LinearSolver.SGD)) {
-      linearClock += k;
+      state.linearClock += k;
     }
 
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v
@@ -675,13 +495,14 @@ public final class WarmStartBilevel implements AutoCloseable {
   }
 
   /** {@code t} LL KM steps on {@code w}; returns the last residual. */
-  private double lowerLevel(DVector lambda, Options o, int s, int t, boolean full, Batch xi,
-      SplittableRandom random, int population, boolean cumulative) {
+  private double lowerLevel(State state, DVector lambda, Options o, int s, int t, boolean full,
+      Batch xi, SplittableRandom random, int population, boolean cumulative) {
+    DVector w = state.w;
     if (o.lowerStart() == Start.ZERO) {
       backend.fill(0.0, w);
     }
     StepSchedule steps = o.lowerSteps();
-    long base = cumulative ? lowerClock : 0;
+    long base = cumulative ? state.lowerClock : 0;
     double last = 0.0;
     for (int i = 0; i < t; i++) {
       if (!full) {
@@ -695,20 +516,22 @@ public final class WarmStartBilevel implements AutoCloseable {
       last = residual;
     }
     if (cumulative) {
-      lowerClock += t;
+      state.lowerClock += t;
     }
     return last;
   }
 
   /** {@code k} Neumann, KM or SGD steps on {@code v}; returns the last residual. */
-  private double linearSystem(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
-      SplittableRandom random, int population, boolean cumulative) {
+  private double linearSystem(State state, DVector lambda, Options o, int s, int k, boolean full,
+      Batch xi, SplittableRandom random, int population, boolean cumulative) {
+    DVector w = state.w;
+    DVector v = state.v;
     LinearSolver solver = o.linearSolver();
     if (o.linearStart() == Start.ZERO) {
       backend.fill(0.0, v);
     }
     StepSchedule steps = o.linearSteps();
-    long base = cumulative ? linearClock : 0;
+    long base = cumulative ? state.linearClock : 0;
     double last = 0.0;
     for (int i = 0; i < k; i++) {
       if (!full) {
@@ -741,8 +564,10 @@ public final class WarmStartBilevel implements AutoCloseable {
    * BSA's {@code v = k ∂₁Φ̂(ξ_Q)ᵀ ⋯ ∂₁Φ̂(ξ_1)ᵀ ĝ₁}, {@code Q ~ Uniform{0..k−1}}; returns
    * {@code Q}.
    */
-  private int truncatedNeumann(DVector lambda, Options o, int s, int k, boolean full, Batch xi,
-      SplittableRandom random, int population) {
+  private int truncatedNeumann(State state, DVector lambda, Options o, int s, int k,
+      boolean full, Batch xi, SplittableRandom random, int population) {
+    DVector w = state.w;
+    DVector v = state.v;
     int terms = random.nextInt(k);
     backend.copy(g1, v);
     for (int i = 0; i < terms; i++) {

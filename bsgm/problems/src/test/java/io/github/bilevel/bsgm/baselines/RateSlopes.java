@@ -2,7 +2,7 @@ package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.problems.QuadraticProblem;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Options;
-import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Preset;
+import io.github.bilevel.bsgm.baselines.WarmStartPreset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
@@ -125,7 +125,7 @@ public final class RateSlopes {
 
   private static void bsgm(QuadraticProblem problem, QuadraticFacts facts, int seeds) {
     int iterations = 1500;
-    Options options = Options.builder(Preset.BSGM).alpha(0.2)
+    Options options = Options.builder(WarmStartPreset.BSGM).alpha(0.2)
         .budget(Budget.iterations(iterations)).build();
     Binned binned = new Binned();
     long samples = 0;

@@ -454,7 +454,7 @@ class VarianceReducedTest {
     double alpha = 1;
     double beta = 1;
     try (Oracles oracles = new Oracles(p)) {
-      for (int k = 0; k < o.budget().maxIterations(); k++) {
+      for (int k = 0; k < o.budget().maxIterations().getAsInt(); k++) {
         double eta = o.a() / Math.cbrt(o.m() + k);
         Batch batch = draw(random, o.lowerBatch(), p.lowerSamples(), false);
         double[] rNew = oracles.residual(w, lambda, batch);
@@ -498,7 +498,7 @@ class VarianceReducedTest {
     double[] u = new double[d];
     double[] dir = new double[m];
     try (Oracles oracles = new Oracles(p)) {
-      for (int k = 0; k < o.budget().maxIterations(); k++) {
+      for (int k = 0; k < o.budget().maxIterations().getAsInt(); k++) {
         if (k % o.period() == 0) {
           u = oracles.residual(w, lambda, draw(random, o.largeLowerBatch(), p.lowerSamples(),
               true));

@@ -14,7 +14,7 @@ import io.github.bilevel.bsgm.problems.QuadraticProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.LinearSolver;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Options;
-import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Preset;
+import io.github.bilevel.bsgm.baselines.WarmStartPreset;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Start;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.StepClock;
 import io.github.bilevel.kernels.Backend;
@@ -60,8 +60,9 @@ class WarmStartBilevelTest {
   }
 
   /** Settings under which each preset can reach {@code λ*} on a deterministic problem. */
-  private static WarmStartBilevel.Builder deterministicSettings(Preset preset, QuadraticFacts facts) {
-    WarmStartBilevel.Builder builder = Options.builder(preset).exact(facts.exact()).alpha(0.5);
+  private static WarmStartBuilder deterministicSettings(WarmStartPreset preset,
+      QuadraticFacts facts) {
+    WarmStartBuilder builder = Options.builder(preset).exact(facts.exact()).alpha(0.5);
     return switch (preset) {
       // Theorem 17: constant steps, t_s = k_s = ⌈c log(s + 2)⌉, J = 1
       case BSGM -> builder.schedule(IterationSchedule.theorem17(10.0))
@@ -78,8 +79,8 @@ class WarmStartBilevelTest {
 
   @Test
   void deterministicPresetsReachTheStationaryPointToHighAccuracy() {
-    for (Preset preset : Preset.values()) {
-      if (preset == Preset.BSA) {
+    for (WarmStartPreset preset : WarmStartPreset.values()) {
+      if (preset == WarmStartPreset.BSA) {
         continue; // its random truncation is noisy even on a deterministic problem: see below
       }
       try (Arena arena = Arena.ofConfined();
@@ -89,7 +90,7 @@ class WarmStartBilevelTest {
         Options options = deterministicSettings(preset, deterministicFacts).build();
         List<Bsgm.Progress> trace = new ArrayList<>();
         Bsgm.Result result = runner.run(lambda, options, new SplittableRandom(1), trace::add);
-        assertEquals(options.budget().maxIterations(), result.iterations(), preset.name());
+        assertEquals(options.budget().maxIterations().getAsInt(), result.iterations(), preset.name());
         double last = Math.sqrt(deterministicFacts.gradientNormSquared(lambda.toArray()));
         assertTrue(last <= 1e-10 * initial, preset + ": ‖∇f‖ went from " + initial + " to "
             + last);
@@ -123,9 +124,9 @@ class WarmStartBilevelTest {
       DVector lambda = Buffers.vector(arena, facts.lambdaStar);
       DVector h = Buffers.vector(arena, m);
       SplittableRandom random = new SplittableRandom(7);
-      runner.reset();
+      WarmStartBilevel.State state = runner.init(arena, options);
       for (int i = 0; i < 200; i++) {
-        runner.hypergradient(lambda, options, s, random, h);
+        runner.hypergradient(state, lambda, options, s, random, h);
       }
       int blocks = 100;
       int length = 50;
@@ -133,7 +134,7 @@ class WarmStartBilevelTest {
       double[] mean = new double[m];
       for (int block = 0; block < blocks; block++) {
         for (int i = 0; i < length; i++) {
-          runner.hypergradient(lambda, options, s, random, h);
+          runner.hypergradient(state, lambda, options, s, random, h);
           for (int j = 0; j < m; j++) {
             blockMeans[block][j] += h.get(j) / length;
             mean[j] += h.get(j) / (blocks * length);
@@ -154,8 +155,8 @@ class WarmStartBilevelTest {
   }
 
   /** Settings for the stochastic problem, and for BSA on the deterministic one. */
-  private static WarmStartBilevel.Builder stochasticSettings(Preset preset) {
-    WarmStartBilevel.Builder builder = Options.builder(preset);
+  private static WarmStartBuilder stochasticSettings(WarmStartPreset preset) {
+    WarmStartBuilder builder = Options.builder(preset);
     return switch (preset) {
       case BSGM -> builder.alpha(0.2).budget(Budget.iterations(300));
       case STOCBIO -> builder.alpha(0.05).fixed(10, 30, 32).budget(Budget.iterations(1000));
@@ -176,15 +177,15 @@ class WarmStartBilevelTest {
    */
   @Test
   void stochasticPresetsEndWithinTheStochasticApproximationFloor() {
-    for (Preset preset : Preset.values()) {
-      boolean bsa = preset == Preset.BSA;
+    for (WarmStartPreset preset : WarmStartPreset.values()) {
+      boolean bsa = preset == WarmStartPreset.BSA;
       QuadraticProblem problem = bsa ? deterministic : stochastic;
       QuadraticFacts facts = bsa ? deterministicFacts : stochasticFacts;
       Options options = stochasticSettings(preset).build();
-      int iterations = options.budget().maxIterations();
+      int iterations = options.budget().maxIterations().getAsInt();
       // BSGM and BSA change t_s with s: measure at the middle of the run (larger error, a
       // conservative floor for the end)
-      int sForFloor = preset == Preset.BSGM || bsa ? iterations / 2 : 0;
+      int sForFloor = preset == WarmStartPreset.BSGM || bsa ? iterations / 2 : 0;
       double initial = facts.gradientNormSquared(new double[facts.m]);
       try (Arena arena = Arena.ofConfined();
           WarmStartBilevel runner = new WarmStartBilevel(problem, 512, 1)) {
@@ -213,11 +214,11 @@ class WarmStartBilevelTest {
       DVector expected = Buffers.vector(arena, 3);
       DVector actual = Buffers.vector(arena, 3);
       StepSchedule steps = StepSchedule.decreasing(1.5, 1.5);
-      Bsgm.Result reference = bsgm.run(expected, new Bsgm.Options(0.2,
-          IterationSchedule.theorem16(), 2, steps, 40, Long.MAX_VALUE, Long.MAX_VALUE, null),
+      Bsgm.Result reference = bsgm.run(expected, Bsgm.Options.of(0.2,
+          IterationSchedule.theorem16(), 2, steps).withMaxIterations(40),
           new SplittableRandom(3), null);
       List<Bsgm.Progress> trace = new ArrayList<>();
-      Bsgm.Result result = runner.run(actual, Options.builder(Preset.BSGM).alpha(0.2)
+      Bsgm.Result result = runner.run(actual, Options.builder(WarmStartPreset.BSGM).alpha(0.2)
           .lowerBatch(2).lowerSteps(steps).linearSteps(steps).budget(Budget.iterations(40))
           .build(), new SplittableRandom(3), trace::add);
       assertArrayEquals(expected.toArray(), actual.toArray(), 0.0);
@@ -234,7 +235,8 @@ class WarmStartBilevelTest {
         WarmStartBilevel runner = new WarmStartBilevel(stochastic, 64, 1)) {
       DVector sgd = Buffers.vector(arena, 3);
       DVector km = Buffers.vector(arena, 3);
-      WarmStartBilevel.Builder builder = Options.builder(Preset.AMIGO).budget(Budget.iterations(200));
+      WarmStartBuilder builder = Options.builder(WarmStartPreset.AMIGO)
+          .budget(Budget.iterations(200));
       runner.run(sgd, builder.linearSolver(LinearSolver.SGD).build(), new SplittableRandom(5),
           null);
       runner.run(km, builder.linearSolver(LinearSolver.KM).build(), new SplittableRandom(5),
@@ -254,33 +256,34 @@ class WarmStartBilevelTest {
         WarmStartBilevel runner = new WarmStartBilevel(stochastic, 8, 4)) {
       // t = 2 LL steps and k = 3 LS steps of b = 2 samples, J = 5: 2·2 + 3·2 + 2·5 = 20 per
       // iteration, 3 iterations
-      Options stocbio = Options.builder(Preset.STOCBIO).fixed(2, 3, 5).lowerBatch(2)
+      Options stocbio = Options.builder(WarmStartPreset.STOCBIO).fixed(2, 3, 5).lowerBatch(2)
           .budget(Budget.iterations(3)).build();
       assertEquals(60, runner.run(Buffers.vector(arena, 3), stocbio, new SplittableRandom(1),
           null).samples());
       // ALSET†: t = k = J = 1, b = 1: 1 + 1 + 2 = 4 per iteration
-      Options dagger = Options.builder(Preset.ALSET_DAGGER).budget(Budget.iterations(5)).build();
+      Options dagger = Options.builder(WarmStartPreset.ALSET_DAGGER).budget(Budget.iterations(5)).build();
       assertEquals(20, runner.run(Buffers.vector(arena, 3), dagger, new SplittableRandom(1),
           null).samples());
       // BSGM: t = k = J = s + 1, b = 1: 4(s + 1) per iteration, 4·(1 + 2 + 3) after 3
-      Options bsgm = Options.builder(Preset.BSGM).budget(Budget.iterations(3)).build();
+      Options bsgm = Options.builder(WarmStartPreset.BSGM).budget(Budget.iterations(3)).build();
       assertEquals(24, runner.run(Buffers.vector(arena, 3), bsgm, new SplittableRandom(1),
           null).samples());
       // full batch: (t + k + 1)·n_ξ + n_ζ = (2 + 3 + 1)·1024 + 1024 per iteration
-      Options full = Options.builder(Preset.STOCBIO).fixed(2, 3, 5).fullBatch(true)
+      Options full = Options.builder(WarmStartPreset.STOCBIO).fixed(2, 3, 5).fullBatch(true)
           .budget(Budget.iterations(2)).build();
       assertEquals(2L * 7 * 1024, runner.run(Buffers.vector(arena, 3), full,
           new SplittableRandom(1), null).samples());
       // BSA: t_s = ⌈√(s + 1)⌉ LL steps, Q_s ~ U{0..k−1} LS steps, J = 1: t + Q + 2
-      Options bsa = Options.builder(Preset.BSA).schedule(WarmStartBilevel.growingSchedule(1.0,
-          6, 1)).build();
-      runner.reset();
+      Options bsa = Options.builder(WarmStartPreset.BSA)
+          .schedule(WarmStartPreset.growingSchedule(1.0, 6, 1)).build();
+      WarmStartBilevel.State state = runner.init(arena, bsa);
       SplittableRandom random = new SplittableRandom(4);
       DVector lambda = Buffers.vector(arena, 3);
       DVector out = Buffers.vector(arena, 3);
       boolean sawTruncation = false;
       for (int s = 0; s < 20; s++) {
-        WarmStartBilevel.Estimate estimate = runner.hypergradient(lambda, bsa, s, random, out);
+        WarmStartBilevel.Estimate estimate = runner.hypergradient(state, lambda, bsa, s,
+            random, out);
         int t = (int) Math.ceil(Math.sqrt(s + 1.0));
         assertEquals(t, estimate.lowerSteps());
         assertTrue(estimate.linearSteps() >= 0 && estimate.linearSteps() < 6);
@@ -295,14 +298,14 @@ class WarmStartBilevelTest {
   void theSampleBudgetAndTheIterationLimitStopTheRun() {
     try (Arena arena = Arena.ofConfined();
         WarmStartBilevel runner = new WarmStartBilevel(stochastic, 8, 4)) {
-      Options options = Options.builder(Preset.ALSET_DAGGER).budget(new Budget(1000, 10,
+      Options options = Options.builder(WarmStartPreset.ALSET_DAGGER).budget(new Budget(1000, 10,
           Long.MAX_VALUE)).build();
       Bsgm.Result result = runner.run(Buffers.vector(arena, 3), options, new SplittableRandom(1),
           null);
       assertEquals(Budget.SAMPLE_BUDGET, result.stoppedBecause());
       assertEquals(3, result.iterations()); // 4 samples each: 12 >= 10 after 3
       assertEquals(12, result.samples());
-      Options limited = Options.builder(Preset.ALSET_DAGGER).budget(Budget.iterations(7))
+      Options limited = Options.builder(WarmStartPreset.ALSET_DAGGER).budget(Budget.iterations(7))
           .build();
       result = runner.run(Buffers.vector(arena, 3), limited, new SplittableRandom(1), null);
       assertEquals(Budget.ITERATION_LIMIT, result.stoppedBecause());
@@ -312,7 +315,7 @@ class WarmStartBilevelTest {
 
   @Test
   void theSameSeedGivesTheSameTrajectoryAndAnotherSeedAnotherOne() {
-    for (Preset preset : Preset.values()) {
+    for (WarmStartPreset preset : WarmStartPreset.values()) {
       try (Arena arena = Arena.ofConfined();
           WarmStartBilevel runner = new WarmStartBilevel(stochastic, 64, 1)) {
         Options options = Options.builder(preset).budget(Budget.iterations(30)).build();
@@ -340,15 +343,15 @@ class WarmStartBilevelTest {
   void warmStartMemoryIsOneVectorPerWarmSolver() {
     try (WarmStartBilevel runner = new WarmStartBilevel(stochastic, 4, 1)) {
       long vector = 8L * 10;
-      assertEquals(0, runner.warmStartBytes(Options.builder(Preset.BSGM).build()));
-      assertEquals(vector, runner.warmStartBytes(Options.builder(Preset.STOCBIO).build()));
-      assertEquals(2 * vector, runner.warmStartBytes(Options.builder(Preset.AMIGO).build()));
-      assertEquals(vector, runner.warmStartBytes(Options.builder(Preset.ALSET).build()));
+      assertEquals(0, warmStartBytes(runner, Options.builder(WarmStartPreset.BSGM).build()));
+      assertEquals(vector, warmStartBytes(runner, Options.builder(WarmStartPreset.STOCBIO).build()));
+      assertEquals(2 * vector, warmStartBytes(runner, Options.builder(WarmStartPreset.AMIGO).build()));
+      assertEquals(vector, warmStartBytes(runner, Options.builder(WarmStartPreset.ALSET).build()));
       assertEquals(2 * vector,
-          runner.warmStartBytes(Options.builder(Preset.ALSET_DAGGER).build()));
-      assertEquals(0, runner.warmStartBytes(Options.builder(Preset.BSA).build()));
+          warmStartBytes(runner, Options.builder(WarmStartPreset.ALSET_DAGGER).build()));
+      assertEquals(0, warmStartBytes(runner, Options.builder(WarmStartPreset.BSA).build()));
       // random truncation keeps no v even if asked to
-      assertEquals(0, runner.warmStartBytes(Options.builder(Preset.BSA)
+      assertEquals(0, warmStartBytes(runner, Options.builder(WarmStartPreset.BSA)
           .linearStart(Start.WARM).build()));
       assertEquals(8L * (4 * 10 + 4 * 3), runner.workspaceBytes());
     }
@@ -356,34 +359,34 @@ class WarmStartBilevelTest {
 
   @Test
   void presetsCarryTheTableOfAlgorithmsMd() {
-    Options stocbio = Options.builder(Preset.STOCBIO).build();
+    Options stocbio = Options.builder(WarmStartPreset.STOCBIO).build();
     assertEquals(Start.WARM, stocbio.lowerStart());
     assertEquals(Start.ZERO, stocbio.linearStart());
     assertEquals(LinearSolver.NEUMANN, stocbio.linearSolver());
-    Options amigo = Options.builder(Preset.AMIGO).build();
+    Options amigo = Options.builder(WarmStartPreset.AMIGO).build();
     assertEquals(Start.WARM, amigo.linearStart());
     assertEquals(LinearSolver.SGD, amigo.linearSolver());
-    Options alset = Options.builder(Preset.ALSET).build();
+    Options alset = Options.builder(WarmStartPreset.ALSET).build();
     assertEquals(1, alset.schedule().lowerSteps(7));
     assertEquals(1, alset.schedule().batch(7));
-    Options dagger = Options.builder(Preset.ALSET_DAGGER).build();
+    Options dagger = Options.builder(WarmStartPreset.ALSET_DAGGER).build();
     assertEquals(1, dagger.schedule().linearSteps(7));
     assertEquals(LinearSolver.KM, dagger.linearSolver());
-    Options bsa = Options.builder(Preset.BSA).build();
+    Options bsa = Options.builder(WarmStartPreset.BSA).build();
     assertEquals(Start.ZERO, bsa.lowerStart());
     assertEquals(LinearSolver.RANDOM_TRUNCATION, bsa.linearSolver());
     assertEquals(10, bsa.schedule().lowerSteps(99));
-    Options bsgm = Options.builder(Preset.BSGM).build();
+    Options bsgm = Options.builder(WarmStartPreset.BSGM).build();
     assertEquals(8, bsgm.schedule().lowerSteps(7));
     assertEquals(StepClock.PER_CALL, bsgm.clock());
-    assertEquals(0.05, Options.builder(Preset.BSGM).alpha(0.1).alphaDecay(1).build().alpha(1),
+    assertEquals(0.05, Options.builder(WarmStartPreset.BSGM).alpha(0.1).alphaDecay(1).build().alpha(1),
         1e-15);
-    for (Preset preset : Preset.values()) {
-      assertEquals(preset, Preset.fromName(preset.cliName()));
+    for (WarmStartPreset preset : WarmStartPreset.values()) {
+      assertEquals(preset, WarmStartPreset.fromName(preset.cliName()));
       assertEquals(preset.name(), Options.builder(preset).build().name());
     }
-    assertEquals(Preset.ALSET_DAGGER, Preset.fromName("ALSET_DAGGER"));
-    assertThrows(IllegalArgumentException.class, () -> Preset.fromName("sgd"));
+    assertEquals(WarmStartPreset.ALSET_DAGGER, WarmStartPreset.fromName("ALSET_DAGGER"));
+    assertThrows(IllegalArgumentException.class, () -> WarmStartPreset.fromName("sgd"));
   }
 
   @Test
@@ -395,15 +398,18 @@ class WarmStartBilevelTest {
     try (Arena arena = Arena.ofConfined();
         WarmStartBilevel runner = new WarmStartBilevel(deterministic, 1, 1)) {
       StepSchedule steps = StepSchedule.decreasing(1.0, 2.0);
-      WarmStartBilevel.Builder builder = Options.builder(Preset.ALSET_DAGGER).lowerSteps(steps);
+      WarmStartBuilder builder = Options.builder(WarmStartPreset.ALSET_DAGGER).lowerSteps(steps);
       DVector lambda = Buffers.vector(arena, 3);
       DVector out = Buffers.vector(arena, 3);
       Options cumulative = builder.clock(StepClock.CUMULATIVE).build();
-      runner.reset();
+      WarmStartBilevel.State state = runner.init(arena, cumulative);
       for (int s = 0; s < 5; s++) {
-        runner.hypergradient(lambda, cumulative, s, new SplittableRandom(1), out);
+        runner.hypergradient(state, lambda, cumulative, s, new SplittableRandom(1), out);
       }
-      double[] actual = runner.lowerIterate().toArray();
+      assertEquals(5, state.lowerClock());
+      assertEquals(5, state.linearClock());
+      assertEquals(0, state.iteration(), "hypergradient leaves the iteration counter");
+      double[] actual = state.lowerIterate().toArray();
       DVector w = Buffers.vector(arena, 10);
       DVector phi = Buffers.vector(arena, 10);
       Batch one = new Batch(1).all(1);
@@ -412,45 +418,52 @@ class WarmStartBilevelTest {
         BACKEND.kmStep(steps.step(i), phi, w);
       }
       assertArrayEquals(w.toArray(), actual, 1e-15);
-      runner.reset();
       Options perCall = builder.clock(StepClock.PER_CALL).build();
+      WarmStartBilevel.State perCallState = runner.init(arena, perCall);
       for (int s = 0; s < 5; s++) {
-        runner.hypergradient(lambda, perCall, s, new SplittableRandom(1), out);
+        runner.hypergradient(perCallState, lambda, perCall, s, new SplittableRandom(1), out);
       }
       BACKEND.fill(0.0, w);
       for (int i = 0; i < 5; i++) {
         deterministic.map(w, lambda, one, phi);
         BACKEND.kmStep(steps.step(0), phi, w);
       }
-      assertArrayEquals(w.toArray(), runner.lowerIterate().toArray(), 1e-15);
+      assertArrayEquals(w.toArray(), perCallState.lowerIterate().toArray(), 1e-15);
+    }
+  }
+
+  /** The bytes of the vectors a fresh state for {@code options} carries. */
+  private static long warmStartBytes(WarmStartBilevel runner, Options options) {
+    try (Arena arena = Arena.ofShared()) {
+      return runner.init(arena, options).vectorBytes();
     }
   }
 
   @Test
   void badSettingsAreRejectedWithClearMessages() {
     assertThrows(IllegalArgumentException.class,
-        () -> Options.builder(Preset.AMIGO).alpha(0).build());
+        () -> Options.builder(WarmStartPreset.AMIGO).alpha(0).build());
     assertThrows(IllegalArgumentException.class,
-        () -> Options.builder(Preset.AMIGO).alphaDecay(-1).build());
+        () -> Options.builder(WarmStartPreset.AMIGO).alphaDecay(-1).build());
     assertThrows(IllegalArgumentException.class,
-        () -> Options.builder(Preset.AMIGO).lowerBatch(0).build());
+        () -> Options.builder(WarmStartPreset.AMIGO).lowerBatch(0).build());
     assertThrows(NullPointerException.class,
-        () -> Options.builder(Preset.AMIGO).schedule(null).build());
+        () -> Options.builder(WarmStartPreset.AMIGO).schedule(null).build());
     assertThrows(IllegalArgumentException.class, () -> new Budget(-1, 1, 1));
     assertThrows(IllegalArgumentException.class,
-        () -> WarmStartBilevel.growingSchedule(0, 1, 1));
+        () -> WarmStartPreset.growingSchedule(0, 1, 1));
     try (Arena arena = Arena.ofConfined();
         WarmStartBilevel runner = new WarmStartBilevel(stochastic, 4, 1)) {
       IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
-          () -> runner.run(Buffers.vector(arena, 3), Options.builder(Preset.STOCBIO).build(),
+          () -> runner.run(Buffers.vector(arena, 3), Options.builder(WarmStartPreset.STOCBIO).build(),
               new SplittableRandom(1), null));
       assertTrue(tooBig.getMessage().contains("STOCBIO")
           && tooBig.getMessage().contains("capacity"), tooBig.getMessage());
       assertThrows(IllegalArgumentException.class,
-          () -> runner.run(Buffers.vector(arena, 2), Options.builder(Preset.ALSET).build(),
+          () -> runner.run(Buffers.vector(arena, 2), Options.builder(WarmStartPreset.ALSET).build(),
               new SplittableRandom(1), null));
       IllegalArgumentException noTerms = assertThrows(IllegalArgumentException.class,
-          () -> runner.run(Buffers.vector(arena, 3), Options.builder(Preset.BSA)
+          () -> runner.run(Buffers.vector(arena, 3), Options.builder(WarmStartPreset.BSA)
               .schedule(IterationSchedule.fixed(1, 0, 1)).build(), new SplittableRandom(1),
               null));
       assertTrue(noTerms.getMessage().contains("random truncation"), noTerms.getMessage());
@@ -462,7 +475,7 @@ class WarmStartBilevelTest {
     try (Arena arena = Arena.ofConfined(); ExpandingProblem problem = new ExpandingProblem(BACKEND);
         WarmStartBilevel runner = new WarmStartBilevel(problem, 1, 1)) {
       ArithmeticException e = assertThrows(ArithmeticException.class,
-          () -> runner.run(Buffers.vector(arena, 1), Options.builder(Preset.STOCBIO)
+          () -> runner.run(Buffers.vector(arena, 1), Options.builder(WarmStartPreset.STOCBIO)
               .fixed(10, 1, 1).lowerSteps(StepSchedule.constant(1.0))
               .budget(Budget.iterations(1000)).build(), new SplittableRandom(1), null));
       // w_n = 2^n − 1, so the residual of LL step n is 2^n, whose square (a plain sum of

@@ -505,7 +505,7 @@ class EquilibriumModelTest {
     assertEquals(EquilibriumModel.DEFAULT_BATCH, defaults.schedule().batch(5));
     assertEquals(EquilibriumModel.DEFAULT_SOLVER_STEPS, defaults.schedule().lowerSteps(5));
     assertEquals(EquilibriumModel.DEFAULT_SOLVER_STEPS, defaults.schedule().linearSteps(5));
-    assertEquals(7, defaults.maxIterations());
+    assertEquals(7, defaults.maxIterations().getAsInt());
     try (Arena arena = Arena.ofConfined(); EquilibriumModel model = model(arena, 4)) {
       assertEquals(M, model.upperDimension());
       DVector lambda = Buffers.vector(arena, M);

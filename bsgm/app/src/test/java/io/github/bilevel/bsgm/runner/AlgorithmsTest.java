@@ -1,0 +1,185 @@
+package io.github.bilevel.bsgm.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bilevel.bsgm.AlgorithmState;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.StepSchedule;
+import io.github.bilevel.bsgm.cli.Main;
+import io.github.bilevel.bsgm.problems.QuadraticProblem;
+import io.github.bilevel.bsgm.runner.MethodOverrides.Setting;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Backends;
+import io.github.bilevel.kernels.DVector;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry: every algorithm × override is accepted exactly when the algorithm reads the
+ * setting (an accepted override changes the trajectory, a rejected one would not), and a rejected
+ * one is an error naming the algorithm, the flag and what it uses.
+ */
+class AlgorithmsTest {
+
+  private static final Backend BACKEND = Backends.byName("simd");
+
+  /** The settings each algorithm reads, written out independently of the registry. */
+  private static final Map<String, Set<Setting>> READS = Map.of(
+      "bsgm", EnumSet.allOf(Setting.class),
+      "stocbio", EnumSet.allOf(Setting.class),
+      "amigo", EnumSet.allOf(Setting.class),
+      "alset", EnumSet.of(Setting.ALPHA, Setting.K),
+      "alset-dagger", EnumSet.of(Setting.ALPHA),
+      "bsa", EnumSet.of(Setting.ALPHA),
+      "mrbo", EnumSet.of(Setting.K),
+      "vrbo", EnumSet.of(Setting.K));
+
+  private static final Algorithms.Defaults DEFAULTS = new Algorithms.Defaults(0.2, 10, 10, 32,
+      IterationSchedule.theorem16(), StepSchedule.decreasing(2.0, 2.0), 0.5);
+
+  /** An override of {@code setting} alone, to a value other than its default. */
+  private static MethodOverrides only(Setting setting) {
+    return switch (setting) {
+      case ALPHA -> new MethodOverrides(0.05, null, null, null);
+      case T -> new MethodOverrides(null, 3, null, null);
+      case K -> new MethodOverrides(null, null, 3, null);
+      case BATCH -> new MethodOverrides(null, null, null, 5);
+    };
+  }
+
+  /** λ after 12 iterations of {@code method} from 0 with a fixed generator. */
+  private static <S extends AlgorithmState> double[] trajectory(UpperLevelMethod<S> method) {
+    try (Arena arena = Arena.ofShared(); method) {
+      DVector lambda = BACKEND.vector(arena, 3);
+      S state = method.init(lambda);
+      SplittableRandom random = new SplittableRandom(11);
+      for (int s = 0; s < 12; s++) {
+        method.iterate(state, lambda, random);
+      }
+      return lambda.toArray();
+    }
+  }
+
+  @Test
+  void theRegistryListsEveryAlgorithmWithWhatItReads() {
+    assertEquals(List.of("bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
+        "vrbo"), Algorithms.ALL);
+    for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.BILEVEL.entries()) {
+      assertEquals(READS.get(entry.name()), entry.uses(), entry.name());
+      assertFalse(entry.description().isBlank(), entry.name());
+    }
+    assertEquals(SeparableMethod.NAMES, Algorithms.SEPARABLE.names());
+    for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.SEPARABLE.entries()) {
+      assertEquals(EnumSet.allOf(Setting.class), entry.uses(), entry.name());
+    }
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> Algorithms.BILEVEL.entry("sgd"));
+    assertTrue(unknown.getMessage().contains("'sgd'") && unknown.getMessage().contains("vrbo"),
+        unknown.getMessage());
+  }
+
+  /**
+   * Every algorithm × setting: an override the algorithm reads changes its trajectory; one it
+   * does not read would leave it bit for bit unchanged (checked by calling the factory past the
+   * registry's check), so rejecting it loses nothing.
+   */
+  @Test
+  void anOverrideIsAcceptedExactlyWhenItChangesTheTrajectory() {
+    try (QuadraticProblem problem = new QuadraticProblem(BACKEND, 6, 3, 1.0, 2.0, 64, 0.5, 5L)) {
+      for (AlgorithmRegistry.Entry<io.github.bilevel.bsgm.BilevelProblem, Algorithms.Defaults>
+          entry : Algorithms.BILEVEL.entries()) {
+        double[] plain = trajectory(entry.factory().create(problem, DEFAULTS,
+            MethodOverrides.NONE));
+        for (Setting setting : Setting.values()) {
+          double[] changed = trajectory(entry.factory().create(problem, DEFAULTS,
+              only(setting)));
+          String what = entry.name() + " with " + setting.flag();
+          if (READS.get(entry.name()).contains(setting)) {
+            assertFalse(Arrays.equals(plain, changed), what + " must change the trajectory");
+            entry.check(only(setting));
+          } else {
+            assertTrue(Arrays.equals(plain, changed), what + " must not change it");
+            assertThrows(IllegalArgumentException.class, () -> entry.check(only(setting)),
+                what);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void mrboAndVrboRejectAlphaTAndBatchNamingWhatTheyUse() {
+    for (String name : List.of("mrbo", "vrbo")) {
+      for (Setting setting : List.of(Setting.ALPHA, Setting.T, Setting.BATCH)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithms.BILEVEL.entry(name).check(only(setting)));
+        assertEquals(name + " does not use " + setting.flag() + " (it uses: --k)",
+            e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void alsetRejectsTAndBatch() {
+    for (Setting setting : List.of(Setting.T, Setting.BATCH)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Algorithms.BILEVEL.entry("alset").check(only(setting)));
+      assertEquals("alset does not use " + setting.flag() + " (it uses: --alpha, --k)",
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void alsetDaggerAndBsaRejectTKAndBatch() {
+    for (String name : List.of("alset-dagger", "bsa")) {
+      for (Setting setting : List.of(Setting.T, Setting.K, Setting.BATCH)) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithms.BILEVEL.entry(name).check(only(setting)));
+        assertEquals(name + " does not use " + setting.flag() + " (it uses: --alpha)",
+            e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void theSeparableVariantsAcceptEverySetting() {
+    MethodOverrides all = new MethodOverrides(0.1, 2, 2, 3);
+    for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.SEPARABLE.entries()) {
+      entry.check(all);
+    }
+  }
+
+  @Test
+  void aRunIsRefusedBeforeItStartsAndTheCommandLineSaysWhy(@TempDir Path temp) {
+    RunSettings settings = new RunSettings("quadratic", List.of("bsgm", "mrbo"), 1, 0, 100, 10,
+        1, 1, "simd", new MethodOverrides(0.1, null, null, null), Map.of("d", "4", "m", "2"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentRunner.start(QuadraticWorkload.FACTORY, settings, BACKEND,
+            temp.resolve("run"), new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
+    assertEquals("mrbo does not use --alpha (it uses: --k)", e.getMessage());
+    assertFalse(Files.exists(temp.resolve("run/run.json")), "nothing is written");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "run",
+        "quadratic", "--algorithm", "mrbo", "--alpha", "0.1", "--out",
+        temp.resolve("cli").toString(), "--backend", "simd");
+    assertNotEquals(0, status);
+    assertTrue(err.toString().contains("mrbo does not use --alpha (it uses: --k)"),
+        err.toString());
+  }
+}
