@@ -50,9 +50,6 @@ public class SimdBackend extends AbstractBackend {
    */
   private static final int MAX_MICHELOT_PASSES = 64;
 
-  /** The sort-based reference, for the inputs Michelot's iteration cannot take (infinities). */
-  private static final ScalarBackend REFERENCE = new ScalarBackend();
-
   /** Double lanes of the preferred species. */
   public static int lanes() {
     return SPECIES.length();
@@ -1142,7 +1139,7 @@ public class SimdBackend extends AbstractBackend {
   // ---------------------------------------------------------------- projections
 
   @Override
-  protected void projectBoxKernel(DVector x, double lower, double upper) {
+  protected void clampKernel(DVector x, double lower, double upper) {
     int n = x.length();
     int i = 0;
     if (x.stride() != 1) {
@@ -1169,7 +1166,7 @@ public class SimdBackend extends AbstractBackend {
   }
 
   @Override
-  protected void projectBoxKernel(DVector x, DVector lower, DVector upper) {
+  protected void clampKernel(DVector x, DVector lower, DVector upper) {
     int n = x.length();
     int i = 0;
     if (contiguous(x, lower, upper)) {
@@ -1194,7 +1191,7 @@ public class SimdBackend extends AbstractBackend {
       double lo = get(lower, i);
       double hi = get(upper, i);
       if (!(lo <= hi)) {
-        throw badBox(i, lo, hi);
+        throw Checks.badBox(i, lo, hi);
       }
       set(x, i, Math.min(Math.max(get(x, i), lo), hi));
     }
@@ -1208,7 +1205,7 @@ public class SimdBackend extends AbstractBackend {
    * {@code τ}; each step is one vectorized pass.
    */
   @Override
-  protected void projectSimplexKernel(DVector x, double radius) {
+  protected void simplexKernel(DVector x, double radius) {
     int n = x.length();
     double sum = sum(x); // NaN iff some element is NaN (or +∞ and −∞ meet)
     if (Double.isNaN(sum)) {
@@ -1219,7 +1216,7 @@ public class SimdBackend extends AbstractBackend {
       }
     }
     if (!Double.isFinite(sum)) {
-      REFERENCE.projectSimplexKernel(x, radius); // infinite elements: the sort-based method
+      Projections.simplexBySorting(x, radius); // infinite elements: the sort-based method
       return;
     }
     double tau = (sum - radius) / n;
@@ -1227,7 +1224,7 @@ public class SimdBackend extends AbstractBackend {
     int[] active = new int[1];
     for (int iteration = 0; ; iteration++) {
       if (iteration == MAX_MICHELOT_PASSES) {
-        REFERENCE.projectSimplexKernel(x, radius); // rare slow input: O(n log n) by sorting
+        Projections.simplexBySorting(x, radius); // rare slow input: O(n log n) by sorting
         return;
       }
       double above = sumAbove(x, tau, active);

@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.baselines;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -303,7 +304,7 @@ public final class Mrbo implements AutoCloseable {
    */
   public void start(DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
       throw new IllegalArgumentException("MRBO: batch sizes J = " + options.batch() + ", b = "
           + options.lowerBatch() + " exceed this runner's capacity " + maxBatch + "/"
@@ -391,7 +392,7 @@ public final class Mrbo implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.baselines;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -300,7 +301,7 @@ public final class Vrbo implements AutoCloseable {
    */
   public void start(DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     checkCapacity(options.batch(), options.lowerBatch(), "J, b");
     checkCapacity(options.largeBatch() >= problem.upperSamples()
             && options.largeBatch() >= problem.lowerSamples() ? 1 : options.largeBatch(),
@@ -400,7 +401,7 @@ public final class Vrbo implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

@@ -6,6 +6,7 @@ import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Locale;
@@ -499,8 +500,8 @@ public final class WarmStartBilevel implements AutoCloseable {
       DVector out) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
-    Monitoring.checkLength("out", out, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("out", out, problem.upperDimension());
     if (s < 0) {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
@@ -523,7 +524,7 @@ public final class WarmStartBilevel implements AutoCloseable {
       Bsgm.Listener listener) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     reset();
     problem.projectUpper(lambda);
     Budget budget = options.budget();
@@ -598,7 +599,7 @@ public final class WarmStartBilevel implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

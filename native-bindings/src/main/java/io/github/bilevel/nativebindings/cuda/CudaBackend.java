@@ -3,6 +3,7 @@ package io.github.bilevel.nativebindings.cuda;
 import io.github.bilevel.kernels.AbstractBackend;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.ScalarBackend;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link io.github.bilevel.kernels.Backend} on an NVIDIA GPU: BLAS through cuBLAS, the
- * kernels cuBLAS lacks (the KM step, activations, softmax and cross-entropy, box projections,
+ * kernels cuBLAS lacks (the KM step, activations, softmax and cross-entropy, clamp,
  * a fill, an {@code axpby}) as CUDA C compiled once per process by NVRTC
  * ({@link KernelCompiler}) and launched with {@code cuLaunchKernel}. One CUDA stream and one
  * cuBLAS handle per instance; scalars ({@code α}, {@code β}, results) by host pointer.
@@ -62,8 +63,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>What runs on the host</h2>
  *
- * The simplex, ball ∩ box and spectral-norm projections are algorithms (sorting, breakpoint
- * search, Jacobi sweeps), not loops; they run on the host (the SIMD backend, or the scalar one
+ * The simplex, ball ∩ box and spectral-norm projections of {@code Projections} are
+ * algorithms (sorting, breakpoint search, Jacobi sweeps), not loops; they run on the host (the SIMD backend, or the scalar one
  * without the Vector API) directly on the managed memory. Labels of the cross-entropy are
  * checked on the host before the launch. Everything else runs on the GPU.
  *
@@ -72,7 +73,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with {@code β = 0}, {@code gemv}/{@code gemm}/{@code axpby} do not read the output;
  * {@code nrm2} is overflow-safe (cuBLAS's result is recomputed by a scaled two-pass kernel when
  * it is outside {@code [1e-150, 1e150]} or not finite); the kernels are compiled without fused
- * multiply-add, and the box projections keep Java's {@code Math.min}/{@code max} treatment of
+ * multiply-add, and clamp keeps Java's {@code Math.min}/{@code max} treatment of
  * NaN and signed zeros.
  *
  * <p>Thread safety: the kernels of one instance are serialized (its stream and scratch memory
@@ -162,9 +163,9 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
   private static final int RELU_BACKWARD = index("relu_backward");
   private static final int SOFTMAX = index("softmax_rows");
   private static final int SOFTMAX_CROSS_ENTROPY = index("softmax_cross_entropy_rows");
-  private static final int PROJECT_BOX = index("project_box");
+  private static final int CLAMP = index("clamp");
   private static final int CHECK_BOX = index("check_box");
-  private static final int PROJECT_BOX_VECTOR = index("project_box_vector");
+  private static final int CLAMP_VECTOR = index("clamp_vector");
   private static final int HADAMARD = index("hadamard");
 
   private static int index(String kernel) {
@@ -397,7 +398,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
    */
   public void upload(double[] values, DVector target) {
     Objects.requireNonNull(values, "values");
-    checkAlive("target", target);
+    Checks.checkAlive("target", target);
     target.copyFrom(values);
     countUpload(8L * values.length);
     if (target.length() > 0) {
@@ -412,7 +413,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
    */
   public void download(DVector source, double[] values) {
     Objects.requireNonNull(values, "values");
-    checkAlive("source", source);
+    Checks.checkAlive("source", source);
     if (values.length != source.length()) {
       throw new IllegalArgumentException("values has length " + values.length
           + " but source has length " + source.length());
@@ -1189,10 +1190,10 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     return total / r;
   }
 
-  // ---------------------------------------------------------------- projections
+  // ---------------------------------------------------------------- clamp
 
   @Override
-  protected synchronized void projectBoxKernel(DVector x, double lower, double upper) {
+  protected synchronized void clampKernel(DVector x, double lower, double upper) {
     begin(x.length());
     boolean ok = false;
     try {
@@ -1201,7 +1202,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       arg(1, ox);
       arg(3, lower);
       arg(4, upper);
-      launch(PROJECT_BOX, blocks(x.length()));
+      launch(CLAMP, blocks(x.length()));
       ok = true;
     } finally {
       end(ok);
@@ -1210,7 +1211,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
   /** Checks the bounds on the device first: on a bad bound, {@code x} is left unchanged. */
   @Override
-  protected synchronized void projectBoxKernel(DVector x, DVector lower, DVector upper) {
+  protected synchronized void clampKernel(DVector x, DVector lower, DVector upper) {
     int n = x.length();
     begin(3L * n);
     boolean ok = false;
@@ -1232,7 +1233,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         arg(1, ox);
         arg(3, olo);
         arg(5, ohi);
-        launch(PROJECT_BOX_VECTOR, blocks(n));
+        launch(CLAMP_VECTOR, blocks(n));
       } else {
         operands[0].writeBackVector = null; // x unchanged
       }
@@ -1241,29 +1242,17 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       end(ok);
     }
     if (firstBad != n) {
-      throw badBox(firstBad, lower.get(firstBad), upper.get(firstBad));
+      throw Checks.badBox(firstBad, lower.get(firstBad), upper.get(firstBad));
     }
   }
 
-  /** On the host ({@link #hostBackend()}), on the managed memory: a sort-based algorithm. */
+  /**
+   * The simplex, ball ∩ box and spectral-norm projections of {@code Projections} run on the
+   * host ({@link #hostBackend()}), on the managed memory.
+   */
   @Override
-  protected synchronized void projectSimplexKernel(DVector x, double radius) {
+  protected synchronized Backend hostAlgorithms() {
     requireOpen();
-    hostBackend.projectSimplex(x, radius);
-  }
-
-  /** On the host ({@link #hostBackend()}): an exact breakpoint search. */
-  @Override
-  protected synchronized void projectBallBoxKernel(DVector x, double radius, DVector lower,
-      DVector upper) {
-    requireOpen();
-    hostBackend.projectBallBox(x, radius, lower, upper);
-  }
-
-  /** On the host ({@link #hostBackend()}): one-sided Jacobi sweeps. */
-  @Override
-  protected synchronized void projectSpectralBallKernel(DMatrix a, double radius) {
-    requireOpen();
-    hostBackend.projectSpectralBall(a, radius);
+    return hostBackend;
   }
 }

@@ -30,8 +30,8 @@ public final class KernelCompiler {
   public static final List<String> KERNELS = List.of(
       "fill", "scale", "axpby", "km_step", "km_step_residual", "max_abs", "sum_squares_scaled",
       "tanh_forward", "tanh_backward", "sigmoid_forward", "sigmoid_backward", "relu_forward",
-      "relu_backward", "softmax_rows", "softmax_cross_entropy_rows", "project_box", "check_box",
-      "project_box_vector", "hadamard");
+      "relu_backward", "softmax_rows", "softmax_cross_entropy_rows", "clamp", "check_box",
+      "clamp_vector", "hadamard");
 
   private KernelCompiler() {}
 

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The {@link SimdBackend} with its BLAS kernels (dot, nrm2, asum, axpy, axpby, scal, copy, rot,
  * gemv, gemvᵀ, ger, gemm) replaced by OpenBLAS calls through {@link cblas_h}; everything else
- * (the KM step, activations, softmax, projections) is inherited. Matrices are passed row-major
+ * (the KM step, activations, softmax, clamp) is inherited. Matrices are passed row-major
  * ({@code CblasRowMajor}) with their leading dimension, vectors with their stride as
  * {@code incx}.
  *
