@@ -215,17 +215,17 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     bind();
     MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
     CudaException.checkRuntime("cudaStreamCreateWithFlags",
-        cuda_runtime_h.cudaStreamCreateWithFlags(holder, cuda_runtime_h.cudaStreamNonBlocking()));
+        CudaRuntime.cudaStreamCreateWithFlags(holder, CudaRuntime.cudaStreamNonBlocking));
     stream = holder.get(ValueLayout.ADDRESS, 0);
-    int status = cublas_v2_h.cublasCreate_v2(holder);
+    int status = Cublas.cublasCreate_v2(holder);
     if (status != 0) {
-      cuda_runtime_h.cudaStreamDestroy(stream);
+      CudaRuntime.cudaStreamDestroy(stream);
       CudaException.checkCublas("cublasCreate_v2", status);
     }
     cublas = holder.get(ValueLayout.ADDRESS, 0);
-    CudaException.checkCublas("cublasSetStream_v2", cublas_v2_h.cublasSetStream_v2(cublas, stream));
+    CudaException.checkCublas("cublasSetStream_v2", Cublas.cublasSetStream_v2(cublas, stream));
     CudaException.checkCublas("cublasSetPointerMode_v2",
-        cublas_v2_h.cublasSetPointerMode_v2(cublas, cublas_v2_h.CUBLAS_POINTER_MODE_HOST()));
+        Cublas.cublasSetPointerMode_v2(cublas, Cublas.CUBLAS_POINTER_MODE_HOST));
     alpha = arena.allocate(ValueLayout.JAVA_DOUBLE);
     beta = arena.allocate(ValueLayout.JAVA_DOUBLE);
     result = arena.allocate(ValueLayout.JAVA_DOUBLE);
@@ -234,7 +234,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     for (int i = 0; i < PARAMETER_SLOTS; i++) {
       parameterPointers.setAtIndex(ValueLayout.ADDRESS, i, parameterSlots.asSlice(8L * i, 8));
     }
-    location = cudaMemLocation.allocate(arena);
+    location = arena.allocate(CudaRuntime.MEM_LOCATION);
     MemorySegment reduce = ManagedMemory.allocate(arena, 8L * MAX_BLOCKS + 8);
     partials = reduce.asSlice(0, 8L * MAX_BLOCKS);
     flag = reduce.asSlice(8L * MAX_BLOCKS, 8);
@@ -307,9 +307,9 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     }
     closed = true;
     bind();
-    cuda_runtime_h.cudaStreamSynchronize(stream);
-    cublas_v2_h.cublasDestroy_v2(cublas);
-    cuda_runtime_h.cudaStreamDestroy(stream);
+    CudaRuntime.cudaStreamSynchronize(stream);
+    Cublas.cublasDestroy_v2(cublas);
+    CudaRuntime.cudaStreamDestroy(stream);
     stagingArena.close();
     rowLossArena.close();
     arena.close();
@@ -336,7 +336,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     bind();
     MemorySegment s = ManagedMemory.allocate(owner, bytes);
     CudaException.checkRuntime("cudaMemsetAsync",
-        cuda_runtime_h.cudaMemsetAsync(s, 0, s.byteSize(), stream));
+        CudaRuntime.cudaMemsetAsync(s, 0, s.byteSize(), stream));
     synchronize();
     return s;
   }
@@ -454,12 +454,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
    * backend's stream; a hint, done only with CUDA ≥ 12.2 and for managed memory).
    */
   public synchronized void prefetchToDevice(MemorySegment segment) {
-    prefetch(segment, cuda_runtime_h.cudaMemLocationTypeDevice(), device.ordinal());
+    prefetch(segment, CudaRuntime.cudaMemLocationTypeDevice, device.ordinal());
   }
 
   /** Migrates a managed segment to the host and waits for it (a hint, as above). */
   public synchronized void prefetchToHost(MemorySegment segment) {
-    prefetch(segment, cuda_runtime_h.cudaMemLocationTypeHost(), 0);
+    prefetch(segment, CudaRuntime.cudaMemLocationTypeHost, 0);
     synchronize();
   }
 
@@ -470,15 +470,15 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       return;
     }
     bind();
-    cudaMemLocation.type(location, type);
-    cudaMemLocation.id(location, id);
+    location.set(ValueLayout.JAVA_INT, 0, type);
+    location.set(ValueLayout.JAVA_INT, 4, id);
     int v = device.runtimeVersion();
     if (v >= 13000) {
-      CudaException.checkRuntime("cudaMemPrefetchAsync", cuda_runtime_h.cudaMemPrefetchAsync(
+      CudaException.checkRuntime("cudaMemPrefetchAsync", CudaRuntime.cudaMemPrefetchAsync(
           segment, segment.byteSize(), location, 0, stream));
     } else if (v >= 12020 && CudaLibrary.RUNTIME.hasSymbol("cudaMemPrefetchAsync_v2")) {
       CudaException.checkRuntime("cudaMemPrefetchAsync_v2",
-          cuda_runtime_h.cudaMemPrefetchAsync_v2(segment, segment.byteSize(), location, 0,
+          CudaRuntime.cudaMemPrefetchAsync_v2(segment, segment.byteSize(), location, 0,
               stream));
     }
   }
@@ -495,15 +495,15 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
   private void bind() {
     int[] bound = BOUND_DEVICE.get();
     if (bound[0] != device.ordinal()) {
-      CudaException.checkRuntime("cudaSetDevice", cuda_runtime_h.cudaSetDevice(device.ordinal()));
-      CudaException.checkDriver("cuCtxSetCurrent", cuda_h.cuCtxSetCurrent(module.context()));
+      CudaException.checkRuntime("cudaSetDevice", CudaRuntime.cudaSetDevice(device.ordinal()));
+      CudaException.checkDriver("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(module.context()));
       bound[0] = device.ordinal();
     }
   }
 
   private void synchronize() {
     CudaException.checkRuntime("cudaStreamSynchronize",
-        cuda_runtime_h.cudaStreamSynchronize(stream));
+        CudaRuntime.cudaStreamSynchronize(stream));
   }
 
   /** Where an operand lives for the duration of one call. */
@@ -698,7 +698,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
   /** Launches kernel {@code k} on {@code blocks} blocks of {@link #THREADS} threads. */
   private void launch(int k, int blocks) {
-    int status = cuda_h.cuLaunchKernel(functions[k], blocks, 1, 1, THREADS, 1, 1, 0, stream,
+    int status = CudaDriver.cuLaunchKernel(functions[k], blocks, 1, 1, THREADS, 1, 1, 0, stream,
         parameterPointers, MemorySegment.NULL);
     if (status != 0) {
       throw new CudaException(CudaException.Api.DRIVER, "cuLaunchKernel", status,
@@ -725,7 +725,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, true, false);
-      CudaException.checkCublas("cublasDdot_v2", cublas_v2_h.cublasDdot_v2(cublas, x.length(),
+      CudaException.checkCublas("cublasDdot_v2", Cublas.cublasDdot_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment, result));
       ok = true;
     } finally {
@@ -802,7 +802,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     boolean ok = false;
     try {
       Operand ox = vector(0, "x", x, true, false);
-      CudaException.checkCublas("cublasDasum_v2", cublas_v2_h.cublasDasum_v2(cublas, x.length(),
+      CudaException.checkCublas("cublasDasum_v2", Cublas.cublasDasum_v2(cublas, x.length(),
           at(ox), ox.increment, result));
       ok = true;
     } finally {
@@ -818,7 +818,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, true, true);
-      CudaException.checkCublas("cublasDaxpy_v2", cublas_v2_h.cublasDaxpy_v2(cublas, x.length(),
+      CudaException.checkCublas("cublasDaxpy_v2", Cublas.cublasDaxpy_v2(cublas, x.length(),
           alpha(a), at(ox), ox.increment, at(oy), oy.increment));
       ok = true;
     } finally {
@@ -858,7 +858,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
         arg(2, ox);
         launch(SCALE, blocks(x.length()));
       } else {
-        CudaException.checkCublas("cublasDscal_v2", cublas_v2_h.cublasDscal_v2(cublas,
+        CudaException.checkCublas("cublasDscal_v2", Cublas.cublasDscal_v2(cublas,
             x.length(), alpha(a), at(ox), ox.increment));
       }
       ok = true;
@@ -874,7 +874,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, false, true);
-      CudaException.checkCublas("cublasDcopy_v2", cublas_v2_h.cublasDcopy_v2(cublas, x.length(),
+      CudaException.checkCublas("cublasDcopy_v2", Cublas.cublasDcopy_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment));
       ok = true;
     } finally {
@@ -905,7 +905,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
     try {
       Operand ox = vector(0, "x", x, true, true);
       Operand oy = vector(1, "y", y, true, true);
-      CudaException.checkCublas("cublasDrot_v2", cublas_v2_h.cublasDrot_v2(cublas, x.length(),
+      CudaException.checkCublas("cublasDrot_v2", Cublas.cublasDrot_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment, alpha(c), beta(s)));
       ok = true;
     } finally {
@@ -958,12 +958,12 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
 
   @Override
   protected synchronized void gemvKernel(double a, DMatrix m, DVector x, double b, DVector y) {
-    gemv(cublas_v2_h.CUBLAS_OP_T(), a, m, x, b, y);
+    gemv(Cublas.CUBLAS_OP_T, a, m, x, b, y);
   }
 
   @Override
   protected synchronized void gemvTKernel(double a, DMatrix m, DVector x, double b, DVector y) {
-    gemv(cublas_v2_h.CUBLAS_OP_N(), a, m, x, b, y);
+    gemv(Cublas.CUBLAS_OP_N, a, m, x, b, y);
   }
 
   /** The row-major {@code m} is the column-major {@code mᵀ} ({@code cols × rows}, same ld). */
@@ -974,7 +974,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       Operand om = matrix(0, "a", m, true, false);
       Operand ox = vector(1, "x", x, true, false);
       Operand oy = vector(2, "y", y, b != 0.0, true);
-      CudaException.checkCublas("cublasDgemv_v2", cublas_v2_h.cublasDgemv_v2(cublas, op,
+      CudaException.checkCublas("cublasDgemv_v2", Cublas.cublasDgemv_v2(cublas, op,
           m.cols(), m.rows(), alpha(a), at(om), om.increment, at(ox), ox.increment, beta(b),
           at(oy), oy.increment));
       ok = true;
@@ -992,7 +992,7 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       Operand oy = vector(1, "y", y, true, false);
       Operand om = matrix(2, "a", m, true, true);
       // Aᵀ ← Aᵀ + α y xᵀ on the column-major cols × rows matrix.
-      CudaException.checkCublas("cublasDger_v2", cublas_v2_h.cublasDger_v2(cublas, m.cols(),
+      CudaException.checkCublas("cublasDger_v2", Cublas.cublasDger_v2(cublas, m.cols(),
           m.rows(), alpha(a), at(oy), oy.increment, at(ox), ox.increment, at(om),
           om.increment));
       ok = true;
@@ -1016,9 +1016,9 @@ public final class CudaBackend extends AbstractBackend implements AutoCloseable 
       Operand ob = matrix(1, "b", mb, true, false);
       Operand oc = matrix(2, "c", mc, b != 0.0, true);
       // Cᵀ ← α op(B)ᵀ op(A)ᵀ + β Cᵀ, all column-major views of the row-major storage.
-      CudaException.checkCublas("cublasDgemm_v2", cublas_v2_h.cublasDgemm_v2(cublas,
-          transB ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(),
-          transA ? cublas_v2_h.CUBLAS_OP_T() : cublas_v2_h.CUBLAS_OP_N(),
+      CudaException.checkCublas("cublasDgemm_v2", Cublas.cublasDgemm_v2(cublas,
+          transB ? Cublas.CUBLAS_OP_T : Cublas.CUBLAS_OP_N,
+          transA ? Cublas.CUBLAS_OP_T : Cublas.CUBLAS_OP_N,
           n, m, k, alpha(a), at(ob), ob.increment, at(oa), oa.increment, beta(b), at(oc),
           oc.increment));
       ok = true;
