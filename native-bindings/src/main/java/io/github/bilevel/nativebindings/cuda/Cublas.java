@@ -29,10 +29,8 @@ public final class Cublas {
 
   /** C constant {@code CUBLAS_OP_N}. */
   public static final int CUBLAS_OP_N = 0;
-
   /** C constant {@code CUBLAS_OP_T}. */
   public static final int CUBLAS_OP_T = 1;
-
   /** C constant {@code CUBLAS_POINTER_MODE_HOST}. */
   public static final int CUBLAS_POINTER_MODE_HOST = 0;
 
@@ -44,53 +42,39 @@ public final class Cublas {
 
   private static final MethodHandle CUBLAS_CREATE_V2 = bind("cublasCreate_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUBLAS_DASUM_V2 = bind("cublasDasum_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUBLAS_DAXPY_V2 = bind("cublasDaxpy_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT,
           C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_DCOPY_V2 = bind("cublasDcopy_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER,
           JAVA_INT));
-
   private static final MethodHandle CUBLAS_DDOT_V2 = bind("cublasDdot_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT,
           C_POINTER));
-
   private static final MethodHandle CUBLAS_DESTROY_V2 = bind("cublasDestroy_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUBLAS_DGEMM_V2 = bind("cublasDgemm_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
           C_POINTER, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_DGEMV_V2 = bind("cublasDgemv_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, JAVA_INT, C_POINTER, C_POINTER,
           JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_DGER_V2 = bind("cublasDger_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT,
           C_POINTER, JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_DROT_V2 = bind("cublasDrot_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT,
           C_POINTER, C_POINTER));
-
   private static final MethodHandle CUBLAS_DSCAL_V2 = bind("cublasDscal_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_GET_STATUS_NAME = bind("cublasGetStatusName",
       FunctionDescriptor.of(C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_GET_STATUS_STRING = bind("cublasGetStatusString",
       FunctionDescriptor.of(C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_SET_POINTER_MODE_V2 = bind("cublasSetPointerMode_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUBLAS_SET_STREAM_V2 = bind("cublasSetStream_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 

@@ -34,35 +34,25 @@ public final class CudaDriver {
 
   private static final MethodHandle CU_CTX_SET_CURRENT = bind("cuCtxSetCurrent",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CU_DEVICE_GET = bind("cuDeviceGet",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CU_DEVICE_GET_NAME = bind("cuDeviceGetName",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT));
-
   private static final MethodHandle CU_DEVICE_PRIMARY_CTX_RETAIN = bind("cuDevicePrimaryCtxRetain",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CU_DEVICE_TOTAL_MEM_V2 = bind("cuDeviceTotalMem_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CU_GET_ERROR_NAME = bind("cuGetErrorName",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER));
-
   private static final MethodHandle CU_GET_ERROR_STRING = bind("cuGetErrorString",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT, C_POINTER));
-
   private static final MethodHandle CU_INIT = bind("cuInit",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
   private static final MethodHandle CU_LAUNCH_KERNEL = bind("cuLaunchKernel",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
           JAVA_INT, JAVA_INT, C_POINTER, C_POINTER, C_POINTER));
-
   private static final MethodHandle CU_MODULE_GET_FUNCTION = bind("cuModuleGetFunction",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER, C_POINTER));
-
   private static final MethodHandle CU_MODULE_LOAD_DATA = bind("cuModuleLoadData",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 

@@ -33,34 +33,24 @@ public final class CudaRuntime {
 
   /** C constant {@code cudaDevAttrComputeCapabilityMajor}. */
   public static final int cudaDevAttrComputeCapabilityMajor = 75;
-
   /** C constant {@code cudaDevAttrComputeCapabilityMinor}. */
   public static final int cudaDevAttrComputeCapabilityMinor = 76;
-
   /** C constant {@code cudaDevAttrConcurrentManagedAccess}. */
   public static final int cudaDevAttrConcurrentManagedAccess = 89;
-
   /** C constant {@code cudaDevAttrManagedMemory}. */
   public static final int cudaDevAttrManagedMemory = 83;
-
   /** C constant {@code cudaDevAttrMultiProcessorCount}. */
   public static final int cudaDevAttrMultiProcessorCount = 16;
-
   /** C constant {@code cudaDevAttrPageableMemoryAccess}. */
   public static final int cudaDevAttrPageableMemoryAccess = 88;
-
   /** C constant {@code cudaErrorInsufficientDriver}. */
   public static final int cudaErrorInsufficientDriver = 35;
-
   /** C constant {@code cudaMemAttachGlobal}. */
   public static final int cudaMemAttachGlobal = 1;
-
   /** C constant {@code cudaMemLocationTypeDevice}. */
   public static final int cudaMemLocationTypeDevice = 1;
-
   /** C constant {@code cudaMemLocationTypeHost}. */
   public static final int cudaMemLocationTypeHost = 2;
-
   /** C constant {@code cudaStreamNonBlocking}. */
   public static final int cudaStreamNonBlocking = 1;
 
@@ -76,50 +66,35 @@ public final class CudaRuntime {
 
   private static final MethodHandle CUDA_DEVICE_GET_ATTRIBUTE = bind("cudaDeviceGetAttribute",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_INT));
-
   private static final MethodHandle CUDA_DRIVER_GET_VERSION = bind("cudaDriverGetVersion",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_FREE = bind("cudaFree",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_GET_DEVICE_COUNT = bind("cudaGetDeviceCount",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_GET_ERROR_NAME = bind("cudaGetErrorName",
       FunctionDescriptor.of(C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUDA_GET_ERROR_STRING = bind("cudaGetErrorString",
       FunctionDescriptor.of(C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUDA_MALLOC_MANAGED = bind("cudaMallocManaged",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, JAVA_INT));
-
   private static final MethodHandle CUDA_MEM_GET_INFO = bind("cudaMemGetInfo",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle CUDA_MEM_PREFETCH_ASYNC = bind("cudaMemPrefetchAsync",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, MEM_LOCATION, JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_MEM_PREFETCH_ASYNC_V2 = bind("cudaMemPrefetchAsync_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_LONG, MEM_LOCATION, JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_MEMSET_ASYNC = bind("cudaMemsetAsync",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, JAVA_LONG, C_POINTER));
-
   private static final MethodHandle CUDA_RUNTIME_GET_VERSION = bind("cudaRuntimeGetVersion",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_SET_DEVICE = bind("cudaSetDevice",
       FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
   private static final MethodHandle CUDA_STREAM_CREATE_WITH_FLAGS =
       bind("cudaStreamCreateWithFlags",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT));
-
   private static final MethodHandle CUDA_STREAM_DESTROY = bind("cudaStreamDestroy",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle CUDA_STREAM_SYNCHRONIZE = bind("cudaStreamSynchronize",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
 

@@ -29,10 +29,8 @@ public final class Nvrtc {
 
   /** C constant {@code NVRTC_ERROR_COMPILATION}. */
   public static final int NVRTC_ERROR_COMPILATION = 6;
-
   /** C constant {@code NVRTC_ERROR_INVALID_OPTION}. */
   public static final int NVRTC_ERROR_INVALID_OPTION = 5;
-
   /** C constant {@code NVRTC_SUCCESS}. */
   public static final int NVRTC_SUCCESS = 0;
 
@@ -44,35 +42,25 @@ public final class Nvrtc {
 
   private static final MethodHandle NVRTC_COMPILE_PROGRAM = bind("nvrtcCompileProgram",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, JAVA_INT, C_POINTER));
-
   private static final MethodHandle NVRTC_CREATE_PROGRAM = bind("nvrtcCreateProgram",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER, C_POINTER, JAVA_INT, C_POINTER,
           C_POINTER));
-
   private static final MethodHandle NVRTC_DESTROY_PROGRAM = bind("nvrtcDestroyProgram",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_CUBIN = bind("nvrtcGetCUBIN",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_CUBINSIZE = bind("nvrtcGetCUBINSize",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_ERROR_STRING = bind("nvrtcGetErrorString",
       FunctionDescriptor.of(C_POINTER, JAVA_INT));
-
   private static final MethodHandle NVRTC_GET_PTX = bind("nvrtcGetPTX",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_PTXSIZE = bind("nvrtcGetPTXSize",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_PROGRAM_LOG = bind("nvrtcGetProgramLog",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_GET_PROGRAM_LOG_SIZE = bind("nvrtcGetProgramLogSize",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
-
   private static final MethodHandle NVRTC_VERSION = bind("nvrtcVersion",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 

@@ -40,10 +40,8 @@ public final class Cblas {
 
   /** C constant {@code CblasNoTrans}. */
   public static final int CblasNoTrans = 111;
-
   /** C constant {@code CblasRowMajor}. */
   public static final int CblasRowMajor = 101;
-
   /** C constant {@code CblasTrans}. */
   public static final int CblasTrans = 112;
 
@@ -58,73 +56,60 @@ public final class Cblas {
   private static final MethodHandle CBLAS_DASUM = bind("cblas_dasum", CBLAS_DASUM_TYPE);
   private static final MethodHandle CBLAS_DASUM_CRITICAL = bind("cblas_dasum", CBLAS_DASUM_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DAXPBY_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           JAVA_DOUBLE, C_POINTER, JAVA_INT, JAVA_DOUBLE, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DAXPBY = bind("cblas_daxpby", CBLAS_DAXPBY_TYPE);
   private static final MethodHandle CBLAS_DAXPBY_CRITICAL = bind("cblas_daxpby", CBLAS_DAXPBY_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DAXPY_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           JAVA_DOUBLE, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DAXPY = bind("cblas_daxpy", CBLAS_DAXPY_TYPE);
   private static final MethodHandle CBLAS_DAXPY_CRITICAL = bind("cblas_daxpy", CBLAS_DAXPY_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DCOPY_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           C_POINTER, JAVA_INT, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DCOPY = bind("cblas_dcopy", CBLAS_DCOPY_TYPE);
   private static final MethodHandle CBLAS_DCOPY_CRITICAL = bind("cblas_dcopy", CBLAS_DCOPY_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DDOT_TYPE = FunctionDescriptor.of(JAVA_DOUBLE,
           JAVA_INT, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DDOT = bind("cblas_ddot", CBLAS_DDOT_TYPE);
   private static final MethodHandle CBLAS_DDOT_CRITICAL = bind("cblas_ddot", CBLAS_DDOT_TYPE,
       CRITICAL);
-
   private static final MethodHandle CBLAS_DGEMM = bind("cblas_dgemm",
       FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
           JAVA_DOUBLE, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, JAVA_DOUBLE, C_POINTER, JAVA_INT));
-
   private static final FunctionDescriptor CBLAS_DGEMV_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           JAVA_INT, JAVA_INT, JAVA_INT, JAVA_DOUBLE, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT,
           JAVA_DOUBLE, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DGEMV = bind("cblas_dgemv", CBLAS_DGEMV_TYPE);
   private static final MethodHandle CBLAS_DGEMV_CRITICAL = bind("cblas_dgemv", CBLAS_DGEMV_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DGER_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           JAVA_INT, JAVA_INT, JAVA_DOUBLE, C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, C_POINTER,
           JAVA_INT);
   private static final MethodHandle CBLAS_DGER = bind("cblas_dger", CBLAS_DGER_TYPE);
   private static final MethodHandle CBLAS_DGER_CRITICAL = bind("cblas_dger", CBLAS_DGER_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DNRM2_TYPE = FunctionDescriptor.of(JAVA_DOUBLE,
           JAVA_INT, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DNRM2 = bind("cblas_dnrm2", CBLAS_DNRM2_TYPE);
   private static final MethodHandle CBLAS_DNRM2_CRITICAL = bind("cblas_dnrm2", CBLAS_DNRM2_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DROT_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           C_POINTER, JAVA_INT, C_POINTER, JAVA_INT, JAVA_DOUBLE, JAVA_DOUBLE);
   private static final MethodHandle CBLAS_DROT = bind("cblas_drot", CBLAS_DROT_TYPE);
   private static final MethodHandle CBLAS_DROT_CRITICAL = bind("cblas_drot", CBLAS_DROT_TYPE,
       CRITICAL);
-
   private static final FunctionDescriptor CBLAS_DSCAL_TYPE = FunctionDescriptor.ofVoid(JAVA_INT,
           JAVA_DOUBLE, C_POINTER, JAVA_INT);
   private static final MethodHandle CBLAS_DSCAL = bind("cblas_dscal", CBLAS_DSCAL_TYPE);
   private static final MethodHandle CBLAS_DSCAL_CRITICAL = bind("cblas_dscal", CBLAS_DSCAL_TYPE,
       CRITICAL);
-
   private static final MethodHandle OPENBLAS_GET_CONFIG = bind("openblas_get_config",
       FunctionDescriptor.of(C_POINTER));
-
   private static final MethodHandle OPENBLAS_GET_NUM_THREADS = bind("openblas_get_num_threads",
       FunctionDescriptor.of(JAVA_INT));
-
   private static final MethodHandle OPENBLAS_SET_NUM_THREADS = bind("openblas_set_num_threads",
       FunctionDescriptor.ofVoid(JAVA_INT));
 
