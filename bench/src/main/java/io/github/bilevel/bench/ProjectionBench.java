@@ -3,6 +3,7 @@ package io.github.bilevel.bench;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.nativebindings.cuda.CudaBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -171,27 +172,27 @@ public class ProjectionBench {
   @Benchmark
   public void ball(VectorState s) {
     s.restore();
-    s.backend.projectBall(s.x, s.ballRadius);
+    Projections.ball(s.backend, s.x, s.ballRadius);
   }
 
   /** Restore, then project onto {@code {y ≥ 0, Σ y_i = 1}}. */
   @Benchmark
   public void simplex(VectorState s) {
     s.restore();
-    s.backend.projectSimplex(s.x, 1.0);
+    Projections.simplex(s.backend, s.x, 1.0);
   }
 
   /** Restore, then project onto {@code ‖x‖₂ ≤ r} ∩ {@code [−½, ½]ⁿ} (exact, by breakpoints). */
   @Benchmark
   public void ballBox(VectorState s) {
     s.restore();
-    s.backend.projectBallBox(s.x, s.ballBoxRadius, s.lower, s.upper);
+    Projections.ballBox(s.backend, s.x, s.ballBoxRadius, s.lower, s.upper);
   }
 
   /** Restore, then clip the singular values of the {@code n × n} matrix to the radius. */
   @Benchmark
   public void spectral(MatrixState s) {
     s.restore();
-    s.backend.projectSpectralBall(s.a, s.radius);
+    Projections.spectralBall(s.backend, s.a, s.radius);
   }
 }

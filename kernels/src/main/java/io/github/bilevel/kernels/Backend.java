@@ -10,8 +10,9 @@ import java.lang.foreign.MemorySegment;
  * tested against), {@link SimdBackend} (Vector API, the default), and the native backends of
  * module {@code native-bindings} (OpenBLAS, cuBLAS). {@link Backends} chooses one.
  *
- * <p>Conventions, shared by all implementations (argument checks live once, in
- * {@link AbstractBackend}):
+ * <p>Only kernels live here; the projections built on them are {@link Projections}.
+ * Conventions, shared by all implementations (argument checks live once, in
+ * {@link AbstractBackend}, with the messages of {@link Checks}):
  *
  * <ul>
  *   <li>vectors are {@link DVector} views (length, stride), matrices row-major {@link DMatrix}
@@ -181,41 +182,22 @@ public interface Backend {
    */
   double softmaxCrossEntropy(DMatrix logits, MemorySegment labels, DMatrix gradient);
 
-  // ---------------------------------------------------------------- projections (in place)
-
-  /** Projection onto the Euclidean ball {@code ‖x‖₂ ≤ radius} centred at 0. */
-  void projectBall(DVector x, double radius);
-
-  /** Projection onto the box {@code lower ≤ x_i ≤ upper}. */
-  void projectBox(DVector x, double lower, double upper);
-
-  /** Projection onto the box {@code lower_i ≤ x_i ≤ upper_i}. */
-  void projectBox(DVector x, DVector lower, DVector upper);
-
-  /** Projection onto the L∞ ball {@code max |x_i| ≤ radius}. */
-  void projectLinfBall(DVector x, double radius);
-
-  /** Projection onto the non-negative orthant {@code x_i ≥ 0}. */
-  void projectNonNegative(DVector x);
-
-  /** Projection onto the simplex {@code {y ≥ 0, Σ y_i = radius}} ({@code radius > 0}). */
-  void projectSimplex(DVector x, double radius);
+  // ---------------------------------------------------------------- clamp (in place)
 
   /**
-   * Exact projection onto the intersection of the Euclidean ball {@code ‖x‖₂ ≤ radius} (centred
-   * at 0) and the box {@code [lower, upper]}, which must contain the centre
-   * ({@code lower_i ≤ 0 ≤ upper_i}). The projection is {@code clip(τ x, lower, upper)} for the
-   * largest {@code τ ∈ (0, 1]} that lands in the ball, found exactly from the breakpoints.
+   * {@code x_i ← min(max(x_i, lower), upper)}, the elementwise kernel of the box projections
+   * ({@link Projections#box}).
+   *
+   * @throws IllegalArgumentException unless {@code lower <= upper} (NaN is rejected)
    */
-  void projectBallBox(DVector x, double radius, DVector lower, DVector upper);
-
-  /** Projection onto the Frobenius-norm ball {@code ‖A‖_F ≤ radius}. */
-  void projectFrobeniusBall(DMatrix a, double radius);
+  void clamp(DVector x, double lower, double upper);
 
   /**
-   * Projection onto the spectral-norm ball {@code ‖A‖₂ ≤ radius}: singular values above
-   * {@code radius} are clipped to it ({@code A = U Σ Vᵀ ↦ U min(Σ, radius) Vᵀ}), by a one-sided
-   * Jacobi SVD accurate to a few ulps relative to {@code ‖A‖}.
+   * {@code x_i ← min(max(x_i, lower_i), upper_i)}.
+   *
+   * @throws IllegalArgumentException naming the index where {@code lower_i > upper_i} or a bound
+   *                                  is NaN (elements before it may have been clamped, except on
+   *                                  backends that check all bounds first)
    */
-  void projectSpectralBall(DMatrix a, double radius);
+  void clamp(DVector x, DVector lower, DVector upper);
 }

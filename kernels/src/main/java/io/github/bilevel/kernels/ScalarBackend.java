@@ -2,13 +2,12 @@ package io.github.bilevel.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * Plain-Java loops, one element at a time, written for clarity: the reference every other
  * backend is tested against. Independent algorithms where a faster backend uses a clever one:
  * {@code nrm2} is the scaled sum of squares of reference BLAS ({@code dlassq}), the simplex
- * projection sorts (Duchi et al. 2008).
+ * projection sorts (Duchi et al. 2008; the inherited {@link #simplexKernel}).
  */
 public class ScalarBackend extends AbstractBackend {
 
@@ -297,47 +296,21 @@ public class ScalarBackend extends AbstractBackend {
   }
 
   @Override
-  protected void projectBoxKernel(DVector x, double lower, double upper) {
+  protected void clampKernel(DVector x, double lower, double upper) {
     for (int i = 0; i < x.length(); i++) {
       set(x, i, Math.min(Math.max(get(x, i), lower), upper));
     }
   }
 
   @Override
-  protected void projectBoxKernel(DVector x, DVector lower, DVector upper) {
+  protected void clampKernel(DVector x, DVector lower, DVector upper) {
     for (int i = 0; i < x.length(); i++) {
       double lo = get(lower, i);
       double hi = get(upper, i);
       if (!(lo <= hi)) {
-        throw badBox(i, lo, hi);
+        throw Checks.badBox(i, lo, hi);
       }
       set(x, i, Math.min(Math.max(get(x, i), lo), hi));
-    }
-  }
-
-  /** Sort-based simplex projection (Duchi, Shalev-Shwartz, Singer, Chandra 2008). */
-  @Override
-  protected void projectSimplexKernel(DVector x, double radius) {
-    int n = x.length();
-    double[] sorted = x.toArray();
-    for (double v : sorted) {
-      if (Double.isNaN(v)) {
-        throw new IllegalArgumentException("x contains NaN: no simplex projection");
-      }
-    }
-    Arrays.sort(sorted);
-    double cumulative = 0.0;
-    double theta = 0.0;
-    for (int j = 1; j <= n; j++) {
-      double u = sorted[n - j];
-      cumulative += u;
-      double candidate = (cumulative - radius) / j;
-      if (u - candidate > 0) {
-        theta = candidate;
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      set(x, i, Math.max(get(x, i) - theta, 0.0));
     }
   }
 }

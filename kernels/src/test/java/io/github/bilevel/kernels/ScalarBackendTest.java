@@ -151,24 +151,24 @@ class ScalarBackendTest {
   @Test
   void projections() {
     DVector s = v(2, 0, 0);
-    b.projectSimplex(s, 1);
+    Projections.simplex(b, s, 1);
     assertArrayEquals(new double[] {1, 0, 0}, s.toArray());
     DVector t = v(1, 1, 1);
-    b.projectSimplex(t, 3);
+    Projections.simplex(b, t, 3);
     assertArrayEquals(new double[] {1, 1, 1}, t.toArray());
     DVector u = v(0.5, 0.1, -3);
-    b.projectSimplex(u, 1); // τ = (0.6 − 1)/2 = −0.2
+    Projections.simplex(b, u, 1); // τ = (0.6 − 1)/2 = −0.2
     assertArrayEquals(new double[] {0.7, 0.3, 0}, u.toArray(), 1e-15);
-    assertThrows(IllegalArgumentException.class, () -> b.projectSimplex(v(1, Double.NaN), 1));
+    assertThrows(IllegalArgumentException.class, () -> Projections.simplex(b, v(1, Double.NaN), 1));
 
     DVector x = v(-2, 0.5, 3);
-    b.projectBox(x, -1, 1);
+    Projections.box(b, x, -1, 1);
     assertArrayEquals(new double[] {-1, 0.5, 1}, x.toArray());
     DVector w = v(3, 4);
-    b.projectBall(w, 1);
+    Projections.ball(b, w, 1);
     assertArrayEquals(new double[] {0.6, 0.8}, w.toArray(), 2e-16);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.projectBox(v(0, 0, 0), v(0, 1, 0), v(1, 0, 1)));
+        () -> Projections.box(b, v(0, 0, 0), v(0, 1, 0), v(1, 0, 1)));
     assertTrue(e.getMessage().contains("index 1"), e.getMessage());
   }
 }

@@ -519,9 +519,9 @@ class SimdBackendTest {
     double[] lower = uniform(random, n, -2, 0);
     double[] upper = uniform(random, n, 0, 2);
     for (Layout layout : LAYOUTS) {
-      compareUnary(x, layout, relative(0), "box", (b, v) -> b.projectBox(v, -0.5, 1.25));
-      compareUnary(x, layout, relative(0), "linf", (b, v) -> b.projectLinfBall(v, 0.7));
-      compareUnary(x, layout, relative(0), "nonneg", Backend::projectNonNegative);
+      compareUnary(x, layout, relative(0), "box", (b, v) -> Projections.box(b, v, -0.5, 1.25));
+      compareUnary(x, layout, relative(0), "linf", (b, v) -> Projections.linfBall(b, v, 0.7));
+      compareUnary(x, layout, relative(0), "nonneg", Projections::nonNegative);
       for (Layout lb : LAYOUTS) {
         compareBoxes(x, lower, upper, layout, lb);
       }
@@ -532,8 +532,8 @@ class SimdBackendTest {
     try (Arena arena = Arena.ofConfined()) {
       DVector ex = vector(arena, x, lx);
       DVector ax = vector(arena, x, lx);
-      scalar.projectBox(ex, vector(arena, lower, lb), vector(arena, upper, lb));
-      simd.projectBox(ax, vector(arena, lower, lb), vector(arena, upper, lb));
+      Projections.box(scalar, ex, vector(arena, lower, lb), vector(arena, upper, lb));
+      Projections.box(simd, ax, vector(arena, lower, lb), vector(arena, upper, lb));
       assertSegmentsClose(ex.segment(), ax.segment(), relative(0),
           "box with vector bounds, n = " + x.length + ", " + lx + " / " + lb);
     }
@@ -560,9 +560,9 @@ class SimdBackendTest {
             DVector lo = vector(arena, lower, layout);
             DVector hi = vector(arena, upper, layout);
             IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
-                () -> scalar.projectBox(ex, lo, hi));
+                () -> Projections.box(scalar, ex, lo, hi));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> simd.projectBox(ax, lo, hi));
+                () -> Projections.box(simd, ax, lo, hi));
             assertEquals(s.getMessage(), e.getMessage());
             assertTrue(e.getMessage().contains("index " + bad), e.getMessage());
           }
@@ -594,10 +594,10 @@ class SimdBackendTest {
         double bound = 1e-13 * (max + radius);
         for (Layout layout : LAYOUTS) {
           compareUnary(x, layout, e -> bound, "simplex radius " + radius,
-              (b, v) -> b.projectSimplex(v, radius));
+              (b, v) -> Projections.simplex(b, v, radius));
           try (Arena arena = Arena.ofConfined()) {
             DVector v = vector(arena, x, layout);
-            simd.projectSimplex(v, radius);
+            Projections.simplex(simd, v, radius);
             double sum = 0.0;
             for (double e : v.toArray()) {
               assertTrue(e >= 0.0, "negative simplex coordinate " + e);
@@ -637,7 +637,7 @@ class SimdBackendTest {
       for (Layout layout : LAYOUTS) {
         try (Arena arena = Arena.ofConfined()) {
           DVector v = vector(arena, x, layout);
-          assertThrows(IllegalArgumentException.class, () -> simd.projectSimplex(v, 1.0));
+          assertThrows(IllegalArgumentException.class, () -> Projections.simplex(simd, v, 1.0));
         }
       }
     }
@@ -648,7 +648,7 @@ class SimdBackendTest {
     double[] x = {1.0, Double.POSITIVE_INFINITY, -2.0, 0.5, 3.0, 1.0, 2.0, 0.0, -1.0};
     for (Layout layout : LAYOUTS) {
       compareUnary(x, layout, relative(1e-15), "simplex with +inf",
-          (b, v) -> b.projectSimplex(v, 1.0));
+          (b, v) -> Projections.simplex(b, v, 1.0));
     }
   }
 
@@ -661,13 +661,13 @@ class SimdBackendTest {
       double[] upper = uniform(random, n, 0, 1);
       for (Layout layout : LAYOUTS) {
         compareUnary(x, layout, relativeOrAbsolute(1e-14), "ball",
-            (b, v) -> b.projectBall(v, 0.5));
+            (b, v) -> Projections.ball(b, v, 0.5));
         try (Arena arena = Arena.ofConfined()) {
           DVector ex = vector(arena, x, layout);
           DVector ax = vector(arena, x, layout);
-          scalar.projectBallBox(ex, 0.8, vector(arena, lower, layout),
+          Projections.ballBox(scalar, ex, 0.8, vector(arena, lower, layout),
               vector(arena, upper, layout));
-          simd.projectBallBox(ax, 0.8, vector(arena, lower, layout),
+          Projections.ballBox(simd, ax, 0.8, vector(arena, lower, layout),
               vector(arena, upper, layout));
           assertSegmentsClose(ex.segment(), ax.segment(), relativeOrAbsolute(1e-13),
               "ball ∩ box, n = " + n + ", " + layout);
@@ -678,8 +678,8 @@ class SimdBackendTest {
       int m = shape[0];
       int n = shape[1];
       double[] a = uniform(new Random(m * 31L + n), m * n, -2, 2);
-      compareMatrix(a, m, n, "frobenius", (b, am) -> b.projectFrobeniusBall(am, 1.0));
-      compareMatrix(a, m, n, "spectral", (b, am) -> b.projectSpectralBall(am, 1.0));
+      compareMatrix(a, m, n, "frobenius", (b, am) -> Projections.frobeniusBall(b, am, 1.0));
+      compareMatrix(a, m, n, "spectral", (b, am) -> Projections.spectralBall(b, am, 1.0));
     }
   }
 

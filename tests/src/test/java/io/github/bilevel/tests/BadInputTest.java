@@ -9,6 +9,7 @@ import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -170,7 +171,7 @@ class BadInputTest {
       assertThrowsNaming(IllegalStateException.class, () -> backend.gemv(1.0, liveA, x, 0.0, live),
           "x:", "closed");
       assertThrowsNaming(IllegalStateException.class, () -> backend.nrm2(x), "x:", "closed");
-      assertThrowsNaming(IllegalStateException.class, () -> backend.projectBall(x, 1.0), "x:",
+      assertThrowsNaming(IllegalStateException.class, () -> Projections.ball(backend, x, 1.0), "x:",
           "closed");
     }
   }
@@ -187,23 +188,23 @@ class BadInputTest {
       DVector upper = Buffers.vector(arena, 1.0, 1.0, 1.0);
       DMatrix a = Buffers.matrix(arena, 2, 2, 1, 2, 3, 4);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBall(x, Double.NaN), "radius", "NaN");
+          () -> Projections.ball(backend, x, Double.NaN), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBall(x, -1.0), "radius", "-1");
+          () -> Projections.ball(backend, x, -1.0), "radius", "-1");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectLinfBall(x, Double.NaN), "radius", "NaN");
+          () -> Projections.linfBall(backend, x, Double.NaN), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBallBox(x, Double.NaN, lower, upper), "radius", "NaN");
+          () -> Projections.ballBox(backend, x, Double.NaN, lower, upper), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSpectralBall(a, Double.NaN), "radius", "NaN");
+          () -> Projections.spectralBall(backend, a, Double.NaN), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectFrobeniusBall(a, Double.NaN), "radius", "NaN");
+          () -> Projections.frobeniusBall(backend, a, Double.NaN), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSimplex(x, 0.0), "radius", "0");
+          () -> Projections.simplex(backend, x, 0.0), "radius", "0");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSimplex(x, Double.NaN), "radius", "NaN");
+          () -> Projections.simplex(backend, x, Double.NaN), "radius", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSimplex(x, Double.POSITIVE_INFINITY), "radius", "Infinity");
+          () -> Projections.simplex(backend, x, Double.POSITIVE_INFINITY), "radius", "Infinity");
       // nothing was modified by the rejected calls
       org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1.0, -2.0, 3.0},
           x.toArray());
@@ -217,19 +218,19 @@ class BadInputTest {
     Backend backend = BackendCases.create(factory);
     try (Arena arena = Arena.ofConfined()) {
       DVector x = Buffers.vector(arena, 6);
-      assertThrowsNaming(IllegalArgumentException.class, () -> backend.projectBox(x, 2.0, 1.0),
+      assertThrowsNaming(IllegalArgumentException.class, () -> Projections.box(backend, x, 2.0, 1.0),
           "lower <= upper", "2.0", "1.0");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBox(x, Double.NaN, 1.0), "lower <= upper", "NaN");
+          () -> Projections.box(backend, x, Double.NaN, 1.0), "lower <= upper", "NaN");
       DVector lower = Buffers.vector(arena, -1, -1, -1, 5, -1, -1);
       DVector upper = Buffers.vector(arena, 1, 1, 1, 4, 1, 1);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBox(x, lower, upper), "index 3", "5.0", "4.0");
+          () -> Projections.box(backend, x, lower, upper), "index 3", "5.0", "4.0");
       DVector nanLower = Buffers.vector(arena, -1, -1, -1, Double.NaN, -1, -1);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBox(x, nanLower, upper), "index 3", "NaN");
+          () -> Projections.box(backend, x, nanLower, upper), "index 3", "NaN");
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBox(x, Buffers.vector(arena, 5), upper), "lower has length 5",
+          () -> Projections.box(backend, x, Buffers.vector(arena, 5), upper), "lower has length 5",
           "x has length 6");
     }
   }
@@ -243,11 +244,11 @@ class BadInputTest {
       DVector lower = Buffers.vector(arena, -1, -1, 0.5, -1);
       DVector upper = Buffers.vector(arena, 1, 1, 1, 1);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBallBox(x, 1.0, lower, upper), "contain", "0", "index 2");
+          () -> Projections.ballBox(backend, x, 1.0, lower, upper), "contain", "0", "index 2");
       DVector inverted = Buffers.vector(arena, 1, 1, 1, -0.5);
       DVector below = Buffers.vector(arena, -1, -1, -1, -1);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectBallBox(x, 1.0, below, inverted), "contain", "index 3");
+          () -> Projections.ballBox(backend, x, 1.0, below, inverted), "contain", "index 3");
     }
   }
 
@@ -278,10 +279,10 @@ class BadInputTest {
     try (Arena arena = Arena.ofConfined()) {
       DMatrix nan = Buffers.matrix(arena, 3, 2, 1, 2, 3, Double.NaN, 5, 6);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSpectralBall(nan, 1.0), "NaN");
+          () -> Projections.spectralBall(backend, nan, 1.0), "NaN");
       DMatrix infinite = Buffers.matrix(arena, 2, 3, 1, 2, Double.POSITIVE_INFINITY, 4, 5, 6);
       assertThrowsNaming(IllegalArgumentException.class,
-          () -> backend.projectSpectralBall(infinite, 1.0), "infinite");
+          () -> Projections.spectralBall(backend, infinite, 1.0), "infinite");
     }
   }
 

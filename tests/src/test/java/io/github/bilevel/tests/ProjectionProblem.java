@@ -8,6 +8,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -447,8 +448,8 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
         MemorySegment segment = sentinelSegment(arena, offset + (long) rows * ld + 3);
         DMatrix a = new DMatrix(segment, offset, rows, cols, ld).copyFrom(point);
         switch (set) {
-          case FROBENIUS_BALL -> backend.projectFrobeniusBall(a, radius);
-          case SPECTRAL_BALL -> backend.projectSpectralBall(a, radius);
+          case FROBENIUS_BALL -> Projections.frobeniusBall(backend, a, radius);
+          case SPECTRAL_BALL -> Projections.spectralBall(backend, a, radius);
           default -> throw new AssertionError(set);
         }
         checkSentinels(segment, j -> j >= offset && (j - offset) / ld < rows
@@ -460,13 +461,13 @@ record ProjectionProblem(ConvexSet set, int rows, int cols, long offset, int str
       DVector lo = stridedCopy(arena, lowerBounds);
       DVector hi = stridedCopy(arena, upperBounds);
       switch (set) {
-        case BALL -> backend.projectBall(v, radius);
-        case BOX -> backend.projectBox(v, lower, upper);
-        case BOX_VECTOR_BOUNDS -> backend.projectBox(v, lo, hi);
-        case LINF_BALL -> backend.projectLinfBall(v, radius);
-        case NON_NEGATIVE -> backend.projectNonNegative(v);
-        case SIMPLEX -> backend.projectSimplex(v, radius);
-        case BALL_BOX -> backend.projectBallBox(v, radius, lo, hi);
+        case BALL -> Projections.ball(backend, v, radius);
+        case BOX -> Projections.box(backend, v, lower, upper);
+        case BOX_VECTOR_BOUNDS -> Projections.box(backend, v, lo, hi);
+        case LINF_BALL -> Projections.linfBall(backend, v, radius);
+        case NON_NEGATIVE -> Projections.nonNegative(backend, v);
+        case SIMPLEX -> Projections.simplex(backend, v, radius);
+        case BALL_BOX -> Projections.ballBox(backend, v, radius, lo, hi);
         default -> throw new AssertionError(set);
       }
       checkSentinels(v.segment(), j -> j >= offset && (j - offset) % stride == 0

@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
@@ -257,6 +258,6 @@ final class LinearSeparableProblem implements SeparableProblem {
 
   @Override
   public void projectUpper(DVector lambda) {
-    backend.projectBox(lambda, -bound, bound);
+    Projections.box(backend, lambda, -bound, bound);
   }
 }

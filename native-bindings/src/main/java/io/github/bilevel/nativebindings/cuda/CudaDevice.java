@@ -94,9 +94,9 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-      int status = cuda_runtime_h.cudaGetDeviceCount(value);
+      int status = CudaRuntime.cudaGetDeviceCount(value);
       if (status != 0) {
-        String extra = status == cuda_runtime_h.cudaErrorInsufficientDriver()
+        String extra = status == CudaRuntime.cudaErrorInsufficientDriver
             ? "; no NVIDIA driver (libcuda.so.1), or one older than "
                 + CudaLibrary.RUNTIME.loadedFrom().orElse("the runtime")
                 + " needs: is there a GPU? (with an old driver, point -D"
@@ -115,13 +115,13 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
             + System.getProperty(DEVICE_PROPERTY) + " is not a device ordinal in [0, " + count
             + ")");
       }
-      int major = attribute(value, cuda_runtime_h.cudaDevAttrComputeCapabilityMajor(), ordinal);
-      int minor = attribute(value, cuda_runtime_h.cudaDevAttrComputeCapabilityMinor(), ordinal);
-      int sms = attribute(value, cuda_runtime_h.cudaDevAttrMultiProcessorCount(), ordinal);
-      int managed = attribute(value, cuda_runtime_h.cudaDevAttrManagedMemory(), ordinal);
-      int concurrent = attribute(value, cuda_runtime_h.cudaDevAttrConcurrentManagedAccess(),
+      int major = attribute(value, CudaRuntime.cudaDevAttrComputeCapabilityMajor, ordinal);
+      int minor = attribute(value, CudaRuntime.cudaDevAttrComputeCapabilityMinor, ordinal);
+      int sms = attribute(value, CudaRuntime.cudaDevAttrMultiProcessorCount, ordinal);
+      int managed = attribute(value, CudaRuntime.cudaDevAttrManagedMemory, ordinal);
+      int concurrent = attribute(value, CudaRuntime.cudaDevAttrConcurrentManagedAccess,
           ordinal);
-      int pageable = attribute(value, cuda_runtime_h.cudaDevAttrPageableMemoryAccess(), ordinal);
+      int pageable = attribute(value, CudaRuntime.cudaDevAttrPageableMemoryAccess, ordinal);
       if (managed == 0 || concurrent == 0) {
         return new Probe(Optional.empty(), "device " + ordinal + " lacks "
             + (managed == 0 ? "managed memory" : "concurrent managed access (host and device "
@@ -129,10 +129,10 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
             + ", which the CUDA backend's buffers rely on");
       }
       CudaException.checkRuntime("cudaRuntimeGetVersion",
-          cuda_runtime_h.cudaRuntimeGetVersion(value));
+          CudaRuntime.cudaRuntimeGetVersion(value));
       int runtimeVersion = value.get(ValueLayout.JAVA_INT, 0);
       CudaException.checkRuntime("cudaDriverGetVersion",
-          cuda_runtime_h.cudaDriverGetVersion(value));
+          CudaRuntime.cudaDriverGetVersion(value));
       int driverVersion = value.get(ValueLayout.JAVA_INT, 0);
       List<String> missing = new ArrayList<>();
       for (CudaLibrary library : List.of(CudaLibrary.CUBLAS, CudaLibrary.NVRTC,
@@ -142,14 +142,14 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
       if (!missing.isEmpty()) {
         return new Probe(Optional.empty(), String.join("; ", missing));
       }
-      CudaException.checkDriver("cuInit", cuda_h.cuInit(0));
-      CudaException.checkDriver("cuDeviceGet", cuda_h.cuDeviceGet(value, ordinal));
+      CudaException.checkDriver("cuInit", CudaDriver.cuInit(0));
+      CudaException.checkDriver("cuDeviceGet", CudaDriver.cuDeviceGet(value, ordinal));
       int handle = value.get(ValueLayout.JAVA_INT, 0);
       MemorySegment nameBuffer = arena.allocate(256);
-      CudaException.checkDriver("cuDeviceGetName", cuda_h.cuDeviceGetName(nameBuffer, 256,
+      CudaException.checkDriver("cuDeviceGetName", CudaDriver.cuDeviceGetName(nameBuffer, 256,
           handle));
       MemorySegment bytes = arena.allocate(ValueLayout.JAVA_LONG);
-      CudaException.checkDriver("cuDeviceTotalMem", cuda_h.cuDeviceTotalMem_v2(bytes, handle));
+      CudaException.checkDriver("cuDeviceTotalMem", CudaDriver.cuDeviceTotalMem_v2(bytes, handle));
       CudaDevice device = new CudaDevice(ordinal, nameBuffer.getString(0), major, minor, sms,
           bytes.get(ValueLayout.JAVA_LONG, 0), pageable != 0, runtimeVersion, driverVersion);
       return new Probe(Optional.of(device), "");
@@ -171,7 +171,7 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
 
   private static int attribute(MemorySegment value, int attribute, int ordinal) {
     CudaException.checkRuntime("cudaDeviceGetAttribute(" + attribute + ")",
-        cuda_runtime_h.cudaDeviceGetAttribute(value, attribute, ordinal));
+        CudaRuntime.cudaDeviceGetAttribute(value, attribute, ordinal));
     return value.get(ValueLayout.JAVA_INT, 0);
   }
 }

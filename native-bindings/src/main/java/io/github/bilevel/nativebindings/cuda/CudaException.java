@@ -1,5 +1,6 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import io.github.bilevel.nativebindings.Downcalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -122,38 +123,38 @@ public final class CudaException extends RuntimeException {
   /** {@code cudaGetErrorName(status): cudaGetErrorString(status)}, or why unavailable. */
   public static String describeRuntime(int status) {
     return describe(CudaLibrary.RUNTIME, "cudaGetErrorString", status,
-        s -> cString(cuda_runtime_h.cudaGetErrorName(s)) + ": "
-            + cString(cuda_runtime_h.cudaGetErrorString(s)));
+        s -> cString(CudaRuntime.cudaGetErrorName(s)) + ": "
+            + cString(CudaRuntime.cudaGetErrorString(s)));
   }
 
   /** {@code cublasGetStatusName(status): cublasGetStatusString(status)}, or why unavailable. */
   public static String describeCublas(int status) {
     return describe(CudaLibrary.CUBLAS, "cublasGetStatusString", status, s -> {
-      String text = cString(cublas_v2_h.cublasGetStatusString(s));
+      String text = cString(Cublas.cublasGetStatusString(s));
       return CudaLibrary.CUBLAS.hasSymbol("cublasGetStatusName")
-          ? cString(cublas_v2_h.cublasGetStatusName(s)) + ": " + text : text;
+          ? cString(Cublas.cublasGetStatusName(s)) + ": " + text : text;
     });
   }
 
   /** {@code nvrtcGetErrorString(status)}, or why unavailable. */
   public static String describeNvrtc(int status) {
     return describe(CudaLibrary.NVRTC, "nvrtcGetErrorString", status,
-        s -> cString(nvrtc_h.nvrtcGetErrorString(s)));
+        s -> cString(Nvrtc.nvrtcGetErrorString(s)));
   }
 
   /** {@code cuGetErrorName(status): cuGetErrorString(status)}, or why unavailable. */
   public static String describeDriver(int status) {
     return describe(CudaLibrary.DRIVER, "cuGetErrorString", status, s -> {
       try (Arena arena = Arena.ofConfined()) {
-        MemorySegment name = arena.allocate(cuda_h.C_POINTER);
-        MemorySegment text = arena.allocate(cuda_h.C_POINTER);
-        int r1 = cuda_h.cuGetErrorName(s, name);
-        int r2 = cuda_h.cuGetErrorString(s, text);
+        MemorySegment name = arena.allocate(Downcalls.C_POINTER);
+        MemorySegment text = arena.allocate(Downcalls.C_POINTER);
+        int r1 = CudaDriver.cuGetErrorName(s, name);
+        int r2 = CudaDriver.cuGetErrorString(s, text);
         if (r1 != 0 || r2 != 0) {
           return "unknown CUresult (cuGetErrorString returned " + r2 + ")";
         }
-        return cString(name.get(cuda_h.C_POINTER, 0)) + ": "
-            + cString(text.get(cuda_h.C_POINTER, 0));
+        return cString(name.get(Downcalls.C_POINTER, 0)) + ": "
+            + cString(text.get(Downcalls.C_POINTER, 0));
       }
     });
   }

@@ -67,24 +67,24 @@ final class CudaModule {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
       MemorySegment intHolder = arena.allocate(ValueLayout.JAVA_INT);
-      CudaException.checkDriver("cuInit", cuda_h.cuInit(0));
-      CudaException.checkDriver("cuDeviceGet", cuda_h.cuDeviceGet(intHolder, device.ordinal()));
+      CudaException.checkDriver("cuInit", CudaDriver.cuInit(0));
+      CudaException.checkDriver("cuDeviceGet", CudaDriver.cuDeviceGet(intHolder, device.ordinal()));
       int handle = intHolder.get(ValueLayout.JAVA_INT, 0);
       CudaException.checkDriver("cuDevicePrimaryCtxRetain",
-          cuda_h.cuDevicePrimaryCtxRetain(holder, handle));
+          CudaDriver.cuDevicePrimaryCtxRetain(holder, handle));
       MemorySegment context = holder.get(ValueLayout.ADDRESS, 0);
-      CudaException.checkDriver("cuCtxSetCurrent", cuda_h.cuCtxSetCurrent(context));
+      CudaException.checkDriver("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(context));
       KernelCompiler.Compiled compiled = compileForDevice(device);
       MemorySegment image = arena.allocate(compiled.image().length + 1L);
       MemorySegment.copy(compiled.image(), 0, image, ValueLayout.JAVA_BYTE, 0,
           compiled.image().length);
       CudaException.checkDriver("cuModuleLoadData(" + compiled.arch() + ")",
-          cuda_h.cuModuleLoadData(holder, image));
+          CudaDriver.cuModuleLoadData(holder, image));
       MemorySegment module = holder.get(ValueLayout.ADDRESS, 0);
       Map<String, MemorySegment> functions = new HashMap<>();
       for (String name : KernelCompiler.KERNELS) {
         CudaException.checkDriver("cuModuleGetFunction(" + name + ")",
-            cuda_h.cuModuleGetFunction(holder, module, arena.allocateFrom(name)));
+            CudaDriver.cuModuleGetFunction(holder, module, arena.allocateFrom(name)));
         functions.put(name, holder.get(ValueLayout.ADDRESS, 0));
       }
       LOG.log(Level.DEBUG, () -> "CUDA kernels compiled for " + compiled.arch() + " and loaded in "
@@ -102,7 +102,7 @@ final class CudaModule {
       try {
         return KernelCompiler.compile(arch);
       } catch (CudaException e) {
-        if (e.status() != nvrtc_h.NVRTC_ERROR_INVALID_OPTION()) {
+        if (e.status() != Nvrtc.NVRTC_ERROR_INVALID_OPTION) {
           throw e; // a compile error is not a matter of architecture
         }
         failures.add(arch + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import io.github.bilevel.nativebindings.Downcalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,8 +31,8 @@ public final class KernelCompiler {
   public static final List<String> KERNELS = List.of(
       "fill", "scale", "axpby", "km_step", "km_step_residual", "max_abs", "sum_squares_scaled",
       "tanh_forward", "tanh_backward", "sigmoid_forward", "sigmoid_backward", "relu_forward",
-      "relu_backward", "softmax_rows", "softmax_cross_entropy_rows", "project_box", "check_box",
-      "project_box_vector", "hadamard");
+      "relu_backward", "softmax_rows", "softmax_cross_entropy_rows", "clamp", "check_box",
+      "clamp_vector", "hadamard");
 
   private KernelCompiler() {}
 
@@ -84,7 +85,7 @@ public final class KernelCompiler {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
       MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
-      CudaException.checkNvrtc("nvrtcVersion", nvrtc_h.nvrtcVersion(major, minor));
+      CudaException.checkNvrtc("nvrtcVersion", Nvrtc.nvrtcVersion(major, minor));
       return major.get(ValueLayout.JAVA_INT, 0) + "." + minor.get(ValueLayout.JAVA_INT, 0);
     }
   }
@@ -112,20 +113,20 @@ public final class KernelCompiler {
     requireNvrtc();
     boolean cubin = arch.startsWith("sm_");
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment programHolder = arena.allocate(nvrtc_h.C_POINTER);
-      CudaException.checkNvrtc("nvrtcCreateProgram", nvrtc_h.nvrtcCreateProgram(programHolder,
+      MemorySegment programHolder = arena.allocate(Downcalls.C_POINTER);
+      CudaException.checkNvrtc("nvrtcCreateProgram", Nvrtc.nvrtcCreateProgram(programHolder,
           arena.allocateFrom(source), arena.allocateFrom(name), 0, MemorySegment.NULL,
           MemorySegment.NULL));
-      MemorySegment program = programHolder.get(nvrtc_h.C_POINTER, 0);
+      MemorySegment program = programHolder.get(Downcalls.C_POINTER, 0);
       try {
         List<String> options = new ArrayList<>(List.of("--gpu-architecture=" + arch, "--fmad=false"));
-        MemorySegment optionArray = arena.allocate(nvrtc_h.C_POINTER, options.size());
+        MemorySegment optionArray = arena.allocate(Downcalls.C_POINTER, options.size());
         for (int i = 0; i < options.size(); i++) {
-          optionArray.setAtIndex(nvrtc_h.C_POINTER, i, arena.allocateFrom(options.get(i)));
+          optionArray.setAtIndex(Downcalls.C_POINTER, i, arena.allocateFrom(options.get(i)));
         }
-        int status = nvrtc_h.nvrtcCompileProgram(program, options.size(), optionArray);
+        int status = Nvrtc.nvrtcCompileProgram(program, options.size(), optionArray);
         String log = log(arena, program);
-        if (status != nvrtc_h.NVRTC_SUCCESS()) {
+        if (status != Nvrtc.NVRTC_SUCCESS) {
           throw new CudaException(CudaException.Api.NVRTC, "nvrtcCompileProgram", status,
               CudaException.describeNvrtc(status), "compiling " + name + " for " + arch
                   + " with " + options + (log.isBlank() ? "" : "; NVRTC's log:\n" + log));
@@ -133,26 +134,26 @@ public final class KernelCompiler {
         MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
         byte[] image;
         if (cubin) {
-          CudaException.checkNvrtc("nvrtcGetCUBINSize", nvrtc_h.nvrtcGetCUBINSize(program, size));
+          CudaException.checkNvrtc("nvrtcGetCUBINSize", Nvrtc.nvrtcGetCUBINSize(program, size));
           MemorySegment out = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-          CudaException.checkNvrtc("nvrtcGetCUBIN", nvrtc_h.nvrtcGetCUBIN(program, out));
+          CudaException.checkNvrtc("nvrtcGetCUBIN", Nvrtc.nvrtcGetCUBIN(program, out));
           image = out.toArray(ValueLayout.JAVA_BYTE);
         } else {
-          CudaException.checkNvrtc("nvrtcGetPTXSize", nvrtc_h.nvrtcGetPTXSize(program, size));
+          CudaException.checkNvrtc("nvrtcGetPTXSize", Nvrtc.nvrtcGetPTXSize(program, size));
           MemorySegment out = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-          CudaException.checkNvrtc("nvrtcGetPTX", nvrtc_h.nvrtcGetPTX(program, out));
+          CudaException.checkNvrtc("nvrtcGetPTX", Nvrtc.nvrtcGetPTX(program, out));
           image = out.toArray(ValueLayout.JAVA_BYTE);
         }
         return new Compiled(image, arch, cubin, log);
       } finally {
-        nvrtc_h.nvrtcDestroyProgram(programHolder);
+        Nvrtc.nvrtcDestroyProgram(programHolder);
       }
     }
   }
 
   private static String log(Arena arena, MemorySegment program) {
     MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
-    if (nvrtc_h.nvrtcGetProgramLogSize(program, size) != 0) {
+    if (Nvrtc.nvrtcGetProgramLogSize(program, size) != 0) {
       return "";
     }
     long n = size.get(ValueLayout.JAVA_LONG, 0);
@@ -160,7 +161,7 @@ public final class KernelCompiler {
       return "";
     }
     MemorySegment text = arena.allocate(n);
-    if (nvrtc_h.nvrtcGetProgramLog(program, text) != 0) {
+    if (Nvrtc.nvrtcGetProgramLog(program, text) != 0) {
       return "";
     }
     return text.getString(0).strip();

@@ -41,7 +41,7 @@ final class ManagedMemory {
     try (Arena local = Arena.ofConfined()) {
       MemorySegment free = local.allocate(ValueLayout.JAVA_LONG);
       MemorySegment total = local.allocate(ValueLayout.JAVA_LONG);
-      int info = cuda_runtime_h.cudaMemGetInfo(free, total);
+      int info = CudaRuntime.cudaMemGetInfo(free, total);
       if (info == 0) {
         Optional<String> problem = oversubscription(size, free.get(ValueLayout.JAVA_LONG, 0),
             total.get(ValueLayout.JAVA_LONG, 0));
@@ -50,8 +50,8 @@ final class ManagedMemory {
         }
       }
       MemorySegment holder = local.allocate(ValueLayout.ADDRESS);
-      int status = cuda_runtime_h.cudaMallocManaged(holder, size,
-          cuda_runtime_h.cudaMemAttachGlobal());
+      int status = CudaRuntime.cudaMallocManaged(holder, size,
+          CudaRuntime.cudaMemAttachGlobal);
       if (status != 0) {
         throw new CudaException(CudaException.Api.RUNTIME, "cudaMallocManaged", status,
             CudaException.describeRuntime(status), "allocating " + size + " bytes");
@@ -92,7 +92,7 @@ final class ManagedMemory {
   /** Frees an allocation (the arena's cleanup action); logs, never throws. */
   private static void free(MemorySegment pointer) {
     LIVE.remove(pointer.address());
-    int status = cuda_runtime_h.cudaFree(pointer);
+    int status = CudaRuntime.cudaFree(pointer);
     if (status != 0) {
       LOG.log(Level.WARNING, "cudaFree(0x" + Long.toHexString(pointer.address())
           + ") failed: status " + status + " (" + CudaException.describeRuntime(status) + ")");

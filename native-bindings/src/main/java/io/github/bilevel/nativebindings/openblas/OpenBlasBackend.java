@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The {@link SimdBackend} with its BLAS kernels (dot, nrm2, asum, axpy, axpby, scal, copy, rot,
- * gemv, gemvᵀ, ger, gemm) replaced by OpenBLAS calls through {@link cblas_h}; everything else
- * (the KM step, activations, softmax, projections) is inherited. Matrices are passed row-major
+ * gemv, gemvᵀ, ger, gemm) replaced by OpenBLAS calls through {@link Cblas}; everything else
+ * (the KM step, activations, softmax, clamp) is inherited. Matrices are passed row-major
  * ({@code CblasRowMajor}) with their leading dimension, vectors with their stride as
  * {@code incx}.
  *
@@ -39,9 +39,9 @@ public class OpenBlasBackend extends SimdBackend {
 
   private static final System.Logger LOG = System.getLogger(OpenBlasBackend.class.getName());
 
-  private static final int ROW_MAJOR = cblas_h.CblasRowMajor();
-  private static final int NO_TRANS = cblas_h.CblasNoTrans();
-  private static final int TRANS = cblas_h.CblasTrans();
+  private static final int ROW_MAJOR = Cblas.CblasRowMajor;
+  private static final int NO_TRANS = Cblas.CblasNoTrans;
+  private static final int TRANS = Cblas.CblasTrans;
 
   private static final Optional<String> UNAVAILABLE = computeUnavailableReason();
 
@@ -125,7 +125,7 @@ public class OpenBlasBackend extends SimdBackend {
       throw new IllegalArgumentException("OpenBLAS threads must be >= 1, got " + threads);
     }
     requireAvailable();
-    cblas_h.openblas_set_num_threads(threads);
+    Cblas.openblas_set_num_threads(threads);
   }
 
   /**
@@ -135,7 +135,7 @@ public class OpenBlasBackend extends SimdBackend {
    */
   public static int threads() {
     requireAvailable();
-    return cblas_h.openblas_get_num_threads();
+    return Cblas.openblas_get_num_threads();
   }
 
   /**
@@ -146,7 +146,7 @@ public class OpenBlasBackend extends SimdBackend {
    */
   public static String config() {
     requireAvailable();
-    return cblas_h.openblas_get_config().getString(0);
+    return Cblas.openblas_get_config().getString(0);
   }
 
   @Override
@@ -187,8 +187,8 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     return small(n)
-        ? cblas_h.cblas_ddot$critical(n, at(x), x.stride(), at(y), y.stride())
-        : cblas_h.cblas_ddot(n, at(x), x.stride(), at(y), y.stride());
+        ? Cblas.cblas_ddot_critical(n, at(x), x.stride(), at(y), y.stride())
+        : Cblas.cblas_ddot(n, at(x), x.stride(), at(y), y.stride());
   }
 
   @Override
@@ -198,8 +198,8 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     return small(n)
-        ? cblas_h.cblas_dnrm2$critical(n, at(x), x.stride())
-        : cblas_h.cblas_dnrm2(n, at(x), x.stride());
+        ? Cblas.cblas_dnrm2_critical(n, at(x), x.stride())
+        : Cblas.cblas_dnrm2(n, at(x), x.stride());
   }
 
   @Override
@@ -209,8 +209,8 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     return small(n)
-        ? cblas_h.cblas_dasum$critical(n, at(x), x.stride())
-        : cblas_h.cblas_dasum(n, at(x), x.stride());
+        ? Cblas.cblas_dasum_critical(n, at(x), x.stride())
+        : Cblas.cblas_dasum(n, at(x), x.stride());
   }
 
   @Override
@@ -221,9 +221,9 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     if (small(n)) {
-      cblas_h.cblas_daxpy$critical(n, alpha, at(x), x.stride(), at(y), y.stride());
+      Cblas.cblas_daxpy_critical(n, alpha, at(x), x.stride(), at(y), y.stride());
     } else {
-      cblas_h.cblas_daxpy(n, alpha, at(x), x.stride(), at(y), y.stride());
+      Cblas.cblas_daxpy(n, alpha, at(x), x.stride(), at(y), y.stride());
     }
   }
 
@@ -236,9 +236,9 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     if (small(n)) {
-      cblas_h.cblas_daxpby$critical(n, alpha, at(x), x.stride(), beta, at(y), y.stride());
+      Cblas.cblas_daxpby_critical(n, alpha, at(x), x.stride(), beta, at(y), y.stride());
     } else {
-      cblas_h.cblas_daxpby(n, alpha, at(x), x.stride(), beta, at(y), y.stride());
+      Cblas.cblas_daxpby(n, alpha, at(x), x.stride(), beta, at(y), y.stride());
     }
   }
 
@@ -251,9 +251,9 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     if (small(n)) {
-      cblas_h.cblas_dscal$critical(n, alpha, at(x), x.stride());
+      Cblas.cblas_dscal_critical(n, alpha, at(x), x.stride());
     } else {
-      cblas_h.cblas_dscal(n, alpha, at(x), x.stride());
+      Cblas.cblas_dscal(n, alpha, at(x), x.stride());
     }
   }
 
@@ -265,9 +265,9 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     if (small(n)) {
-      cblas_h.cblas_dcopy$critical(n, at(x), x.stride(), at(y), y.stride());
+      Cblas.cblas_dcopy_critical(n, at(x), x.stride(), at(y), y.stride());
     } else {
-      cblas_h.cblas_dcopy(n, at(x), x.stride(), at(y), y.stride());
+      Cblas.cblas_dcopy(n, at(x), x.stride(), at(y), y.stride());
     }
   }
 
@@ -279,9 +279,9 @@ public class OpenBlasBackend extends SimdBackend {
     }
     int n = x.length();
     if (small(n)) {
-      cblas_h.cblas_drot$critical(n, at(x), x.stride(), at(y), y.stride(), c, s);
+      Cblas.cblas_drot_critical(n, at(x), x.stride(), at(y), y.stride(), c, s);
     } else {
-      cblas_h.cblas_drot(n, at(x), x.stride(), at(y), y.stride(), c, s);
+      Cblas.cblas_drot(n, at(x), x.stride(), at(y), y.stride(), c, s);
     }
   }
 
@@ -314,10 +314,10 @@ public class OpenBlasBackend extends SimdBackend {
     int m = a.rows();
     int n = a.cols();
     if (small((long) m * n)) {
-      cblas_h.cblas_dgemv$critical(ROW_MAJOR, trans, m, n, alpha, at(a), a.ld(), at(x),
+      Cblas.cblas_dgemv_critical(ROW_MAJOR, trans, m, n, alpha, at(a), a.ld(), at(x),
           x.stride(), beta, at(y), y.stride());
     } else {
-      cblas_h.cblas_dgemv(ROW_MAJOR, trans, m, n, alpha, at(a), a.ld(), at(x), x.stride(), beta,
+      Cblas.cblas_dgemv(ROW_MAJOR, trans, m, n, alpha, at(a), a.ld(), at(x), x.stride(), beta,
           at(y), y.stride());
     }
   }
@@ -331,10 +331,10 @@ public class OpenBlasBackend extends SimdBackend {
     int m = a.rows();
     int n = a.cols();
     if (small((long) m * n)) {
-      cblas_h.cblas_dger$critical(ROW_MAJOR, m, n, alpha, at(x), x.stride(), at(y), y.stride(),
+      Cblas.cblas_dger_critical(ROW_MAJOR, m, n, alpha, at(x), x.stride(), at(y), y.stride(),
           at(a), a.ld());
     } else {
-      cblas_h.cblas_dger(ROW_MAJOR, m, n, alpha, at(x), x.stride(), at(y), y.stride(), at(a),
+      Cblas.cblas_dger(ROW_MAJOR, m, n, alpha, at(x), x.stride(), at(y), y.stride(), at(a),
           a.ld());
     }
   }
@@ -352,7 +352,7 @@ public class OpenBlasBackend extends SimdBackend {
     int n = c.cols();
     int k = transA ? a.rows() : a.cols();
     // With β = 0 OpenBLAS's dgemm_beta writes zeros into C without reading it.
-    cblas_h.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+    Cblas.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
         alpha, at(a), a.ld(), at(b), b.ld(), beta, at(c), c.ld());
   }
 }

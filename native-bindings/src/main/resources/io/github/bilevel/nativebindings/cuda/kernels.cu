@@ -226,10 +226,10 @@ extern "C" __global__ void softmax_cross_entropy_rows(i64 rows, i64 cols, const 
   }
 }
 
-// ------------------------------------------------------------------ projections
+// ------------------------------------------------------------------ clamp (box projections)
 
 // x_i <- min(max(x_i, lower), upper)
-extern "C" __global__ void project_box(i64 n, double* x, i64 incx, double lower, double upper) {
+extern "C" __global__ void clamp(i64 n, double* x, i64 incx, double lower, double upper) {
   GRID_STRIDE_LOOP(i, n) x[i * incx] = jmin(jmax(x[i * incx], lower), upper);
 }
 
@@ -242,7 +242,7 @@ extern "C" __global__ void check_box(i64 n, const double* lower, i64 inclo, cons
 }
 
 // x_i <- min(max(x_i, lower_i), upper_i); the bounds are checked first (check_box).
-extern "C" __global__ void project_box_vector(i64 n, double* x, i64 incx, const double* lower,
-                                              i64 inclo, const double* upper, i64 inchi) {
+extern "C" __global__ void clamp_vector(i64 n, double* x, i64 incx, const double* lower,
+                                        i64 inclo, const double* upper, i64 inchi) {
   GRID_STRIDE_LOOP(i, n) x[i * incx] = jmin(jmax(x[i * incx], lower[i * inclo]), upper[i * inchi]);
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.ScalarBackend;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -157,7 +158,7 @@ class CudaBackendTest {
       hi.set(4321, -2.0);
       hi.set(4999, Double.NaN);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> cuda.projectBox(x, lo, hi));
+          () -> Projections.box(cuda, x, lo, hi));
       assertTrue(e.getMessage().contains("at index 4321"), e.getMessage());
       assertEquals(3.0 * n, cuda.asum(x), 0.0);
     }

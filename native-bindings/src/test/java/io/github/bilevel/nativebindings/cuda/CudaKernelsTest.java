@@ -11,6 +11,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import io.github.bilevel.nativebindings.cuda.CudaFixtures.Layout;
 import io.github.bilevel.nativebindings.cuda.CudaFixtures.Memory;
@@ -204,14 +205,14 @@ class CudaKernelsTest {
     PROJECT_BALL(true) {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {
-        b.projectBall(x, 0.25 * Math.sqrt(x.length()));
+        Projections.ball(b, x, 0.25 * Math.sqrt(x.length()));
         return 0;
       }
     },
     PROJECT_BOX(false) {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {
-        b.projectBox(x, -0.3, 0.5);
+        Projections.box(b, x, -0.3, 0.5);
         return 0;
       }
     },
@@ -227,7 +228,7 @@ class CudaKernelsTest {
           hi[i] = Math.abs(ys[i]) + 0.1;
         }
         try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-          b.projectBox(x, Buffers.vector(a, lo), Buffers.vector(a, hi));
+          Projections.box(b, x, Buffers.vector(a, lo), Buffers.vector(a, hi));
         }
         return 0;
       }
@@ -235,14 +236,14 @@ class CudaKernelsTest {
     PROJECT_LINF(false) {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {
-        b.projectLinfBall(x, 0.4);
+        Projections.linfBall(b, x, 0.4);
         return 0;
       }
     },
     PROJECT_NONNEGATIVE(false) {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {
-        b.projectNonNegative(x);
+        Projections.nonNegative(b, x);
         return 0;
       }
     },
@@ -250,7 +251,7 @@ class CudaKernelsTest {
       @Override
       double run(Backend b, DVector x, DVector y, boolean m) {
         if (!m) {
-          b.projectSimplex(x, 1.0);
+          Projections.simplex(b, x, 1.0);
         } else {
           b.fill(1.0, x); // an absolute bound: 1e-12 per element
         }
@@ -459,7 +460,7 @@ class CudaKernelsTest {
     long[] extents = {CudaFixtures.extent(rows, cols, pad)};
     compare("frobenius " + rows + "x" + cols, memory, extents, 29L * rows + cols,
         rows * cols + 2, (b, s, m) -> {
-          b.projectFrobeniusBall(matrix(s[0], rows, cols, pad), 0.3 * Math.sqrt(rows * cols));
+          Projections.frobeniusBall(b, matrix(s[0], rows, cols, pad), 0.3 * Math.sqrt(rows * cols));
           return 0;
         });
     if (rows <= 64) {
@@ -467,7 +468,7 @@ class CudaKernelsTest {
           0, (b, s, m) -> {
             DMatrix a = matrix(s[0], rows, cols, pad);
             if (!m) {
-              b.projectSpectralBall(a, 0.5);
+              Projections.spectralBall(b, a, 0.5);
             } else {
               for (int i = 0; i < rows; i++) {
                 b.fill(1.0, a.row(i)); // an absolute bound: 1e-12 per element

@@ -88,7 +88,7 @@ class KernelCompilerTest {
     CudaException e = assertThrows(CudaException.class, () -> KernelCompiler.compile(
         "extern \"C\" __global__ void broken(double* x) {\n  x[0] = not_declared;\n}\n",
         "broken.cu", "compute_80"));
-    assertEquals(nvrtc_h.NVRTC_ERROR_COMPILATION(), e.status());
+    assertEquals(Nvrtc.NVRTC_ERROR_COMPILATION, e.status());
     assertTrue(e.getMessage().contains("not_declared"), e.getMessage());
     assertTrue(e.getMessage().contains("broken.cu"), e.getMessage());
   }
@@ -99,7 +99,7 @@ class KernelCompilerTest {
     // The backend falls back from sm_XY to compute_XY on exactly this status.
     CudaException e = assertThrows(CudaException.class,
         () -> KernelCompiler.compile("sm_9999"));
-    assertEquals(nvrtc_h.NVRTC_ERROR_INVALID_OPTION(), e.status());
+    assertEquals(Nvrtc.NVRTC_ERROR_INVALID_OPTION, e.status());
     assertThrows(IllegalArgumentException.class, () -> KernelCompiler.compile("sm90"));
   }
 

@@ -22,13 +22,6 @@ final class Monitoring {
         exact, scratch);
   }
 
-  static void checkLength(String what, DVector vector, int length) {
-    if (vector.length() != length) {
-      throw new IllegalArgumentException(what + " must have length " + length + ", got "
-          + vector.length());
-    }
-  }
-
   /**
    * Throws the divergence error: {@code algorithm} diverged in {@code step} at upper-level
    * iteration {@code iteration} (inner step {@code inner} when {@code inner >= 0}).

@@ -5,6 +5,7 @@ import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -359,7 +360,7 @@ public final class Mrbo implements AutoCloseable {
    */
   public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
       throw new IllegalArgumentException("MRBO: batch sizes J = " + options.batch() + ", b = "
           + options.lowerBatch() + " exceed this runner's capacity " + maxBatch + "/"
@@ -448,7 +449,7 @@ public final class Mrbo implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

@@ -5,6 +5,7 @@ import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -354,7 +355,7 @@ public final class Vrbo implements AutoCloseable {
    */
   public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     checkCapacity(options.batch(), options.lowerBatch(), "J, b");
     checkCapacity(options.largeBatch() >= problem.upperSamples()
             && options.largeBatch() >= problem.lowerSamples() ? 1 : options.largeBatch(),
@@ -458,7 +459,7 @@ public final class Vrbo implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

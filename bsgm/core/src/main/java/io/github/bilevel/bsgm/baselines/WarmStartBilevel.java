@@ -8,6 +8,7 @@ import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -322,8 +323,8 @@ public final class WarmStartBilevel implements AutoCloseable {
       SplittableRandom random, DVector out) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
-    Monitoring.checkLength("out", out, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("out", out, problem.upperDimension());
     if (s < 0) {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
@@ -346,7 +347,7 @@ public final class WarmStartBilevel implements AutoCloseable {
       Bsgm.Listener listener) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     options.budget().requireLimit(options.name());
     problem.projectUpper(lambda);
     try (Arena stateArena = Arena.ofShared()) {
@@ -415,7 +416,7 @@ public final class WarmStartBilevel implements AutoCloseable {
    */
   public double gradientMappingNorm(DVector lambda, double alpha,
       Bsgm.ExactHypergradient exact) {
-    Monitoring.checkLength("lambda", lambda, problem.upperDimension());
+    Checks.checkLength("lambda", lambda, problem.upperDimension());
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 

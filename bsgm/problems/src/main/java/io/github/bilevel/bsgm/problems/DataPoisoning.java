@@ -3,8 +3,10 @@ package io.github.bilevel.bsgm.problems;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.util.Objects;
@@ -287,8 +289,8 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   }
 
   private void checkLowerArguments(DVector w, DVector lambda, Batch batch) {
-    Inputs.checkLength("w", w, lowerDimension());
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("w", w, lowerDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     Objects.requireNonNull(batch, "batch");
   }
 
@@ -328,7 +330,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     DMatrix weights = wView.matrix(w);
     DMatrix result = outView.matrix(out);
@@ -346,8 +348,8 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   @Override
   public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("v", v, lowerDimension());
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("v", v, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     Inputs.checkDisjoint("out", out, "v", v);
     DMatrix weights = wView.matrix(w);
@@ -373,8 +375,8 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("v", v, lowerDimension());
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("v", v, lowerDimension());
+    Checks.checkLength("out", out, upperDimension());
     DMatrix weights = wView.matrix(w);
     DMatrix direction = vView.matrix(v);
     backend.fill(0.0, out);
@@ -428,7 +430,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   /** {@code Ê = −CE(X_ζ W, y_ζ)}, the batch mean. */
   @Override
   public double objective(DVector w, DVector lambda, Batch zeta) {
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
     DMatrix weights = wView.matrix(w);
     double sum = 0;
     for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
@@ -441,8 +443,8 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   /** {@code out ← ∇₁Ê = −Σ_ζ x_i (s_i − e_{y_i})ᵀ/|ζ|}. */
   @Override
   public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Inputs.checkLength("w", w, lowerDimension());
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     DMatrix weights = wView.matrix(w);
     DMatrix result = outView.matrix(out);
@@ -457,7 +459,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   /** {@code out ← 0}: {@code E} does not depend on {@code δ} directly. */
   @Override
   public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("out", out, upperDimension());
     backend.fill(0.0, out);
   }
 
@@ -467,13 +469,13 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    */
   @Override
   public void projectUpper(DVector lambda) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     if (poisonSamples == 0) {
       return;
     }
     DVector[] rows = lambdaView.rows(lambda);
     for (int i = 0; i < poisonSamples; i++) {
-      backend.projectBallBox(rows[i], radius, lowerBounds[i], upperBounds[i]);
+      Projections.ballBox(backend, rows[i], radius, lowerBounds[i], upperBounds[i]);
     }
   }
 
@@ -482,7 +484,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    * onto {@code Λ}; {@code scale = 0} gives {@code δ = 0}, the paper's start.
    */
   public void initialUpper(DVector lambda, long seed, double scale) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     if (!(scale >= 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
     }
@@ -500,15 +502,15 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    */
   public LowerLevelSolution solveLowerLevel(DVector lambda, DVector w, double tolerance,
       int maxIterations) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("w", w, lowerDimension());
     return SoftmaxChunks.solve(backend, (in, out) -> map(in, lambda, allLower, out), mapStep, w,
         tolerance, maxIterations);
   }
 
   /** The fraction of rows of {@code x} that {@code W} classifies as {@code labels}. */
   public double accuracy(DVector w, DMatrix x, int[] labels) {
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
     return chunks.accuracy(wView.matrix(w), Objects.requireNonNull(x, "x"), labels);
   }
 

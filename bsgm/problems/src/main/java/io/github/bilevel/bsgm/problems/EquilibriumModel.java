@@ -8,6 +8,7 @@ import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -489,7 +490,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   public void projectUpper(DVector lambda) {
     Blocks blocks = blocks(lambda);
     projector.project(blocks.a, spectralRadius);
-    backend.projectBox(blocks.dFlat, -outputBound, outputBound);
+    Projections.box(backend, blocks.dFlat, -outputBound, outputBound);
   }
 
   // ---------------------------------------------------------------- evaluation

@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.problems;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -168,8 +169,8 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   }
 
   private void checkLowerArguments(DVector w, DVector lambda, Batch batch) {
-    Inputs.checkLength("w", w, lowerDimension());
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("w", w, lowerDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     Objects.requireNonNull(batch, "batch");
   }
 
@@ -186,7 +187,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     DMatrix weights = wView.matrix(w);
     DMatrix result = outView.matrix(out);
@@ -205,8 +206,8 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   @Override
   public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("v", v, lowerDimension());
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("v", v, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     Inputs.checkDisjoint("out", out, "v", v);
     DMatrix weights = wView.matrix(w);
@@ -231,8 +232,8 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   @Override
   public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
-    Inputs.checkLength("v", v, lowerDimension());
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("v", v, lowerDimension());
+    Checks.checkLength("out", out, upperDimension());
     DMatrix weights = wView.matrix(w);
     DMatrix direction = vView.matrix(v);
     backend.fill(0.0, out);
@@ -257,7 +258,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /** {@code Ê = CE(X_ζ W, y_ζ)}, the batch mean. */
   @Override
   public double objective(DVector w, DVector lambda, Batch zeta) {
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
     DMatrix weights = wView.matrix(w);
     double sum = 0;
     for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
@@ -270,8 +271,8 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /** {@code out ← ∇₁Ê = Σ_ζ x_i (s_i − e_{y_i})ᵀ/|ζ|}. */
   @Override
   public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Inputs.checkLength("w", w, lowerDimension());
-    Inputs.checkLength("out", out, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
+    Checks.checkLength("out", out, lowerDimension());
     Inputs.checkDisjoint("out", out, "w", w);
     DMatrix weights = wView.matrix(w);
     DMatrix result = outView.matrix(out);
@@ -286,14 +287,14 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /** {@code out ← 0}: {@code E} does not depend on {@code λ} directly. */
   @Override
   public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("out", out, upperDimension());
     backend.fill(0.0, out);
   }
 
   /** {@code Λ = R^n}: nothing to do (the length is checked). */
   @Override
   public void projectUpper(DVector lambda) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
   }
 
   /**
@@ -301,7 +302,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    * {@code scale = 0} gives {@code λ = 0} (every weight ½).
    */
   public void initialUpper(DVector lambda, long seed, double scale) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     if (!(scale >= 0) || Double.isInfinite(scale)) {
       throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
     }
@@ -318,15 +319,15 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    */
   public LowerLevelSolution solveLowerLevel(DVector lambda, DVector w, double tolerance,
       int maxIterations) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("w", w, lowerDimension());
     return SoftmaxChunks.solve(backend, (in, out) -> map(in, lambda, allLower, out), mapStep, w,
         tolerance, maxIterations);
   }
 
   /** The fraction of rows of {@code x} that {@code W} classifies as {@code labels}. */
   public double accuracy(DVector w, DMatrix x, int[] labels) {
-    Inputs.checkLength("w", w, lowerDimension());
+    Checks.checkLength("w", w, lowerDimension());
     return chunks.accuracy(wView.matrix(w), Objects.requireNonNull(x, "x"), labels);
   }
 
@@ -351,7 +352,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    * @param corrupted which training labels were corrupted (length {@code n})
    */
   public double[] cleaningFractions(DVector lambda, boolean[] corrupted) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     Objects.requireNonNull(corrupted, "corrupted");
     if (corrupted.length != training.size()) {
       throw new IllegalArgumentException("corrupted has " + corrupted.length

@@ -76,15 +76,6 @@ final class Inputs {
     }
   }
 
-  /** Throws unless {@code v} has exactly {@code length} elements. */
-  static void checkLength(String name, DVector v, int length) {
-    Objects.requireNonNull(v, name);
-    if (v.length() != length) {
-      throw new IllegalArgumentException(name + " must have length " + length + ", got "
-          + v.length());
-    }
-  }
-
   /** Throws if {@code out} and {@code in} share memory (the GEMMs cannot write over inputs). */
   static void checkDisjoint(String outName, DVector out, String inName, DVector in) {
     if (!out.segment().equals(in.segment())) {

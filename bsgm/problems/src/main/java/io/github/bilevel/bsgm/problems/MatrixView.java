@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 
@@ -25,7 +26,7 @@ final class MatrixView {
   }
 
   private void check(DVector v) {
-    Inputs.checkLength(name, v, rows * cols);
+    Checks.checkLength(name, v, rows * cols);
     if (!v.isContiguous()) {
       throw new IllegalArgumentException(name + " must be contiguous (stride 1) to be seen as a "
           + rows + "x" + cols + " matrix, got stride " + v.stride());

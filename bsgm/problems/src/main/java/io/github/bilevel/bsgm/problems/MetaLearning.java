@@ -6,8 +6,10 @@ import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -317,7 +319,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   private void checkCall(DMatrix states, DVector lambda, Batch batch) {
     Objects.requireNonNull(batch, "tasks");
     checkStates("states", states, batch);
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
   }
 
   /** Gathers the rows of the chunk's tasks into {@code part}; returns the chunk's task count. */
@@ -491,7 +493,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       DVector out) {
     checkCall(states, lambda, batch);
     checkStates("v", v, batch);
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("out", out, upperDimension());
     Inputs.checkDisjoint("out", out, "lambda", lambda);
     DMatrix r = lambdaView.matrix(lambda);
     DMatrix total = lambdaOutView.matrix(out);
@@ -569,7 +571,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   public void objectiveGradientLambda(DMatrix states, DVector lambda, Batch batch,
       DVector out) {
     checkCall(states, lambda, batch);
-    Inputs.checkLength("out", out, upperDimension());
+    Checks.checkLength("out", out, upperDimension());
     Inputs.checkDisjoint("out", out, "lambda", lambda);
     DMatrix r = lambdaView.matrix(lambda);
     DMatrix total = lambdaOutView.matrix(out);
@@ -600,7 +602,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   /** {@code R ← P(R)} onto the Frobenius ball {@code ‖R‖_F ≤ s}. */
   @Override
   public void projectUpper(DVector lambda) {
-    backend.projectFrobeniusBall(lambdaView.matrix(lambda), radius);
+    Projections.frobeniusBall(backend, lambdaView.matrix(lambda), radius);
   }
 
   // ---------------------------------------------------------------- extras
@@ -610,7 +612,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    * {@code ‖R‖_F = s/2} (inside {@code Λ}); {@code R = 0} would be a stationary point.
    */
   public void initialUpper(DVector lambda, long seed) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < lambda.length(); i++) {
       lambda.set(i, random.nextGaussian());
@@ -660,7 +662,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    * held-out tasks.
    */
   public Evaluation evaluate(DVector lambda, int lowerSteps) {
-    Inputs.checkLength("lambda", lambda, upperDimension());
+    Checks.checkLength("lambda", lambda, upperDimension());
     if (lowerSteps < 0) {
       throw new IllegalArgumentException("lowerSteps must be >= 0, got " + lowerSteps);
     }

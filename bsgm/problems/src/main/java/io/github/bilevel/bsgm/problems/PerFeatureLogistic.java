@@ -5,6 +5,7 @@ import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import java.lang.foreign.Arena;
 import java.util.OptionalDouble;
 
@@ -181,7 +182,7 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
 
   @Override
   public void projectUpper(DVector lambda) {
-    backend.projectBox(lambda, lambdaMin, lambdaMax);
+    Projections.box(backend, lambda, lambdaMin, lambdaMax);
   }
 
   /** Frees the problem's buffers. */

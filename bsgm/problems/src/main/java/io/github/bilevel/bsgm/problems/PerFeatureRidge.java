@@ -6,6 +6,7 @@ import io.github.bilevel.bsgm.DenseSolver;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import java.lang.foreign.Arena;
 import java.util.OptionalDouble;
 
@@ -257,7 +258,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
 
   @Override
   public void projectUpper(DVector lambda) {
-    backend.projectBox(lambda, lambdaMin, lambdaMax);
+    Projections.box(backend, lambda, lambdaMin, lambdaMax);
   }
 
   /** {@code XᵀX/n + diag λ}, row-major. */

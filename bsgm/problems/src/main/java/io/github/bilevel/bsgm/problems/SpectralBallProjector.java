@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.problems;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Jacobi;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 
@@ -16,7 +17,8 @@ import java.lang.foreign.Arena;
  * {@code (A v_i)ᵀ}), {@code V} orthogonal. The Gram matrix {@code S = Y Yᵀ = Vᵀ AᵀA V} (one
  * GEMM) marks a row <em>active</em> when its Gershgorin disc reaches {@code ρ²}:
  * {@code S_ii + Σ_{j≠i} |S_ij| ≥ ρ²(1 − 10⁻⁶)}. Only pairs with an active row are rotated, to the
- * backend's criterion {@code |y_iᵀy_j| ≤ ε‖y_i‖‖y_j‖}; {@code S} is recomputed after a sweep
+ * criterion of {@link Jacobi#rotate} (the rotation shared with the spectral-ball projection of
+ * {@code Projections}), {@code |y_iᵀy_j| ≤ ε‖y_i‖‖y_j‖}; {@code S} is recomputed after a sweep
  * without rotation. A sweep that starts from a fresh {@code S} and rotates nothing ends the
  * solve: then every active row is orthogonal to every other row, and every
  * inactive row's disc lies below {@code ρ²}, so the inactive block of {@code S} has no
@@ -119,7 +121,7 @@ final class SpectralBallProjector implements AutoCloseable {
       return false; // ‖A‖₂ ≤ ‖A‖_F
     }
     double threshold = radius * radius * (1 - DISC_MARGIN);
-    double negligible = Math.pow(4.0 * d * EPS * frobenius, 2);
+    double negligible = Jacobi.negligible(d, frobenius);
     // The Gram matrix (a GEMM) is computed at the start and again after each sweep that
     // rotated nothing, to confirm the active set on the current state; a sweep that starts from
     // a fresh Gram and rotates nothing ends the solve (the certificate above then holds).
@@ -143,32 +145,12 @@ final class SpectralBallProjector implements AutoCloseable {
       }
       boolean rotated = false;
       for (int i = 0; i < d - 1; i++) {
-        DVector yi = yRows[i];
         for (int j = i + 1; j < d; j++) {
-          if (!active[i] && !active[j]) {
-            continue;
+          if ((active[i] || active[j])
+              && Jacobi.rotate(backend, yRows, vtRows, norms, i, j, negligible)) {
+            rotated = true;
+            rotations++;
           }
-          double alpha = norms[i];
-          double beta = norms[j];
-          if (alpha <= negligible || beta <= negligible) {
-            continue;
-          }
-          DVector yj = yRows[j];
-          double gamma = backend.dot(yi, yj);
-          if (Math.abs(gamma) <= EPS * Math.sqrt(alpha * beta)) {
-            continue;
-          }
-          rotated = true;
-          rotations++;
-          double zeta = (beta - alpha) / (2.0 * gamma);
-          double t = zeta == 0.0 ? 1.0
-              : Math.signum(zeta) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
-          double c = 1.0 / Math.sqrt(1.0 + t * t);
-          double s = c * t;
-          backend.rot(yi, yj, c, -s);
-          backend.rot(vtRows[i], vtRows[j], c, -s);
-          norms[i] = alpha - t * gamma;
-          norms[j] = beta + t * gamma;
         }
       }
       converged = fresh && !rotated;

@@ -12,6 +12,7 @@ import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.Projections;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
@@ -388,7 +389,7 @@ class EquilibriumModelTest {
           layout.stateWeights(lambda).copyFrom(a);
           DMatrix reference = Buffers.matrix(arena, d, d, a);
           model.projectUpper(lambda);
-          backend.projectSpectralBall(reference, 0.5);
+          Projections.spectralBall(backend, reference, 0.5);
           double[] projected = layout.stateWeights(lambda).toArray();
           if (target > 0.5) {
             assertEquals(0.5, spectralNorm(projected, d), 1e-9);

@@ -10,6 +10,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
+import io.github.bilevel.kernels.Projections;
 import java.lang.foreign.Arena;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class SpectralBallProjectorTest {
           DMatrix warm = Buffers.matrix(arena, d, d, next);
           DMatrix cold = Buffers.matrix(arena, d, d, next);
           projector.project(warm, 0.5);
-          backend.projectSpectralBall(cold, 0.5);
+          Projections.spectralBall(backend, cold, 0.5);
           assertTrue(maxDifference(warm.toArray(), cold.toArray()) < 1e-12,
               "d = " + d + ", step " + step + ": " + maxDifference(warm.toArray(),
                   cold.toArray()));
@@ -121,7 +122,7 @@ class SpectralBallProjectorTest {
         boolean clipped = projector.project(warm, 0.5);
         assertTrue(clipped || step > 0, "the first matrix has three values above 0.5");
         long used = projector.rotations() - before;
-        backend.projectSpectralBall(cold, 0.5);
+        Projections.spectralBall(backend, cold, 0.5);
         assertTrue(maxDifference(warm.toArray(), cold.toArray()) < 1e-12);
         if (step > 0) {
           // a fresh projector (V = I) on the same matrix resolves the whole spectrum
