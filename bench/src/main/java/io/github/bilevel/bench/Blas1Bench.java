@@ -1,23 +1,10 @@
 package io.github.bilevel.bench;
 
-import dev.ludovic.netlib.blas.JavaBLAS;
-import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
-import java.lang.foreign.Arena;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BLAS-1 kernels on contiguous vectors of length {@code n}: {@code dot}, {@code axpy}, the
@@ -25,18 +12,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link Impls}. Memory-bound: the table reports GB/s of nominal traffic (see
  * {@code bench/README.md}).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
-@State(Scope.Benchmark)
-public class Blas1Bench {
-
-  /** Which implementation runs (see {@link Impls}). */
-  @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
-  public String impl;
+public class Blas1Bench extends BlasBench {
 
   /** Vector length (odd on purpose: vector tails are part of the cost). */
   @Param({"1000", "100003", "4000037"})
@@ -45,9 +21,7 @@ public class Blas1Bench {
   /** Step size of the Krasnoselskii–Mann step (a convex combination: no drift). */
   private static final double ETA = 0.3;
 
-  private Arena arena;
   // Package-private: the tests compare the outputs of the implementations.
-  Backend backend;
   DVector x;
   DVector y;
   DVector phi;
@@ -55,7 +29,6 @@ public class Blas1Bench {
   /** OpenBLAS runs the KM step as {@code cblas_daxpby}, its own kernel for it. */
   private boolean openblasAxpby;
 
-  private JavaBLAS netlib;
   double[] xa;
   double[] ya;
   double[] phia;
@@ -66,34 +39,22 @@ public class Blas1Bench {
   /** Allocates and fills the buffers once per trial (fixed seeds). */
   @Setup(Level.Trial)
   public void setup() {
-    backend = Impls.backendOrNull(impl);
     openblasAxpby = "openblas".equals(impl);
     double[] xs = Impls.random(Impls.SEED, n);
     double[] ys = Impls.random(Impls.SEED + 1, n);
     double[] phis = Impls.random(Impls.SEED + 2, n);
-    if (backend == null) {
-      netlib = Impls.netlib();
+    if (!openBackend()) {
       xa = xs;
       ya = ys;
       phia = phis;
       return;
     }
-    arena = Arena.ofShared();
     x = Impls.vector(backend, arena, n);
     y = Impls.vector(backend, arena, n);
     phi = Impls.vector(backend, arena, n);
     Impls.copy(xs, x.segment());
     Impls.copy(ys, y.segment());
     Impls.copy(phis, phi.segment());
-  }
-
-  /** Frees the off-heap buffers. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    if (arena != null) {
-      arena.close();
-      arena = null;
-    }
   }
 
   /** {@code xᵀy}: reads 2n doubles. */

@@ -1,24 +1,11 @@
 package io.github.bilevel.bench;
 
-import dev.ludovic.netlib.blas.JavaBLAS;
-import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
-import java.lang.foreign.Arena;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * BLAS-2: {@code y ← A x} ({@code gemv}) and {@code y ← Aᵀ x} ({@code gemvT}) with a square
@@ -29,18 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code A x} is its {@code dgemv("T", ...)} and {@code Aᵀ x} its {@code dgemv("N", ...)}, on
  * the same memory layout as the other implementations.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
-@State(Scope.Benchmark)
-public class Blas2Bench {
-
-  /** Which implementation runs (see {@link Impls}). */
-  @Param({"scalar", "simd", "openblas", "cublas", "netlib"})
-  public String impl;
+public class Blas2Bench extends BlasBench {
 
   /** Matrix rows (and columns, unless {@link #cols} is set). */
   @Param({"127", "1024", "4093"})
@@ -50,14 +26,11 @@ public class Blas2Bench {
   @Param({"0"})
   public int cols;
 
-  private Arena arena;
   // Package-private: the tests compare the outputs of the implementations.
-  Backend backend;
   DMatrix a;
   DVector x;
   DVector y;
 
-  private JavaBLAS netlib;
   double[] aa;
   double[] xa;
   double[] ya;
@@ -65,34 +38,22 @@ public class Blas2Bench {
   /** Allocates and fills the buffers once per trial (fixed seeds). */
   @Setup(Level.Trial)
   public void setup() {
-    backend = Impls.backendOrNull(impl);
     int c = columns();
     int longest = Math.max(n, c);
     double[] as = Impls.random(Impls.SEED, Math.multiplyExact(n, c));
     double[] xs = Impls.random(Impls.SEED + 1, longest);
-    if (backend == null) {
-      netlib = Impls.netlib();
+    if (!openBackend()) {
       aa = as;
       xa = xs;
       ya = new double[longest];
       return;
     }
-    arena = Arena.ofShared();
     a = Impls.matrix(backend, arena, n, c);
     // x and y are long enough for either product; each benchmark uses views of the right length
     x = Impls.vector(backend, arena, longest);
     y = Impls.vector(backend, arena, longest);
     Impls.copy(as, a.segment());
     Impls.copy(xs, x.segment());
-  }
-
-  /** Frees the off-heap buffers. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    if (arena != null) {
-      arena.close();
-      arena = null;
-    }
   }
 
   int columns() {

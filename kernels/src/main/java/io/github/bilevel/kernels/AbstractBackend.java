@@ -20,6 +20,9 @@ import java.util.Objects;
  */
 public abstract class AbstractBackend implements Backend {
 
+  // Each public op is check-then-dispatch to its kernel, deliberately one method per op: the
+  // checks differ per signature, and each error names the op and its operands.
+
   // ---------------------------------------------------------------- BLAS-1
 
   @Override

@@ -11,6 +11,9 @@ import java.lang.foreign.ValueLayout;
  */
 public class ScalarBackend extends AbstractBackend {
 
+  // The reference kernels are plain loops, one per op, deliberately alike: each is the
+  // readable definition the faster backends are tested against.
+
   private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE_UNALIGNED;
 
   @Override

@@ -26,6 +26,9 @@ import jdk.incubator.vector.DoubleVector;
  */
 public class SimdBackend extends AbstractBackend {
 
+  // The kernel overrides delegate one by one to SimdBlas1/2, SimdGemm, SimdActivations and
+  // SimdClamp, deliberately alike (one override per Backend kernel).
+
   /** Double lanes of the preferred species. */
   public static int lanes() {
     return SimdSupport.SPECIES.length();

@@ -13,6 +13,9 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class SimdBlas1 {
 
+  // Each op has its own vector loop, tail and scalar tail: merging them through a lambda costs
+  // ~2x (the JIT does not fuse the lambda into the loop), so the repetition is deliberate.
+
   private SimdBlas1() {}
 
   /** Below this, a plain sum of squares may have lost accuracy to underflow. */

@@ -12,6 +12,9 @@ import jdk.incubator.vector.DoubleVector;
  */
 final class SimdBlas2 {
 
+  // gemv, gemvᵀ and ger each keep their own strided/contiguous loops and set-up, deliberately
+  // alike: one loop nest per kernel, without a lambda in the inner loop.
+
   private SimdBlas2() {}
 
   static void gemvKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {

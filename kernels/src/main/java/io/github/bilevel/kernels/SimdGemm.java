@@ -32,6 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SimdGemm {
 
+  // The micro-tiles are unrolled by hand, one method per tile shape, deliberately alike: the
+  // accumulators must be locals for the JIT to keep them in registers.
+
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   /** Lanes per vector. */
   private static final int L = SPECIES.length();

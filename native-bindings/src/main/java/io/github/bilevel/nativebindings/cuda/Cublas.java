@@ -78,6 +78,9 @@ public final class Cublas {
   private static final MethodHandle CUBLAS_SET_STREAM_V2 = bind("cublasSetStream_v2",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 
+  // One wrapper per native function, deliberately alike: invokeExact needs each call site's exact
+  // static signature, so the try/invokeExact/rethrow shape cannot be shared through a helper.
+
   /** {@code cublasStatus_t cublasCreate_v2(cublasHandle_t *handle)}. */
   public static int cublasCreate_v2(MemorySegment handle) {
     try {

@@ -163,6 +163,7 @@ public final class CudaBackend extends CudaBlas {
   }
 
   // ---------------------------------------------------------------- elementwise
+  // The kernels below share CudaBlas's begin / launch / end(ok) shape on purpose (see there).
 
   /** {@code out ← f(x)} by kernel {@code k(n, x, incx, out, incout)}. */
   private void unary(int k, DVector x, DVector out) {

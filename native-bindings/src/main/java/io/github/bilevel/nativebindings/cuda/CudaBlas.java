@@ -16,6 +16,9 @@ abstract class CudaBlas extends CudaMemory {
     super(hostMemory);
   }
 
+  // Each kernel is its own begin / operands / launch / end(ok) wrapper, deliberately alike: the
+  // operands and arguments differ per call, and the bracket stays inline (no capturing lambda).
+
   // ---------------------------------------------------------------- BLAS-1
 
   @Override

@@ -56,6 +56,9 @@ public final class CudaDriver {
   private static final MethodHandle CU_MODULE_LOAD_DATA = bind("cuModuleLoadData",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 
+  // One wrapper per native function, deliberately alike: invokeExact needs each call site's exact
+  // static signature, so the try/invokeExact/rethrow shape cannot be shared through a helper.
+
   /** {@code CUresult cuCtxSetCurrent(CUcontext ctx)}. */
   public static int cuCtxSetCurrent(MemorySegment ctx) {
     try {

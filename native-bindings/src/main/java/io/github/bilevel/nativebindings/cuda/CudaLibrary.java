@@ -1,11 +1,12 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import static io.github.bilevel.nativebindings.NativeLibraries.glob;
+
+import io.github.bilevel.nativebindings.NativeLibraries;
+import io.github.bilevel.nativebindings.NativeLibraries.Resolution;
 import java.io.File;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -116,35 +116,6 @@ public enum CudaLibrary {
     return requiredSymbols;
   }
 
-  /**
-   * The outcome of a search: a loaded library ({@code lookup} present, {@code source} naming the
-   * file or name loaded) or the reason none was ({@code lookup} empty).
-   *
-   * @param lookup   the library's symbols, when one was accepted
-   * @param source   what was loaded, or the reason nothing was
-   * @param warnings problems met on the way to a library that did load (a configured directory
-   *                 that does not exist, say); empty on failure (they are in {@code source})
-   */
-  public record Resolution(Optional<SymbolLookup> lookup, String source, List<String> warnings) {
-
-    /** Canonical constructor; copies the warnings. */
-    public Resolution {
-      Objects.requireNonNull(lookup, "lookup");
-      Objects.requireNonNull(source, "source");
-      warnings = List.copyOf(warnings);
-    }
-
-    /** Whether a library was loaded. */
-    public boolean isLoaded() {
-      return lookup.isPresent();
-    }
-
-    /** The reason nothing was loaded, or empty when a library was. */
-    public Optional<String> failure() {
-      return lookup.isPresent() ? Optional.empty() : Optional.of(source);
-    }
-  }
-
   /** The search with the default candidates, done once (on first use) and kept. */
   public Resolution resolution() {
     Resolution r = resolution;
@@ -161,22 +132,8 @@ public enum CudaLibrary {
   }
 
   private Resolution resolveDefault() {
-    Resolution r;
-    try {
-      r = resolve(System.getProperty(PATH_PROPERTY), System.getenv(PATH_ENV), names,
-          defaultDirectories());
-    } catch (RuntimeException | LinkageError e) {
-      r = new Resolution(Optional.empty(), what + " could not be loaded: " + e, List.of());
-    }
-    if (r.isLoaded()) {
-      for (String w : r.warnings()) {
-        LOG.log(Level.WARNING, w);
-      }
-      LOG.log(Level.DEBUG, what + " loaded from " + r.source());
-    } else {
-      LOG.log(Level.DEBUG, r.source());
-    }
-    return r;
+    return NativeLibraries.searchLogged(what, () -> resolve(System.getProperty(PATH_PROPERTY),
+        System.getenv(PATH_ENV), names, defaultDirectories()), LOG);
   }
 
   /** Whether the library was found and loaded. */
@@ -191,8 +148,7 @@ public enum CudaLibrary {
 
   /** The file or name the library was loaded from, or empty when none was. */
   public Optional<String> loadedFrom() {
-    Resolution r = resolution();
-    return r.isLoaded() ? Optional.of(r.source()) : Optional.empty();
+    return resolution().loadedFrom();
   }
 
   /**
@@ -200,12 +156,12 @@ public enum CudaLibrary {
    * binding classes initialise and fail only when a function is called).
    */
   public SymbolLookup lookup() {
-    return resolution().lookup().orElse(name -> Optional.empty());
+    return resolution().lookupOrNothing();
   }
 
   /** Whether the loaded library exports {@code symbol} (false when none is loaded). */
   public boolean hasSymbol(String symbol) {
-    return resolution().lookup().flatMap(l -> l.find(symbol)).isPresent();
+    return resolution().hasSymbol(symbol);
   }
 
   /**
@@ -402,53 +358,30 @@ public enum CudaLibrary {
    */
   private Optional<Resolution> tryLoad(String label, Path file, List<String> tried,
       List<String> warnings) {
-    Arena arena = Arena.ofShared();
-    SymbolLookup lookup;
-    try {
-      if (file != null && file.getParent() != null) {
-        for (String companion : companions) {
-          for (Path c : newestFirst(glob(file.getParent(), companion))) {
-            try {
-              SymbolLookup.libraryLookup(c, arena);
-            } catch (IllegalArgumentException e) {
-              // The library itself will say what is missing.
-            }
-          }
-        }
-      }
-      lookup = file != null ? SymbolLookup.libraryLookup(file, arena)
-          : SymbolLookup.libraryLookup(label, arena);
-    } catch (IllegalArgumentException e) {
-      arena.close();
-      tried.add(label + ": " + firstLine(e.getMessage()));
+    Optional<SymbolLookup> lookup = NativeLibraries.loadChecked(label, file, requiredSymbols, "",
+        arena -> loadCompanions(file, arena), tried);
+    if (lookup.isEmpty()) {
       return Optional.empty();
     }
-    for (String symbol : requiredSymbols) {
-      if (lookup.find(symbol).isEmpty()) {
-        arena.close();
-        tried.add(label + ": loaded but lacks symbol " + symbol);
-        return Optional.empty();
-      }
-    }
-    // The arena is never closed: the library stays loaded for the life of the JVM.
     List<String> w = warnings.stream().map(t -> what + ": " + t + "; using " + label + " instead")
         .toList();
-    return Optional.of(new Resolution(Optional.of(lookup), label, w));
+    return Optional.of(new Resolution(lookup, label, w));
   }
 
-  private static List<Path> glob(Path dir, String pattern) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
+  /** Loads the companions found next to {@code file} (none when it is a bare name). */
+  private void loadCompanions(Path file, Arena arena) {
+    if (file == null || file.getParent() == null) {
+      return;
     }
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, pattern)) {
-      for (Path p : stream) {
-        out.add(p);
+    for (String companion : companions) {
+      for (Path c : newestFirst(glob(file.getParent(), companion))) {
+        try {
+          SymbolLookup.libraryLookup(c, arena);
+        } catch (IllegalArgumentException e) {
+          // The library itself will say what is missing.
+        }
       }
-    } catch (IOException | RuntimeException e) {
-      return List.of();
     }
-    return out;
   }
 
   private static List<Path> newestFirst(List<Path> paths) {
@@ -456,13 +389,5 @@ public enum CudaLibrary {
     out.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT))
         .reversed());
     return out;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "cannot be loaded";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

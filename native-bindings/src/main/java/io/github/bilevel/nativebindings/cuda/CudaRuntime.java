@@ -98,6 +98,9 @@ public final class CudaRuntime {
   private static final MethodHandle CUDA_STREAM_SYNCHRONIZE = bind("cudaStreamSynchronize",
       FunctionDescriptor.of(JAVA_INT, C_POINTER));
 
+  // One wrapper per native function, deliberately alike: invokeExact needs each call site's exact
+  // static signature, so the try/invokeExact/rethrow shape cannot be shared through a helper.
+
   /**
    * {@snippet lang=c :
    * cudaError_t cudaDeviceGetAttribute(int *value, enum cudaDeviceAttr attr, int device)

@@ -64,6 +64,9 @@ public final class Nvrtc {
   private static final MethodHandle NVRTC_VERSION = bind("nvrtcVersion",
       FunctionDescriptor.of(JAVA_INT, C_POINTER, C_POINTER));
 
+  // One wrapper per native function, deliberately alike: invokeExact needs each call site's exact
+  // static signature, so the try/invokeExact/rethrow shape cannot be shared through a helper.
+
   /**
    * {@snippet lang=c :
    * nvrtcResult nvrtcCompileProgram(nvrtcProgram prog, int numOptions, const char *const

@@ -113,6 +113,9 @@ public final class Cblas {
   private static final MethodHandle OPENBLAS_SET_NUM_THREADS = bind("openblas_set_num_threads",
       FunctionDescriptor.ofVoid(JAVA_INT));
 
+  // One wrapper per native function, deliberately alike: invokeExact needs each call site's exact
+  // static signature, so the try/invokeExact/rethrow shape cannot be shared through a helper.
+
   /** {@code double cblas_dasum(const blasint n, const double *x, const blasint incx)}. */
   public static double cblas_dasum(int n, MemorySegment x, int incx) {
     try {

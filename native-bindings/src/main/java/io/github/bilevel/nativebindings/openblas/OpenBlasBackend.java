@@ -180,6 +180,8 @@ public class OpenBlasBackend extends SimdBackend {
 
   // ---------------------------------------------------------------- BLAS-1
 
+  // Each kernel: fall back for on-heap operands, then the critical or plain downcall by size;
+  // alike on purpose, as each calls its own exact-signature binding (see Cblas).
   @Override
   protected double dotKernel(DVector x, DVector y) {
     if (!offHeap(x) || !offHeap(y)) {

@@ -1,17 +1,14 @@
 package io.github.bilevel.nativebindings.openblas;
 
-import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.lang.foreign.Arena;
+import io.github.bilevel.nativebindings.NativeLibraries;
+import io.github.bilevel.nativebindings.NativeLibraries.Resolution;
 import java.lang.foreign.SymbolLookup;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -73,57 +70,13 @@ public final class OpenBlasLibrary {
 
   private static final System.Logger LOG = System.getLogger(OpenBlasLibrary.class.getName());
 
-  /**
-   * The outcome of a search: either a loaded library ({@code lookup} present, {@code source}
-   * naming what was loaded) or the reason nothing was ({@code lookup} empty).
-   *
-   * @param lookup   the library's symbols, when one was accepted
-   * @param source   what was loaded (file or name), or the reason nothing was
-   * @param warnings problems met on the way to a library that did load (a configured path that
-   *                 did not work, say); empty on failure (they are in {@code source} then)
-   */
-  public record Resolution(Optional<SymbolLookup> lookup, String source, List<String> warnings) {
-
-    /** Canonical constructor; copies the warnings. */
-    public Resolution {
-      Objects.requireNonNull(lookup, "lookup");
-      Objects.requireNonNull(source, "source");
-      warnings = List.copyOf(warnings);
-    }
-
-    /** Whether a library was loaded. */
-    public boolean isLoaded() {
-      return lookup.isPresent();
-    }
-
-    /** The reason nothing was loaded, or empty when a library was. */
-    public Optional<String> failure() {
-      return lookup.isPresent() ? Optional.empty() : Optional.of(source);
-    }
-  }
-
   private static final Resolution RESOLUTION = resolveDefault();
 
   private OpenBlasLibrary() {}
 
   private static Resolution resolveDefault() {
-    Resolution r;
-    try {
-      r = resolve(System.getProperty(PATH_PROPERTY), System.getenv(PATH_ENV), DEFAULT_NAMES,
-          DEFAULT_DIRECTORIES);
-    } catch (RuntimeException | LinkageError e) {
-      // Missing --enable-native-access in a strict mode, a security manager, ...: report it.
-      r = new Resolution(Optional.empty(), "OpenBLAS could not be loaded: " + e, List.of());
-    }
-    if (r.isLoaded()) {
-      for (String w : r.warnings()) {
-        LOG.log(Level.WARNING, w);
-      }
-      LOG.log(Level.DEBUG, "OpenBLAS loaded from " + r.source());
-    } else {
-      LOG.log(Level.DEBUG, r.source());
-    }
-    return r;
+    return NativeLibraries.searchLogged("OpenBLAS", () -> resolve(System.getProperty(
+        PATH_PROPERTY), System.getenv(PATH_ENV), DEFAULT_NAMES, DEFAULT_DIRECTORIES), LOG);
   }
 
   /** Whether a usable OpenBLAS was found and loaded. */
@@ -138,7 +91,7 @@ public final class OpenBlasLibrary {
 
   /** The file or name the library was loaded from, or empty when none was. */
   public static Optional<String> loadedFrom() {
-    return RESOLUTION.isLoaded() ? Optional.of(RESOLUTION.source()) : Optional.empty();
+    return RESOLUTION.loadedFrom();
   }
 
   /**
@@ -146,12 +99,12 @@ public final class OpenBlasLibrary {
    * binding classes initialise without error and fail only when a function is called).
    */
   public static SymbolLookup lookup() {
-    return RESOLUTION.lookup().orElse(name -> Optional.empty());
+    return RESOLUTION.lookupOrNothing();
   }
 
   /** Whether the loaded library exports {@code symbol} (false when none is loaded). */
   public static boolean hasSymbol(String symbol) {
-    return RESOLUTION.lookup().flatMap(l -> l.find(symbol)).isPresent();
+    return RESOLUTION.hasSymbol(symbol);
   }
 
   /**
@@ -236,30 +189,17 @@ public final class OpenBlasLibrary {
    * path), checks the required symbols, and keeps the library loaded only if they are all there.
    */
   private static Optional<Resolution> tryLoad(String label, Path file, List<String> tried) {
-    Arena arena = Arena.ofShared();
-    SymbolLookup lookup;
-    try {
-      lookup = file != null ? SymbolLookup.libraryLookup(file, arena)
-          : SymbolLookup.libraryLookup(label, arena);
-    } catch (IllegalArgumentException e) {
-      arena.close();
-      tried.add(label + ": " + firstLine(e.getMessage()));
+    Optional<SymbolLookup> lookup = NativeLibraries.loadChecked(label, file, REQUIRED_SYMBOLS,
+        " (not OpenBLAS)", arena -> { }, tried);
+    if (lookup.isEmpty()) {
       return Optional.empty();
     }
-    for (String symbol : REQUIRED_SYMBOLS) {
-      if (lookup.find(symbol).isEmpty()) {
-        arena.close();
-        tried.add(label + ": loaded but lacks symbol " + symbol + " (not OpenBLAS)");
-        return Optional.empty();
-      }
-    }
-    // The arena is never closed: the library stays loaded for the life of the JVM.
     List<String> warnings = tried.stream()
         .filter(t -> t.startsWith("system property") || t.startsWith("environment variable"))
         .filter(t -> !t.endsWith(" not set"))
         .map(t -> "OpenBLAS: " + t + "; using " + label + " instead")
         .toList();
-    return Optional.of(new Resolution(Optional.of(lookup), label, warnings));
+    return Optional.of(new Resolution(lookup, label, warnings));
   }
 
   /** The files in {@code dir} matching {@code name} ({@code *} wildcards), newest name first. */
@@ -268,23 +208,8 @@ public final class OpenBlasLibrary {
       Path file = dir.resolve(name);
       return Files.exists(file) ? List.of(file) : List.of();
     }
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, name)) {
-      for (Path p : stream) {
-        out.add(p);
-      }
-    } catch (IOException | RuntimeException e) {
-      return List.of();
-    }
+    List<Path> out = new ArrayList<>(NativeLibraries.glob(dir, name));
     out.sort(Comparator.comparing(Path::toString).reversed());
     return out;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "cannot be loaded";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

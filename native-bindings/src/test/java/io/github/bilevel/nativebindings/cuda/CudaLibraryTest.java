@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.bilevel.nativebindings.NativeLibraries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ class CudaLibraryTest {
   @Test
   void aMissingLibraryListsEveryNameAndDirectoryTried() {
     Path bogus = temp.resolve("no-such-dir");
-    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(bogus.toString(), null,
+    NativeLibraries.Resolution r = CudaLibrary.RUNTIME.resolve(bogus.toString(), null,
         List.of("libcudart-bilevel-no-such.so.99", "libcudart-bilevel-no-such.so.98"),
         List.of(temp, temp.resolve("absent")));
     assertFalse(r.isLoaded());
@@ -61,7 +62,7 @@ class CudaLibraryTest {
     assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"),
         "libm.so.6 is a Linux name");
     for (CudaLibrary library : CudaLibrary.values()) {
-      CudaLibrary.Resolution r = library.resolve(null, null, List.of("libm.so.6"), List.of());
+      NativeLibraries.Resolution r = library.resolve(null, null, List.of("libm.so.6"), List.of());
       assertFalse(r.isLoaded(), library.name());
       String message = r.failure().orElseThrow();
       assertTrue(message.contains("libm.so.6: loaded but lacks symbol "
@@ -73,7 +74,7 @@ class CudaLibraryTest {
   void aFileOfAnotherLibraryInTheConfiguredDirectoryIsRejectedAndTheSearchGoesOn() throws Exception {
     assumeTrue(Files.exists(Path.of("/lib/x86_64-linux-gnu/libm.so.6")), "no libm.so.6 file");
     Files.copy(Path.of("/lib/x86_64-linux-gnu/libm.so.6"), temp.resolve("libcudart.so.13"));
-    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(temp.toString(), null,
+    NativeLibraries.Resolution r = CudaLibrary.RUNTIME.resolve(temp.toString(), null,
         List.of("libcudart.so.13"), List.of());
     if (r.isLoaded()) {
       // The real runtime, found by name through the system search path, with a warning.
@@ -93,7 +94,7 @@ class CudaLibraryTest {
         .findFirst();
     assumeTrue(dir.isPresent(), "no libcudart.so.13 or .12 file in "
         + CudaLibrary.defaultDirectories());
-    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(dir.get().toString(), null,
+    NativeLibraries.Resolution r = CudaLibrary.RUNTIME.resolve(dir.get().toString(), null,
         CudaLibrary.RUNTIME.names(), List.of());
     assertTrue(r.isLoaded(), r.source());
     assertTrue(r.source().startsWith(dir.get().toString()), r.source());
@@ -106,7 +107,7 @@ class CudaLibraryTest {
     assumeTrue(CudaLibrary.RUNTIME.isAvailable(),
         () -> "no CUDA runtime here: " + CudaLibrary.RUNTIME.unavailableReason().orElse(""));
     Path bogus = temp.resolve("bogus");
-    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(bogus.toString(), null,
+    NativeLibraries.Resolution r = CudaLibrary.RUNTIME.resolve(bogus.toString(), null,
         CudaLibrary.RUNTIME.names(), CudaLibrary.defaultDirectories());
     assertTrue(r.isLoaded(), r.source());
     assertEquals(1, r.warnings().size(), r.warnings().toString());
@@ -118,7 +119,7 @@ class CudaLibraryTest {
     assumeTrue(CudaLibrary.RUNTIME.isAvailable(),
         () -> "no CUDA runtime here: " + CudaLibrary.RUNTIME.unavailableReason().orElse(""));
     // temp exists but holds no libcudart: a path list naming other libraries' directories
-    CudaLibrary.Resolution r = CudaLibrary.RUNTIME.resolve(temp.toString(), null,
+    NativeLibraries.Resolution r = CudaLibrary.RUNTIME.resolve(temp.toString(), null,
         CudaLibrary.RUNTIME.names(), CudaLibrary.defaultDirectories());
     assertTrue(r.isLoaded(), r.source());
     assertTrue(r.warnings().isEmpty(), r.warnings().toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.bilevel.nativebindings.NativeLibraries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class OpenBlasLibraryTest {
     Path missing = temp.resolve("no-such-dir").resolve("libopenblas.so.0");
     String saved = System.getProperty(OpenBlasLibrary.PATH_PROPERTY);
     System.setProperty(OpenBlasLibrary.PATH_PROPERTY, missing.toString());
-    OpenBlasLibrary.Resolution r;
+    NativeLibraries.Resolution r;
     try {
       r = OpenBlasLibrary.resolve(System.getProperty(OpenBlasLibrary.PATH_PROPERTY), null,
           List.of("libbilevel-no-such-blas.so.9", "libbilevel-no-such-blas-r*.so"),
@@ -55,7 +56,7 @@ class OpenBlasLibraryTest {
   void aLibraryWithoutCblasIsRejected() {
     assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"),
         "libm.so.6 is a Linux name");
-    OpenBlasLibrary.Resolution r = OpenBlasLibrary.resolve(null, null, List.of("libm.so.6"),
+    NativeLibraries.Resolution r = OpenBlasLibrary.resolve(null, null, List.of("libm.so.6"),
         List.of());
     assertFalse(r.isLoaded());
     String message = r.failure().orElseThrow();
@@ -67,7 +68,7 @@ class OpenBlasLibraryTest {
     assumeTrue(OpenBlasLibrary.isAvailable(),
         () -> "OpenBLAS not installed: " + OpenBlasLibrary.unavailableReason().orElse(""));
     Path missing = temp.resolve("libopenblas.so.0");
-    OpenBlasLibrary.Resolution r = OpenBlasLibrary.resolve(missing.toString(), null,
+    NativeLibraries.Resolution r = OpenBlasLibrary.resolve(missing.toString(), null,
         OpenBlasLibrary.DEFAULT_NAMES, OpenBlasLibrary.DEFAULT_DIRECTORIES);
     assertTrue(r.isLoaded(), r.source());
     assertEquals(1, r.warnings().size(), r.warnings().toString());
@@ -78,7 +79,7 @@ class OpenBlasLibraryTest {
   @Test
   void wildcardNamesAreFoundInTheDirectories() {
     List<Path> dirs = OpenBlasLibrary.DEFAULT_DIRECTORIES;
-    OpenBlasLibrary.Resolution r = OpenBlasLibrary.resolve(null, null,
+    NativeLibraries.Resolution r = OpenBlasLibrary.resolve(null, null,
         List.of("libopenblasp-r0.3.*.so", "libopenblas-r0.3.*.so"), dirs);
     assumeTrue(r.isLoaded(), () -> "no versioned OpenBLAS file in " + dirs + ": "
         + r.failure().orElse(""));
@@ -88,13 +89,13 @@ class OpenBlasLibraryTest {
 
   @Test
   void theConfiguredFileIsUsedFirst() {
-    OpenBlasLibrary.Resolution found = OpenBlasLibrary.resolve(null, null,
+    NativeLibraries.Resolution found = OpenBlasLibrary.resolve(null, null,
         List.of("libopenblasp-r0.3.*.so", "libopenblas-r0.3.*.so", "libopenblaso-r0.3.*.so"),
         OpenBlasLibrary.DEFAULT_DIRECTORIES.stream().filter(Files::isDirectory).toList());
     Optional<Path> file = Optional.of(found.source()).filter(s -> found.isLoaded())
         .map(Path::of).filter(Files::isRegularFile);
     assumeTrue(file.isPresent(), "no OpenBLAS file in the standard directories");
-    OpenBlasLibrary.Resolution r = OpenBlasLibrary.resolve(file.get().toString(), null,
+    NativeLibraries.Resolution r = OpenBlasLibrary.resolve(file.get().toString(), null,
         List.of(), List.of());
     assertTrue(r.isLoaded(), r.source());
     assertEquals("system property " + OpenBlasLibrary.PATH_PROPERTY + " = " + file.get(),

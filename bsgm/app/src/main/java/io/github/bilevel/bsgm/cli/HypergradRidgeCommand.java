@@ -37,6 +37,7 @@ final class HypergradRidgeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Parameters(index = "0", paramLabel = "PROBLEM",
       description = "The problem: ${COMPLETION-CANDIDATES}.")
   ProblemName problem;

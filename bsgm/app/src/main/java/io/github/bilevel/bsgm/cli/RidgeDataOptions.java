@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  */
 final class RidgeDataOptions {
 
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Option(names = "--train-x", required = true, paramLabel = "FILE",
       description = "Training features X: a 2-D float64 .npy, n rows × p features.")
   Path trainX;

@@ -83,6 +83,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
     return -0.5;
   }
 
+  // The experiment's constants, one getter each (RateExperiment's contract): alike by shape only.
   @Override
   public PassRule passRule() {
     return PassRule.upperEndAtMost(-0.5 + 0.1);

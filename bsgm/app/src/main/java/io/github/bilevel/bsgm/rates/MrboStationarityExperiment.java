@@ -55,6 +55,7 @@ public final class MrboStationarityExperiment implements RateExperiment {
     return -2.0 / 3.0;
   }
 
+  // The experiment's constants, one getter each (RateExperiment's contract): alike by shape only.
   @Override
   public PassRule passRule() {
     return PassRule.intervalIntersects(-2.0 / 3.0 - 0.1, -2.0 / 3.0 + 0.1);

@@ -74,6 +74,7 @@ public final class SidDeterministicExperiment implements RateExperiment {
     return Math.log(1 - settings.eta() * (1 - contraction()));
   }
 
+  // The experiment's constants, one getter each (RateExperiment's contract): alike by shape only.
   @Override
   public PassRule passRule() {
     return PassRule.lowerEndAtMost(theorySlope());

@@ -86,6 +86,7 @@ public final class SidMseExperiment implements RateExperiment {
     return -1.0;
   }
 
+  // The experiment's constants, one getter each (RateExperiment's contract): alike by shape only.
   @Override
   public PassRule passRule() {
     return PassRule.intervalIntersects(-1.25, -0.75);

@@ -1,8 +1,6 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.Batch;
-import io.github.bilevel.bsgm.IterationSchedule;
-import io.github.bilevel.bsgm.KmSteps;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
@@ -14,7 +12,6 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,33 +52,10 @@ public final class CleaningWorkload implements Workload {
 
   /** The factory on {@code source}, or Fashion-MNIST from the {@code data} option when null. */
   static WorkloadFactory factory(ClassificationData.Source source) {
-    return new WorkloadFactory() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public String description() {
-        return "hyper-cleaning of corrupted labels on Fashion-MNIST (test accuracy, fraction"
-            + " of corrupted labels flagged)";
-      }
-
-      @Override
-      public long defaultBudget() {
-        return DEFAULT_BUDGET;
-      }
-
-      @Override
-      public List<String> algorithms() {
-        return Algorithms.ALL;
-      }
-
-      @Override
-      public Workload create(Backend backend, Map<String, String> options, long seed) {
-        return new CleaningWorkload(backend, new WorkloadOptions(NAME, options), source);
-      }
-    };
+    return new SimpleWorkloadFactory(NAME, "hyper-cleaning of corrupted labels on Fashion-MNIST"
+        + " (test accuracy, fraction of corrupted labels flagged)", DEFAULT_BUDGET,
+        Algorithms.BILEVEL, (backend, options, seed) -> new CleaningWorkload(backend, options,
+        source));
   }
 
   private final Arena arena = Arena.ofShared();
@@ -96,9 +70,7 @@ public final class CleaningWorkload implements Workload {
   private final Batch allValidation;
   private final DVector weights;
   private final Algorithms.Defaults defaults;
-  private final int evalIterations;
-  private final double retrainTolerance;
-  private final int retrainIterations;
+  private final ClassifierSettings settings;
   private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private CleaningWorkload(Backend backend, WorkloadOptions options,
@@ -110,15 +82,7 @@ public final class CleaningWorkload implements Workload {
     int splitSeed = options.integer("split_seed", 20260101, 0);
     double rate = options.real("rate", 0.5, 0.0, 1.0);
     double reg = options.real("reg", 1e-3, Double.MIN_NORMAL, 1e12);
-    double alpha = options.real("alpha", 1000.0, Double.MIN_NORMAL, 1e300);
-    int t = options.integer("t", 20, 1);
-    int k = options.integer("k", 20, 1);
-    int batch = options.integer("J", 100, 1);
-    int lowerBatch = options.integer("lower_batch", 90, 1);
-    double kmStep = options.real("km_step", 1.0, Double.MIN_NORMAL, 1.0);
-    evalIterations = options.integer("eval_iters", 100, 1);
-    retrainTolerance = options.real("retrain_tol", 1e-3, Double.MIN_NORMAL, 1e12);
-    retrainIterations = options.integer("retrain_iters", 2000, 1);
+    settings = ClassifierSettings.read(options, 1000.0, 20, 20);
     options.checkAllRead();
 
     ClassificationData.Source from = source != null ? source
@@ -128,10 +92,8 @@ public final class CleaningWorkload implements Workload {
     Dataset train = split.train();
     validation = split.validation();
     test = loaded.test();
-    validationX = backend.matrix(arena, validation.features().rows(), validation.features().cols())
-        .copyFrom(validation.features());
-    testX = backend.matrix(arena, test.features().rows(), test.features().cols())
-        .copyFrom(test.features());
+    validationX = ClassifierSettings.onBackend(backend, arena, validation.features());
+    testX = ClassifierSettings.onBackend(backend, arena, test.features());
     corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
         splitSeed + 2L);
     corrupted = corruption.corrupted();
@@ -139,8 +101,7 @@ public final class CleaningWorkload implements Workload {
         validation.features(), validation.labels(), train.classes(), reg);
     allValidation = new Batch(nVal).all(nVal);
     weights = backend.vector(arena, problem.lowerDimension());
-    defaults = new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
-        KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
+    defaults = settings.defaults(problem);
 
     configuration.put("data", source != null ? "synthetic" : data);
     configuration.put("n_train", nTrain);
@@ -152,17 +113,15 @@ public final class CleaningWorkload implements Workload {
     configuration.put("reg", reg);
     configuration.put("q", problem.contractionConstant().orElseThrow());
     configuration.put("map_step", problem.mapStep());
-    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
-        "lower_batch", lowerBatch, "km_step", kmStep));
-    configuration.put("eval_iters", evalIterations);
-    configuration.put("retrain_tol", retrainTolerance);
-    configuration.put("retrain_iters", retrainIterations);
+    settings.describe(configuration);
     try (Arena scratch = Arena.ofConfined()) {
       DVector zero = backend.vector(scratch, problem.upperDimension());
       HyperCleaning.CleaningReport unweighted = problem.report(zero, corrupted,
-          testX, test.labels(), retrainTolerance, retrainIterations);
+          testX, test.labels(), settings.retrainTolerance(),
+          settings.retrainIterations());
       configuration.put("unweighted_test_accuracy", unweighted.testAccuracy());
-      configuration.put("unweighted_retrain", PoisoningWorkload.describe(unweighted.solution()));
+      configuration.put("unweighted_retrain",
+          ClassifierSettings.describe(unweighted.solution()));
     }
   }
 
@@ -195,17 +154,18 @@ public final class CleaningWorkload implements Workload {
   @Override
   public Map<String, Double> evaluate(DVector lambda, boolean last) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    problem.solveLowerLevel(lambda, weights, retrainTolerance, evalIterations);
+    problem.solveLowerLevel(lambda, weights, settings.retrainTolerance(),
+        settings.evalIterations());
     metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
     metrics.put("val_accuracy", problem.accuracy(weights, validationX,
         validation.labels()));
     if (last) {
       HyperCleaning.CleaningReport report = problem.report(lambda, corrupted, testX,
-          test.labels(), retrainTolerance, retrainIterations);
+          test.labels(), settings.retrainTolerance(), settings.retrainIterations());
       metrics.put("test_accuracy", report.testAccuracy());
       configuration.put("corrupted_flagged", report.corruptedFlagged());
       configuration.put("clean_kept", report.cleanKept());
-      configuration.put("final_retrain", PoisoningWorkload.describe(report.solution()));
+      configuration.put("final_retrain", ClassifierSettings.describe(report.solution()));
     }
     return metrics;
   }

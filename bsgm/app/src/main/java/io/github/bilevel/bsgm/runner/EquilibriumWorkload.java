@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,37 +31,9 @@ import java.util.Map;
 public final class EquilibriumWorkload implements Workload {
 
   /** The factory ({@code bin/bsgm run equilibrium}). */
-  public static final WorkloadFactory FACTORY = new WorkloadFactory() {
-    @Override
-    public String name() {
-      return "equilibrium";
-    }
-
-    @Override
-    public String description() {
-      return "equilibrium model (fixed-point tanh layer) on Fashion-MNIST, vs a linear softmax";
-    }
-
-    @Override
-    public long defaultBudget() {
-      return 3_000_000;
-    }
-
-    @Override
-    public List<String> algorithms() {
-      return Algorithms.SEPARABLE.names();
-    }
-
-    @Override
-    public AlgorithmRegistry<?, ?> registry() {
-      return Algorithms.SEPARABLE;
-    }
-
-    @Override
-    public Workload create(Backend backend, Map<String, String> options, long seed) {
-      return new EquilibriumWorkload(backend, new WorkloadOptions(name(), options), seed);
-    }
-  };
+  public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("equilibrium",
+      "equilibrium model (fixed-point tanh layer) on Fashion-MNIST, vs a linear softmax",
+      3_000_000, Algorithms.SEPARABLE, EquilibriumWorkload::new);
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,37 +30,9 @@ import java.util.Map;
 public final class MetaLearningWorkload implements Workload {
 
   /** The factory ({@code bin/bsgm run meta}). */
-  public static final WorkloadFactory FACTORY = new WorkloadFactory() {
-    @Override
-    public String name() {
-      return "meta";
-    }
-
-    @Override
-    public String description() {
-      return "meta-learning of a shared representation over few-shot Fashion-MNIST tasks";
-    }
-
-    @Override
-    public long defaultBudget() {
-      return 1_000_000;
-    }
-
-    @Override
-    public List<String> algorithms() {
-      return Algorithms.SEPARABLE.names();
-    }
-
-    @Override
-    public AlgorithmRegistry<?, ?> registry() {
-      return Algorithms.SEPARABLE;
-    }
-
-    @Override
-    public Workload create(Backend backend, Map<String, String> options, long seed) {
-      return new MetaLearningWorkload(backend, new WorkloadOptions(name(), options));
-    }
-  };
+  public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("meta",
+      "meta-learning of a shared representation over few-shot Fashion-MNIST tasks", 1_000_000,
+      Algorithms.SEPARABLE, (backend, options, seed) -> new MetaLearningWorkload(backend, options));
 
   private final Arena arena = Arena.ofShared();
   private final MetaLearning train;

@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 /** MRBO ({@link Mrbo}) as an {@link UpperLevelMethod}; its state: {@link Mrbo.State}. */
 final class MrboMethod implements UpperLevelMethod<Mrbo.State> {
 
+  // Alike VrboMethod by shape only: an adapter over its own core class (no interface in common).
+
   private final Mrbo algorithm;
   private final Mrbo.Options options;
   private final Arena arena = Arena.ofShared();

@@ -1,20 +1,16 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.Batch;
-import io.github.bilevel.bsgm.IterationSchedule;
-import io.github.bilevel.bsgm.KmSteps;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
 import io.github.bilevel.bsgm.problems.DataPoisoning;
-import io.github.bilevel.bsgm.problems.LowerLevelSolution;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,33 +52,10 @@ public final class PoisoningWorkload implements Workload {
    * (tests give small synthetic data).
    */
   static WorkloadFactory factory(ClassificationData.Source source) {
-    return new WorkloadFactory() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public String description() {
-        return "data poisoning of a softmax classifier on Fashion-MNIST (retrained test"
-            + " accuracy, clean vs poisoned)";
-      }
-
-      @Override
-      public long defaultBudget() {
-        return DEFAULT_BUDGET;
-      }
-
-      @Override
-      public List<String> algorithms() {
-        return Algorithms.ALL;
-      }
-
-      @Override
-      public Workload create(Backend backend, Map<String, String> options, long seed) {
-        return new PoisoningWorkload(backend, new WorkloadOptions(NAME, options), source);
-      }
-    };
+    return new SimpleWorkloadFactory(NAME, "data poisoning of a softmax classifier on"
+        + " Fashion-MNIST (retrained test accuracy, clean vs poisoned)", DEFAULT_BUDGET,
+        Algorithms.BILEVEL, (backend, options, seed) -> new PoisoningWorkload(backend, options,
+        source));
   }
 
   static final long DEFAULT_BUDGET = 1_000_000;
@@ -97,9 +70,7 @@ public final class PoisoningWorkload implements Workload {
   private final Batch allValidation;
   private final DVector weights;
   private final Algorithms.Defaults defaults;
-  private final int evalIterations;
-  private final double retrainTolerance;
-  private final int retrainIterations;
+  private final ClassifierSettings settings;
   private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private PoisoningWorkload(Backend backend, WorkloadOptions options,
@@ -113,15 +84,7 @@ public final class PoisoningWorkload implements Workload {
     double reg = options.real("reg", DataPoisoning.PAPER_REGULARIZATION, Double.MIN_NORMAL,
         1e12);
     double radius = options.real("radius", DataPoisoning.PAPER_RADIUS, Double.MIN_NORMAL, 1e12);
-    double alpha = options.real("alpha", 1e6, Double.MIN_NORMAL, 1e300);
-    int t = options.integer("t", 40, 1);
-    int k = options.integer("k", 40, 1);
-    int batch = options.integer("J", 100, 1);
-    int lowerBatch = options.integer("lower_batch", 90, 1);
-    double kmStep = options.real("km_step", 1.0, Double.MIN_NORMAL, 1.0);
-    evalIterations = options.integer("eval_iters", 100, 1);
-    retrainTolerance = options.real("retrain_tol", 1e-3, Double.MIN_NORMAL, 1e12);
-    retrainIterations = options.integer("retrain_iters", 2000, 1);
+    settings = ClassifierSettings.read(options, 1e6, 40, 40);
     options.checkAllRead();
 
     ClassificationData.Source from = source != null ? source
@@ -135,18 +98,15 @@ public final class PoisoningWorkload implements Workload {
     Dataset poison = cleanPoison.validation();
     validation = trainVal.validation();
     test = loaded.test();
-    validationX = backend.matrix(arena, validation.features().rows(), validation.features().cols())
-        .copyFrom(validation.features());
-    testX = backend.matrix(arena, test.features().rows(), test.features().cols())
-        .copyFrom(test.features());
+    validationX = ClassifierSettings.onBackend(backend, arena, validation.features());
+    testX = ClassifierSettings.onBackend(backend, arena, test.features());
     int classes = clean.classes();
     problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
         nTrain == 0 ? null : clean.labels(), poison.features(), poison.labels(),
         validation.features(), validation.labels(), classes, reg, radius);
     allValidation = new Batch(nVal).all(nVal);
     weights = backend.vector(arena, problem.lowerDimension());
-    defaults = new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
-        KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
+    defaults = settings.defaults(problem);
 
     configuration.put("data", source != null ? "synthetic" : data);
     configuration.put("n_train", nTrain);
@@ -158,23 +118,14 @@ public final class PoisoningWorkload implements Workload {
     configuration.put("radius", radius);
     configuration.put("q", problem.contractionConstant().orElseThrow());
     configuration.put("map_step", problem.mapStep());
-    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
-        "lower_batch", lowerBatch, "km_step", kmStep));
-    configuration.put("eval_iters", evalIterations);
-    configuration.put("retrain_tol", retrainTolerance);
-    configuration.put("retrain_iters", retrainIterations);
+    settings.describe(configuration);
     try (Arena scratch = Arena.ofConfined()) {
       DVector zero = backend.vector(scratch, problem.upperDimension());
       DataPoisoning.Retraining cleanRun = problem.retrain(zero, testX, test.labels(),
-          retrainTolerance, retrainIterations);
+          settings.retrainTolerance(), settings.retrainIterations());
       configuration.put("clean_test_accuracy", cleanRun.testAccuracy());
-      configuration.put("clean_retrain", describe(cleanRun.solution()));
+      configuration.put("clean_retrain", ClassifierSettings.describe(cleanRun.solution()));
     }
-  }
-
-  static Map<String, Object> describe(LowerLevelSolution solution) {
-    return Map.of("iterations", solution.iterations(), "gradient_norm", solution.gradientNorm(),
-        "converged", solution.converged());
   }
 
   /** The problem (for tests). */
@@ -201,15 +152,16 @@ public final class PoisoningWorkload implements Workload {
   @Override
   public Map<String, Double> evaluate(DVector lambda, boolean last) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    problem.solveLowerLevel(lambda, weights, retrainTolerance, evalIterations);
+    problem.solveLowerLevel(lambda, weights, settings.retrainTolerance(),
+        settings.evalIterations());
     metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
     metrics.put("val_accuracy", problem.accuracy(weights, validationX,
         validation.labels()));
     if (last) {
       DataPoisoning.Retraining poisoned = problem.retrain(lambda, testX,
-          test.labels(), retrainTolerance, retrainIterations);
+          test.labels(), settings.retrainTolerance(), settings.retrainIterations());
       metrics.put("test_accuracy", poisoned.testAccuracy());
-      configuration.put("poisoned_retrain", describe(poisoned.solution()));
+      configuration.put("poisoned_retrain", ClassifierSettings.describe(poisoned.solution()));
       configuration.put("poisoned_test_accuracy", poisoned.testAccuracy());
     }
     return metrics;

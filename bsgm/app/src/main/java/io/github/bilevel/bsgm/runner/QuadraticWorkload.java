@@ -7,7 +7,6 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,27 +17,9 @@ import java.util.Map;
 public final class QuadraticWorkload implements Workload {
 
   /** The factory ({@code bin/bsgm run quadratic}). */
-  public static final WorkloadFactory FACTORY = new WorkloadFactory() {
-    @Override
-    public String name() {
-      return "quadratic";
-    }
-
-    @Override
-    public String description() {
-      return "stochastic quadratic problem with an exact answer (no data needed)";
-    }
-
-    @Override
-    public List<String> algorithms() {
-      return Algorithms.ALL;
-    }
-
-    @Override
-    public Workload create(Backend backend, Map<String, String> options, long seed) {
-      return new QuadraticWorkload(backend, new WorkloadOptions(name(), options), seed);
-    }
-  };
+  public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("quadratic",
+      "stochastic quadratic problem with an exact answer (no data needed)", 200_000,
+      Algorithms.BILEVEL, QuadraticWorkload::new);
 
   private final QuadraticProblem problem;
   private final Arena arena = Arena.ofShared();

@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 /** VRBO ({@link Vrbo}) as an {@link UpperLevelMethod}, one outer step per iteration. */
 final class VrboMethod implements UpperLevelMethod<Vrbo.State> {
 
+  // Alike MrboMethod by shape only: an adapter over its own core class (no interface in common).
+
   private final Vrbo algorithm;
   private final Vrbo.Options options;
   private final Arena arena = Arena.ofShared();

@@ -1,0 +1,59 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.KmSteps;
+import io.github.bilevel.bsgm.problems.LowerLevelSolution;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DMatrix;
+import java.lang.foreign.Arena;
+import java.util.Map;
+
+/**
+ * The options the softmax-classifier workloads ({@link CleaningWorkload},
+ * {@link PoisoningWorkload}) share: the algorithms' defaults {@code alpha, t, k, J, lower_batch,
+ * km_step} and the evaluation's {@code eval_iters, retrain_tol, retrain_iters}.
+ */
+record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch, double kmStep,
+    int evalIterations, double retrainTolerance, int retrainIterations) {
+
+  /** Reads the options, with the workload's own defaults for {@code alpha, t, k}. */
+  static ClassifierSettings read(WorkloadOptions options, double alpha, int t, int k) {
+    return new ClassifierSettings(
+        options.real("alpha", alpha, Double.MIN_NORMAL, 1e300),
+        options.integer("t", t, 1),
+        options.integer("k", k, 1),
+        options.integer("J", 100, 1),
+        options.integer("lower_batch", 90, 1),
+        options.real("km_step", 1.0, Double.MIN_NORMAL, 1.0),
+        options.integer("eval_iters", 100, 1),
+        options.real("retrain_tol", 1e-3, Double.MIN_NORMAL, 1e12),
+        options.integer("retrain_iters", 2000, 1));
+  }
+
+  /** The algorithms' defaults on {@code problem}: fixed {@code t, k, J}, its default KM steps. */
+  Algorithms.Defaults defaults(BilevelProblem problem) {
+    return new Algorithms.Defaults(alpha, t, k, batch, IterationSchedule.fixed(t, k, batch),
+        KmSteps.defaults(problem).schedule(), kmStep, lowerBatch);
+  }
+
+  /** Records the settings in a workload's configuration. */
+  void describe(Map<String, Object> configuration) {
+    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
+        "lower_batch", lowerBatch, "km_step", kmStep));
+    configuration.put("eval_iters", evalIterations);
+    configuration.put("retrain_tol", retrainTolerance);
+    configuration.put("retrain_iters", retrainIterations);
+  }
+
+  /** A copy of {@code features} in the backend's memory (accuracy runs GEMMs on it). */
+  static DMatrix onBackend(Backend backend, Arena arena, DMatrix features) {
+    return backend.matrix(arena, features.rows(), features.cols()).copyFrom(features);
+  }
+
+  /** A lower-level solve, for the configuration. */
+  static Map<String, Object> describe(LowerLevelSolution solution) {
+    return Map.of("iterations", solution.iterations(), "gradient_norm", solution.gradientNorm(),
+        "converged", solution.converged());
+  }
+}
