@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import static io.github.bilevel.bsgm.problems.MetaLearningPart.read;
+import static io.github.bilevel.bsgm.problems.MetaLearningPart.write;
 
 /**
  * Meta-learning a shared linear representation for few-shot classification, a separable
@@ -247,36 +249,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     Inputs.checkLength("lambda", lambda, upperDimension());
   }
 
-  /** Gathers the rows of the chunk's tasks into {@code part}; returns the chunk's task count. */
   private int gather(MetaLearningPart part, boolean isSupport, Batch batch, int start) {
-    int count = Math.min(chunkTasks, batch.size() - start);
-    for (int b = 0; b < count; b++) {
-      int task = batch.index(start + b);
-      if (task >= tasks.tasks()) {
-        throw new IllegalArgumentException("task index " + task + " is outside [0, "
-            + tasks.tasks() + ")");
-      }
-      for (int j = 0; j < part.rowsPerTask; j++) {
-        int row = b * part.rowsPerTask + j;
-        int example = isSupport ? tasks.supportIndex(task, j) : tasks.queryIndex(task, j);
-        int label = isSupport ? tasks.supportLabel(task, j) : tasks.queryLabel(task, j);
-        backend.copy(exampleRows[example], part.xRows[row]);
-        Inputs.setInt(part.labels, row, label);
-      }
-    }
-    return count;
-  }
-
-  /** {@code dst ← rows firstRow .. firstRow + rows − 1} of {@code m} (rows without gaps). */
-  private static void read(DMatrix m, int firstRow, int rows, double[] dst) {
-    MemorySegment.copy(m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, m.byteOffset(firstRow, 0),
-        dst, 0, rows * m.cols());
-  }
-
-  /** Rows {@code firstRow ..} of {@code m} ← {@code src} (rows without gaps). */
-  private static void write(double[] src, DMatrix m, int firstRow, int rows) {
-    MemorySegment.copy(src, 0, m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED,
-        m.byteOffset(firstRow, 0), rows * m.cols());
+    return part.gather(backend, tasks, exampleRows, isSupport, batch, start, chunkTasks);
   }
 
   /**
@@ -611,40 +585,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    */
   public Evaluation evaluate(DVector lambda, int lowerSteps) {
     Inputs.checkLength("lambda", lambda, upperDimension());
-    if (lowerSteps < 0) {
-      throw new IllegalArgumentException("lowerSteps must be >= 0, got " + lowerSteps);
-    }
-    try (Arena scratch = Arena.ofConfined()) {
-      DMatrix states = backend.matrix(scratch, chunkTasks, stateDimension());
-      DMatrix phi = backend.matrix(scratch, chunkTasks, stateDimension());
-      Batch chunk = new Batch(chunkTasks);
-      double loss = 0;
-      double accuracy = 0;
-      double residual = 0;
-      for (int start = 0; start < tasks.tasks(); start += chunkTasks) {
-        int count = Math.min(chunkTasks, tasks.tasks() - start);
-        int[] indices = new int[count];
-        for (int b = 0; b < count; b++) {
-          indices[b] = start + b;
-        }
-        chunk.assign(tasks.tasks(), indices);
-        DVector z = states.rowSlice(0, count).asVector();
-        DVector next = phi.rowSlice(0, count).asVector();
-        backend.fill(0.0, z);
-        double last = 0;
-        for (int i = 0; i < lowerSteps; i++) {
-          map(states, lambda, chunk, phi);
-          last = backend.kmStepResidual(1.0, next, z);
-          if (!Double.isFinite(last)) {
-            throw new ArithmeticException("the head solver diverged at step " + i);
-          }
-        }
-        residual = Math.max(residual, last);
-        loss += count * objective(states, lambda, chunk);
-        accuracy += count * queryAccuracy(states, lambda, chunk);
-      }
-      return new Evaluation(loss / tasks.tasks(), accuracy / tasks.tasks(), residual);
-    }
+    return MetaLearningEvaluation.evaluate(this, lambda, lowerSteps, chunkTasks);
   }
 
   /** Frees the problem's buffers. */
