@@ -83,6 +83,31 @@ public final class Batch {
     return this;
   }
 
+  /**
+   * Replaces this batch by a copy of {@code source} (indices and the full-batch mark), for a
+   * holder that must keep a batch the caller may redraw.
+   *
+   * @throws IllegalArgumentException if {@code source} holds more indices than this capacity
+   */
+  public Batch copyFrom(Batch source) {
+    if (source.size > indices.length) {
+      throw new IllegalArgumentException("a batch of " + source.size
+          + " indices does not fit a capacity of " + indices.length);
+    }
+    System.arraycopy(source.indices, 0, indices, 0, source.size);
+    size = source.size;
+    all = source.all;
+    return this;
+  }
+
+  /**
+   * {@code held} if it can hold a copy of {@code source}, otherwise a new batch that can (the
+   * one allocation of a holder that meets a larger batch than before).
+   */
+  public static Batch withRoomFor(Batch held, Batch source) {
+    return held != null && held.capacity() >= source.size() ? held : new Batch(source.size());
+  }
+
   /** Whether the batch is every sample in order (set by {@link #all}): the full-batch case. */
   public boolean isAll() {
     return all;

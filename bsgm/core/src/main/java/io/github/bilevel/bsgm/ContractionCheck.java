@@ -33,6 +33,8 @@ public final class ContractionCheck {
     try (Arena arena = Arena.ofConfined()) {
       DVector v = backend.vector(arena, d);
       DVector next = backend.vector(arena, d);
+      BilevelProblem.Linearization linearization = problem.linearization(arena);
+      linearization.linearize(w, lambda, all);
       SplittableRandom random = new SplittableRandom(seed);
       for (int i = 0; i < d; i++) {
         v.set(i, random.nextGaussian());
@@ -44,7 +46,7 @@ public final class ContractionCheck {
           return 0; // v fell in the kernel: the map is constant along it
         }
         backend.scal(1 / norm, v);
-        problem.mapVjpW(w, lambda, all, v, next);
+        linearization.vjpW(v, next);
         estimate = backend.nrm2(next);
         backend.copy(next, v);
       }

@@ -76,6 +76,7 @@ public final class SeparableSid implements AutoCloseable {
   private final DMatrix v;
   private final DMatrix g1;
   private final DVector lambdaTerm;
+  private final SeparableProblem.SeparableLinearization linearization;
   // views of the first J rows, rebuilt when J changes
   private int viewRows = -1;
   private DMatrix zRows;
@@ -101,6 +102,7 @@ public final class SeparableSid implements AutoCloseable {
     v = backend.matrix(arena, maxBatch, d);
     g1 = backend.matrix(arena, maxBatch, d);
     lambdaTerm = backend.vector(arena, problem.upperDimension());
+    linearization = problem.linearization(arena, maxBatch);
   }
 
   /** The largest batch a call accepts. */
@@ -164,7 +166,8 @@ public final class SeparableSid implements AutoCloseable {
     views(batch);
     double eta = options.eta();
 
-    // 1. lower level
+    // 1. lower level: Φ_B(·, λ) with what depends on (λ, B) alone evaluated once
+    linearization.fix(lambda, tasks);
     if (warmStart == null) {
       backend.fill(0.0, zFlat);
     } else {
@@ -172,7 +175,7 @@ public final class SeparableSid implements AutoCloseable {
     }
     double lowerResidual = 0.0;
     for (int i = 0; i < options.t(); i++) {
-      problem.map(zRows, lambda, tasks, phiRows);
+      linearization.map(zRows, phiRows);
       double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
       lowerResidual = checkFinite("LL", i, residual, lowerResidual);
     }
@@ -187,8 +190,9 @@ public final class SeparableSid implements AutoCloseable {
       warmStart.readLinearSolutions(tasks, vRows);
     }
     double linearResidual = 0.0;
+    linearization.linearize(zRows);
     for (int i = 0; i < options.k(); i++) {
-      problem.mapVjpState(zRows, lambda, tasks, vRows, phiRows);
+      linearization.vjpState(vRows, phiRows);
       backend.axpy(1.0, g1Flat, phiFlat);
       double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
       linearResidual = checkFinite("LS", i, residual, linearResidual);
@@ -196,7 +200,7 @@ public final class SeparableSid implements AutoCloseable {
 
     // 4. ĥ = mean ∇₂E + mean ∂₂Φᵀ v
     problem.objectiveGradientLambda(zRows, lambda, tasks, out);
-    problem.mapVjpLambda(zRows, lambda, tasks, vRows, lambdaTerm);
+    linearization.vjpLambda(vRows, lambdaTerm);
     backend.axpy(1.0, lambdaTerm, out);
     double norm = backend.nrm2(out);
     if (!Double.isFinite(norm)) {

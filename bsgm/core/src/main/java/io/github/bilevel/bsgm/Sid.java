@@ -79,6 +79,7 @@ public final class Sid implements AutoCloseable {
   private final Batch upperBatch;
   private final Batch allLower;
   private final Batch allUpper;
+  private final BilevelProblem.Linearization linearization;
   private double lastLowerResidual;
   private double lastLinearResidual;
 
@@ -101,6 +102,7 @@ public final class Sid implements AutoCloseable {
     upperBatch = new Batch(maxBatch);
     allLower = new Batch(problem.lowerSamples()).all(problem.lowerSamples());
     allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
+    linearization = problem.linearization(arena);
   }
 
   /** The lower-level iterate {@code w_t} of the last call (a view into the workspace). */
@@ -185,25 +187,30 @@ public final class Sid implements AutoCloseable {
     problem.objectiveGradientW(w, lambda, zeta, g1);
     problem.objectiveGradientLambda(w, lambda, zeta, g2);
 
-    // 3. linear system v = ∂₁Φᵀ v + ĝ₁
+    // 3. linear system v = ∂₁Φᵀ v + ĝ₁; a full batch linearizes once for all k steps
     backend.fill(0.0, v);
     double linearResidual = 0.0;
+    if (full) {
+      linearization.linearize(w, lambda, xi);
+    }
     for (int i = 0; i < k; i++) {
       if (!full) {
         lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
+        linearization.linearize(w, lambda, xi);
       }
-      problem.mapVjpW(w, lambda, xi, v, phi);
+      linearization.vjpW(v, phi);
       backend.axpy(1.0, g1, phi);
       double residual = backend.kmStepResidual(schedule.step(i), phi, v);
       linearResidual = checkFinite("LS", i, residual, linearResidual);
     }
 
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v_k
-    Batch last = xi;
     if (!full) {
-      last = upperBatch.draw(random, batch, lowerPopulation);
+      linearization.linearize(w, lambda, upperBatch.draw(random, batch, lowerPopulation));
+    } else if (k == 0) {
+      linearization.linearize(w, lambda, xi);
     }
-    problem.mapVjpLambda(w, lambda, last, v, lambdaTerm);
+    linearization.vjpLambda(v, lambdaTerm);
     backend.copy(g2, out);
     backend.axpy(1.0, lambdaTerm, out);
     double norm = backend.nrm2(out);

@@ -4,6 +4,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.Projections;
+import java.lang.foreign.Arena;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
@@ -202,17 +203,64 @@ final class LinearSeparableProblem implements SeparableProblem {
     }
   }
 
+  /**
+   * The linearization keeps copies of {@code λ}, the tasks and the states (on the heap and in
+   * its own buffers): the maps are affine, so the products need only the batch.
+   */
   @Override
-  public void mapVjpState(DMatrix states, DVector lambda, Batch batch, DMatrix v, DMatrix out) {
+  public SeparableLinearization linearization(Arena arena, int maxTasks) {
+    DMatrix heldStates = backend.matrix(arena, maxTasks, d);
+    DVector heldLambda = backend.vector(arena, m);
+    Batch heldTasks = new Batch(maxTasks);
+    return new SeparableLinearization() {
+      boolean fixed;
+      boolean linearized;
+
+      @Override
+      public void fix(DVector lambda, Batch tasks) {
+        heldTasks.copyFrom(tasks);
+        backend.copy(lambda, heldLambda);
+        fixed = true;
+        linearized = false;
+      }
+
+      @Override
+      public void map(DMatrix states, DMatrix out) {
+        SeparableLinearization.require(fixed, "fix", LinearSeparableProblem.this);
+        LinearSeparableProblem.this.map(states, heldLambda, heldTasks, out);
+      }
+
+      @Override
+      public void linearize(DMatrix states) {
+        SeparableLinearization.require(fixed, "fix", LinearSeparableProblem.this);
+        for (int r = 0; r < heldTasks.size(); r++) {
+          backend.copy(states.row(r), heldStates.row(r));
+        }
+        linearized = true;
+      }
+
+      @Override
+      public void vjpState(DMatrix v, DMatrix out) {
+        SeparableLinearization.require(linearized, "linearize", LinearSeparableProblem.this);
+        mapVjpState(heldTasks, v, out);
+      }
+
+      @Override
+      public void vjpLambda(DMatrix v, DVector out) {
+        SeparableLinearization.require(linearized, "linearize", LinearSeparableProblem.this);
+        mapVjpLambda(heldTasks, v, out);
+      }
+    };
+  }
+
+  private void mapVjpState(Batch batch, DMatrix v, DMatrix out) {
     for (int r = 0; r < batch.size(); r++) {
       double[] mtv = DenseSolver.multiplyTransposed(mMatrix, d, d, v.row(r).toArray());
       out.row(r).copyFrom(mtv);
     }
   }
 
-  @Override
-  public void mapVjpLambda(DMatrix states, DVector lambda, Batch batch, DMatrix v,
-      DVector out) {
+  private void mapVjpLambda(Batch batch, DMatrix v, DVector out) {
     double[] sum = new double[m];
     for (int r = 0; r < batch.size(); r++) {
       double[] term = DenseSolver.multiplyTransposed(bMatrices[batch.index(r)], d, m,

@@ -78,15 +78,26 @@ class ContractionCheckTest {
     }
 
     @Override
-    public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-      inner.mapVjpW(w, lambda, xi, v, out);
-      inner.backend().scal(factor, out);
-    }
+    public Linearization linearization(java.lang.foreign.Arena arena) {
+      Linearization linearization = inner.linearization(arena);
+      return new Linearization() {
+        @Override
+        public void linearize(DVector w, DVector lambda, Batch xi) {
+          linearization.linearize(w, lambda, xi);
+        }
 
-    @Override
-    public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-      inner.mapVjpLambda(w, lambda, xi, v, out);
-      inner.backend().scal(factor, out);
+        @Override
+        public void vjpW(DVector v, DVector out) {
+          linearization.vjpW(v, out);
+          inner.backend().scal(factor, out);
+        }
+
+        @Override
+        public void vjpLambda(DVector v, DVector out) {
+          linearization.vjpLambda(v, out);
+          inner.backend().scal(factor, out);
+        }
+      };
     }
 
     @Override

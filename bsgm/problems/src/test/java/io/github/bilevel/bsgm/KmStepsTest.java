@@ -102,7 +102,7 @@ class KmStepsTest {
         double estimate = 0;
         for (int i = 0; i < iterations; i++) {
           problem.backend().scal(1 / problem.backend().nrm2(v), v);
-          problem.mapVjpW(wv, lv, one, v, out);
+          Vjp.w(problem, wv, lv, one, v, out);
           problem.backend().axpby(1.0, v, -1.0, out); // (I − ∂₁Φ̂ᵀ) v
           estimate = problem.backend().nrm2(out);
           problem.backend().copy(out, v);

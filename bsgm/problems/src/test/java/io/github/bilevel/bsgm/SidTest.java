@@ -100,7 +100,7 @@ class SidTest {
     for (int j = 0; j < d; j++) {
       backend.fill(0.0, basis);
       basis.set(j, 1.0);
-      problem.mapVjpW(wv, lambda, one, basis, column);
+      Vjp.w(problem, wv, lambda, one, basis, column);
       for (int i = 0; i < d; i++) {
         iMinusJ[i * d + j] = (i == j ? 1.0 : 0.0) - column.get(i);
       }
@@ -195,12 +195,12 @@ class SidTest {
         DVector wv = Buffers.vector(arena, w);
         DVector lv = Buffers.vector(arena, lambda);
         // ⟨∂₁Φᵀ v, u⟩ = ⟨v, ∂₁Φ u⟩ ≈ ⟨v, (Φ(w + hu) − Φ(w − hu)) / 2h⟩
-        problem.mapVjpW(wv, lv, one, vv, out);
+        Vjp.w(problem, wv, lv, one, vv, out);
         double vjp = dot(out.toArray(), u);
         double fd = dot(v, difference(problem, arena, one, plus(w, u, h), lambda,
             plus(w, u, -h), lambda, h));
         assertEquals(fd, vjp, 1e-6 * (1 + Math.abs(fd)), "∂₁Φᵀv, seed " + seed);
-        problem.mapVjpLambda(wv, lv, one, vv, outM);
+        Vjp.lambda(problem, wv, lv, one, vv, outM);
         vjp = dot(outM.toArray(), s);
         fd = dot(v, difference(problem, arena, one, w, plus(lambda, s, h), w,
             plus(lambda, s, -h), h));

@@ -37,6 +37,8 @@ final class PairedOracle {
   private final DVector va;
   private final DVector vb;
   private final DVector phi;
+  private final BilevelProblem.Linearization linearizationA;
+  private final BilevelProblem.Linearization linearizationB;
   private final Batch lower;
   private final Batch upper;
   private final Batch cross;
@@ -58,6 +60,8 @@ final class PairedOracle {
     phi = backend.vector(arena, d);
     g2a = backend.vector(arena, m);
     g2b = backend.vector(arena, m);
+    linearizationA = problem.linearization(arena);
+    linearizationB = problem.linearization(arena);
     lower = new Batch(maxLowerBatch);
     upper = new Batch(maxBatch);
     cross = new Batch(maxBatch);
@@ -138,7 +142,8 @@ final class PairedOracle {
     for (int i = 0; i < terms; i++) {
       Batch xi = draw(lower, allLower, lowerBatch, problem.lowerSamples(), whole, random);
       samples += xi.size();
-      problem.mapVjpW(wA, lambdaA, xi, va, phi);
+      linearizationA.linearize(wA, lambdaA, xi);
+      linearizationA.vjpW(va, phi);
       backend.axpy(1.0, g1a, phi);
       double residual = backend.kmStepResidual(linearStep, phi, va);
       if (!Double.isFinite(residual)) {
@@ -147,7 +152,8 @@ final class PairedOracle {
       }
       lastA = residual;
       if (two) {
-        problem.mapVjpW(wB, lambdaB, xi, vb, phi);
+        linearizationB.linearize(wB, lambdaB, xi);
+        linearizationB.vjpW(vb, phi);
         backend.axpy(1.0, g1b, phi);
         residual = backend.kmStepResidual(linearStep, phi, vb);
         if (!Double.isFinite(residual)) {
@@ -159,10 +165,12 @@ final class PairedOracle {
     }
     Batch xi = draw(cross, allLower, batch, problem.lowerSamples(), whole, random);
     samples += xi.size();
-    problem.mapVjpLambda(wA, lambdaA, xi, va, outA);
+    linearizationA.linearize(wA, lambdaA, xi);
+    linearizationA.vjpLambda(va, outA);
     backend.axpy(1.0, g2a, outA);
     if (two) {
-      problem.mapVjpLambda(wB, lambdaB, xi, vb, outB);
+      linearizationB.linearize(wB, lambdaB, xi);
+      linearizationB.vjpLambda(vb, outB);
       backend.axpy(1.0, g2b, outB);
       samples *= 2;
     }

@@ -238,6 +238,7 @@ public final class WarmStartBilevel implements AutoCloseable {
   private final BilevelProblem problem;
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
+  private final BilevelProblem.Linearization linearization;
   private final DVector phi;
   private final DVector g1;
   private final DVector g2;
@@ -276,6 +277,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     lambdaTerm = backend.vector(arena, m);
     hypergradient = backend.vector(arena, m);
     scratch = backend.vector(arena, m);
+    linearization = problem.linearization(arena);
     lowerBatch = new Batch(maxLowerBatch);
     upperBatch = new Batch(maxBatch);
     crossBatch = new Batch(maxBatch);
@@ -476,7 +478,8 @@ public final class WarmStartBilevel implements AutoCloseable {
 
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v
     Batch last = full ? allLower : crossBatch.draw(random, batch, lowerPopulation);
-    problem.mapVjpLambda(w, lambda, last, v, lambdaTerm);
+    linearization.linearize(w, lambda, last);
+    linearization.vjpLambda(v, lambdaTerm);
     backend.copy(g2, out);
     backend.axpy(1.0, lambdaTerm, out);
     double norm = backend.nrm2(out);
@@ -538,7 +541,10 @@ public final class WarmStartBilevel implements AutoCloseable {
       if (!full) {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
-      problem.mapVjpW(w, lambda, xi, v, phi);          // ∂₁Φ̂ᵀ v
+      if (!full || i == 0) {
+        linearization.linearize(w, lambda, xi);       // a full batch linearizes once
+      }
+      linearization.vjpW(v, phi);                      // ∂₁Φ̂ᵀ v
       double residual;
       if (solver == LinearSolver.SGD) {
         backend.axpby(1.0, v, -1.0, phi);              // (I − ∂₁Φ̂ᵀ) v
@@ -575,7 +581,10 @@ public final class WarmStartBilevel implements AutoCloseable {
       if (!full) {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
-      problem.mapVjpW(w, lambda, xi, v, phi);
+      if (!full || i == 0) {
+        linearization.linearize(w, lambda, xi);
+      }
+      linearization.vjpW(v, phi);
       backend.copy(phi, v);
     }
     backend.scal(k, v);

@@ -345,8 +345,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   }
 
   /** {@code out ← ∂₁Φᵀ v = (1 − ημ) v − (η/|B|) Σ_B x_i [(diag s_i − s_i s_iᵀ) Vᵀx_i]ᵀ}. */
-  @Override
-  public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+  private void vjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, lowerDimension());
@@ -372,8 +371,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    * {@code −(η/|B|)[V(s_i − e_{y_i}) + W (diag s_i − s_i s_iᵀ) Vᵀx_i]}, summed over the batch's
    * draws of that row; rows not in the batch get 0.
    */
-  @Override
-  public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+  private void vjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, upperDimension());
@@ -425,6 +423,40 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     for (int r = 0; r < count; r++) {
       backend.axpy(1.0, rowGradientRows[r], outRows[chunks.sample(r)]);
     }
+  }
+
+  /**
+   * The linearization keeps copies of {@code w}, {@code λ} and the batch. The batch is processed
+   * in chunks through the problem's one chunk workspace, so each product recomputes its chunks'
+   * softmax forward pass (a GEMM of the same size as the product's own {@code X V}).
+   */
+  @Override
+  public Linearization linearization(Arena arena) {
+    DVector heldW = backend.vector(arena, lowerDimension());
+    DVector heldLambda = backend.vector(arena, upperDimension());
+    return new Linearization() {
+      private Batch heldBatch;
+
+      @Override
+      public void linearize(DVector w, DVector lambda, Batch xi) {
+        checkLowerArguments(w, lambda, xi);
+        backend.copy(w, heldW);
+        backend.copy(lambda, heldLambda);
+        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
+      }
+
+      @Override
+      public void vjpW(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, DataPoisoning.this);
+        DataPoisoning.this.vjpW(heldW, heldLambda, heldBatch, v, out);
+      }
+
+      @Override
+      public void vjpLambda(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, DataPoisoning.this);
+        DataPoisoning.this.vjpLambda(heldW, heldLambda, heldBatch, v, out);
+      }
+    };
   }
 
   /** {@code Ê = −CE(X_ζ W, y_ζ)}, the batch mean. */

@@ -4,6 +4,7 @@ import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
+import io.github.bilevel.bsgm.problems.EquilibriumKernels.Blocks;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
@@ -12,10 +13,10 @@ import io.github.bilevel.kernels.Projections;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import static io.github.bilevel.bsgm.problems.EquilibriumKernels.firstRows;
 
 /**
  * A fully connected equilibrium model (deep equilibrium network) trained as a bilevel problem
@@ -46,11 +47,11 @@ import java.util.SplittableRandom;
  *   <li>{@code ∇₁E} rows {@code = (softmax(L) − e_y) D} with logits {@code L = Z Dᵀ + 1bᵀ};
  *   <li>{@code mean ∇₂E = (0, 0, 0, Pᵀ Z, Pᵀ 1)} with {@code P = (softmax(L) − e_y)/J}.
  * </ul>
- * All are GEMMs on the backend. The input part {@code X_B Bᵀ + 1cᵀ} (the largest GEMM) is kept
- * while the batch and the {@code B, c} blocks of {@code λ} are unchanged, and {@code T} while
- * the states and {@code A} are too; both are checked by comparing memory with copies (cost
- * {@code O(dp + Jd)} against the {@code O(Jdp)} products), so a caller may change {@code λ} or
- * the states in place at any time.
+ * All are GEMMs on the backend. {@link #map} is a plain forward evaluation; the
+ * {@linkplain #linearization linearization} evaluates the input part {@code X_B Bᵀ + 1cᵀ} (the
+ * largest GEMM) once per {@code (λ, B)} and {@code T} once per point, and keeps its own copies
+ * of {@code A} and the states, so a caller may change {@code λ} or the states in place at any
+ * time.
  *
  * <p>The training features are referenced, not copied: their arena must outlive the model.
  * Workspaces are allocated once for batches of up to {@code maxBatch} examples; the methods of
@@ -181,20 +182,6 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     }
   }
 
-  /** The views of one vector of length {@code m}, kept while the same vector comes back. */
-  private static final class Blocks {
-    DVector source;
-    DMatrix a;
-    DMatrix b;
-    DVector c;
-    DMatrix d;
-    DVector bias;
-    DVector aFlat;
-    DVector bFlat;
-    DVector dFlat;
-    DVector inputKeyPart; // B and c together (adjacent in the layout)
-  }
-
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
   private final Layout layout;
@@ -208,39 +195,22 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   private final double spectralRadius;
   private final double outputBound;
 
-  // workspaces, maxBatch rows
+  // workspaces of the plain map and the objective, maxBatch rows
   private final DMatrix batchInputs;   // X_B
   private final DMatrix inputPart;     // X_B Bᵀ + 1cᵀ
-  private final DMatrix activation;    // T = tanh(U)
-  private final DMatrix scaled;        // G = (1 − T²) ⊙ V
   private final DMatrix logits;        // L
   private final DMatrix logitsGradient; // P
   private final MemorySegment batchLabels;
   private final DVector ones;
-  // cache keys
-  private final int[] cachedTasks;
-  private int cachedCount = -1;
-  private final DVector inputKey;      // copy of λ's B and c blocks
-  private boolean inputValid;
-  private final DMatrix activationStates; // copy of Z
-  private final DMatrix activationWeights; // copy of A
-  private boolean activationValid;
+  private final EquilibriumKernels kernels;
   // views of the first J rows, rebuilt when J changes
   private int viewRows = -1;
   private DMatrix batchInputsRows;
   private DMatrix inputPartRows;
-  private DMatrix activationRows;
-  private DMatrix scaledRows;
   private DMatrix logitsRows;
   private DMatrix logitsGradientRows;
-  private DMatrix activationStatesRows;
   private DVector onesRows;
   private final SpectralBallProjector projector;
-  private final DMatrix[] flatKeys = new DMatrix[16];
-  private final DVector[] flatValues = new DVector[16];
-  private int nextFlat;
-  private final Blocks[] blockCache = {new Blocks(), new Blocks(), new Blocks(), new Blocks()};
-  private int nextBlock;
 
   /**
    * The model of the reference experiment on {@code train}: state dimension {@code d},
@@ -297,17 +267,12 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     this.outputBound = outputBound;
     batchInputs = backend.matrix(arena, maxBatch, p);
     inputPart = backend.matrix(arena, maxBatch, d);
-    activation = backend.matrix(arena, maxBatch, d);
-    scaled = backend.matrix(arena, maxBatch, d);
     logits = backend.matrix(arena, maxBatch, classes);
     logitsGradient = backend.matrix(arena, maxBatch, classes);
     batchLabels = backend.labels(arena, new int[maxBatch]);
     ones = backend.vector(arena, maxBatch);
     backend.fill(1.0, ones);
-    cachedTasks = new int[maxBatch];
-    inputKey = backend.vector(arena, d * p + d);
-    activationStates = backend.matrix(arena, maxBatch, d);
-    activationWeights = backend.matrix(arena, d, d);
+    kernels = new EquilibriumKernels(backend, layout);
     projector = new SpectralBallProjector(backend, d);
   }
 
@@ -408,53 +373,36 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
 
   // ---------------------------------------------------------------- SeparableProblem
 
+  /** A plain forward evaluation: gathers {@code X_B}, evaluates {@code U} and {@code tanh}. */
   @Override
   public void map(DMatrix states, DVector lambda, Batch tasks, DMatrix out) {
-    int rows = prepareInput(lambda, tasks);
-    Blocks blocks = blocks(lambda);
-    DMatrix z = firstRows("states", states, rows, d);
-    DMatrix o = firstRows("out", out, rows, d);
-    forward(z, blocks.a, inputPartRows, o);
+    int rows = EquilibriumKernels.gather(tasks, maxBatch, features, labels, batchInputs, null);
+    views(rows);
+    Blocks blocks = kernels.blocks(lambda);
+    kernels.inputPart(batchInputsRows, blocks, onesRows, inputPartRows);
+    kernels.forward(firstRows("states", states, rows, d), blocks.a, inputPartRows,
+        firstRows("out", out, rows, d));
   }
 
+  /** See {@link EquilibriumLinearization}. */
   @Override
-  public void mapVjpState(DMatrix states, DVector lambda, Batch tasks, DMatrix v, DMatrix out) {
-    int rows = prepareActivation(states, lambda, tasks);
-    Blocks blocks = blocks(lambda);
-    DMatrix vRows = firstRows("v", v, rows, d);
-    DMatrix o = firstRows("out", out, rows, d);
-    tanhBackward(activationRows, vRows, scaledRows);
-    backend.gemm(Transpose.NO, Transpose.NO, 1.0, scaledRows, blocks.a, 0.0, o);
-  }
-
-  @Override
-  public void mapVjpLambda(DMatrix states, DVector lambda, Batch tasks, DMatrix v,
-      DVector out) {
-    int rows = prepareActivation(states, lambda, tasks);
-    DMatrix z = firstRows("states", states, rows, d);
-    DMatrix vRows = firstRows("v", v, rows, d);
-    Blocks o = blocks(out);
-    tanhBackward(activationRows, vRows, scaledRows);
-    double weight = 1.0 / rows;
-    backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, z, 0.0, o.a);
-    backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, batchInputsRows, 0.0, o.b);
-    backend.gemvT(weight, scaledRows, onesRows, 0.0, o.c);
-    backend.fill(0.0, o.dFlat);
-    backend.fill(0.0, o.bias);
+  public SeparableLinearization linearization(Arena arena, int maxTasks) {
+    return new EquilibriumLinearization(this, features, labels, arena, maxTasks);
   }
 
   @Override
   public double objective(DMatrix states, DVector lambda, Batch tasks) {
-    int rows = prepareBatch(tasks);
-    computeLogits(firstRows("states", states, rows, d), blocks(lambda), logitsRows);
+    int rows = prepareLabels(tasks);
+    kernels.logits(firstRows("states", states, rows, d), kernels.blocks(lambda), logitsRows,
+        onesRows);
     return backend.softmaxCrossEntropy(logitsRows, batchLabels, null);
   }
 
   @Override
   public void objectiveGradientState(DMatrix states, DVector lambda, Batch tasks, DMatrix out) {
-    int rows = prepareBatch(tasks);
-    Blocks blocks = blocks(lambda);
-    computeLogits(firstRows("states", states, rows, d), blocks, logitsRows);
+    int rows = prepareLabels(tasks);
+    Blocks blocks = kernels.blocks(lambda);
+    kernels.logits(firstRows("states", states, rows, d), blocks, logitsRows, onesRows);
     backend.softmaxCrossEntropy(logitsRows, batchLabels, logitsGradientRows);
     // P holds (softmax − e_y)/J; the per-example gradient is J·P D
     backend.gemm(Transpose.NO, Transpose.NO, rows, logitsGradientRows, blocks.d, 0.0,
@@ -464,11 +412,11 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
   @Override
   public void objectiveGradientLambda(DMatrix states, DVector lambda, Batch tasks,
       DVector out) {
-    int rows = prepareBatch(tasks);
+    int rows = prepareLabels(tasks);
     DMatrix z = firstRows("states", states, rows, d);
-    computeLogits(z, blocks(lambda), logitsRows);
+    kernels.logits(z, kernels.blocks(lambda), logitsRows, onesRows);
     backend.softmaxCrossEntropy(logitsRows, batchLabels, logitsGradientRows);
-    Blocks o = blocks(out);
+    Blocks o = kernels.blocks(out);
     backend.fill(0.0, o.aFlat);
     backend.fill(0.0, o.bFlat);
     backend.fill(0.0, o.c);
@@ -488,7 +436,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
    */
   @Override
   public void projectUpper(DVector lambda) {
-    Blocks blocks = blocks(lambda);
+    Blocks blocks = kernels.blocks(lambda);
     projector.project(blocks.a, spectralRadius);
     Projections.box(backend, blocks.dFlat, -outputBound, outputBound);
   }
@@ -503,7 +451,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
    */
   public int[] predict(DVector lambda, DMatrix x, int forwardSteps) {
     int[] out = new int[x.rows()];
-    run(lambda, x, null, forwardSteps, out);
+    evaluation().run(lambda, x, null, forwardSteps, out);
     return out;
   }
 
@@ -517,7 +465,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
       throw new IllegalArgumentException("x has " + x.rows() + " rows but there are " + y.length
           + " labels");
     }
-    return run(lambda, x, y, forwardSteps, new int[x.rows()]);
+    return evaluation().run(lambda, x, y, forwardSteps, new int[x.rows()]);
   }
 
   /** {@link #evaluate(DVector, DMatrix, int[], int)} on a data set. */
@@ -529,221 +477,11 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     return evaluate(lambda, data.features(), data.labels(), forwardSteps);
   }
 
-  private Evaluation run(DVector lambda, DMatrix x, int[] y, int forwardSteps, int[] predicted) {
-    layout.check(lambda);
-    Objects.requireNonNull(x, "x");
-    if (x.cols() != p) {
-      throw new IllegalArgumentException("x has " + x.cols() + " columns but the model takes "
-          + p + " input features");
-    }
-    if (forwardSteps < 1) {
-      throw new IllegalArgumentException("forwardSteps must be >= 1, got " + forwardSteps);
-    }
-    if (y != null) {
-      for (int i = 0; i < y.length; i++) {
-        if (y[i] < 0 || y[i] >= classes) {
-          throw new IllegalArgumentException("label " + y[i] + " of example " + i
-              + " is not a class index in [0, " + classes + ")");
-        }
-      }
-    }
-    Blocks blocks = new Blocks();
-    fillBlocks(blocks, lambda);
-    int chunk = Math.min(maxBatch, Math.max(1, x.rows()));
-    double lossSum = 0;
-    long correct = 0;
-    try (Arena local = Arena.ofConfined()) {
-      DMatrix input = backend.matrix(local, chunk, d);
-      DMatrix z = backend.matrix(local, chunk, d);
-      DMatrix next = backend.matrix(local, chunk, d);
-      DMatrix scores = backend.matrix(local, chunk, classes);
-      DVector one = backend.vector(local, chunk);
-      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
-      backend.fill(1.0, one);
-      for (int from = 0; from < x.rows(); from += chunk) {
-        int rows = Math.min(chunk, x.rows() - from);
-        DMatrix xr = x.rowSlice(from, rows);
-        DMatrix u = input.rowSlice(0, rows);
-        DMatrix zr = z.rowSlice(0, rows);
-        DMatrix nr = next.rowSlice(0, rows);
-        DMatrix sr = scores.rowSlice(0, rows);
-        DVector or = one.slice(0, rows);
-        backend.gemm(Transpose.NO, Transpose.YES, 1.0, xr, blocks.b, 0.0, u);
-        backend.ger(1.0, or, blocks.c, u);
-        tanh(u, zr); // the first step from z = 0
-        for (int step = 1; step < forwardSteps; step++) {
-          forward(zr, blocks.a, u, nr);
-          DMatrix swap = zr;
-          zr = nr;
-          nr = swap;
-        }
-        computeLogits(zr, blocks, sr, or);
-        for (int r = 0; r < rows; r++) {
-          int best = 0;
-          for (int k = 1; k < classes; k++) {
-            if (sr.get(r, k) > sr.get(r, best)) {
-              best = k;
-            }
-          }
-          predicted[from + r] = best;
-          if (y != null) {
-            chunkLabels.setAtIndex(ValueLayout.JAVA_INT, r, y[from + r]);
-            correct += best == y[from + r] ? 1 : 0;
-          }
-        }
-        if (y != null) {
-          lossSum += rows * backend.softmaxCrossEntropy(sr, chunkLabels, null);
-        }
-      }
-    }
-    int total = x.rows();
-    return total == 0 || y == null ? new Evaluation(Double.NaN, Double.NaN)
-        : new Evaluation(lossSum / total, (double) correct / total);
-  }
-
-  // ---------------------------------------------------------------- kernels
-
-  /** {@code out ← tanh(Z Aᵀ + input)}. */
-  private void forward(DMatrix z, DMatrix a, DMatrix input, DMatrix out) {
-    copy(input, out);
-    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, a, 1.0, out);
-    tanh(out, out);
-  }
-
-  private void computeLogits(DMatrix z, Blocks blocks, DMatrix out) {
-    computeLogits(z, blocks, out, onesRows);
-  }
-
-  private void computeLogits(DMatrix z, Blocks blocks, DMatrix out, DVector one) {
-    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, blocks.d, 0.0, out);
-    backend.ger(1.0, one, blocks.bias, out);
-  }
-
-  private void copy(DMatrix from, DMatrix to) {
-    if (from.isDense() && to.isDense()) {
-      backend.copy(flat(from), flat(to));
-    } else {
-      for (int r = 0; r < from.rows(); r++) {
-        backend.copy(from.row(r), to.row(r));
-      }
-    }
-  }
-
-  private void tanh(DMatrix x, DMatrix out) {
-    if (x.isDense() && out.isDense()) {
-      backend.tanh(flat(x), flat(out));
-    } else {
-      for (int r = 0; r < x.rows(); r++) {
-        backend.tanh(x.row(r), out.row(r));
-      }
-    }
-  }
-
-  private void tanhBackward(DMatrix t, DMatrix v, DMatrix out) {
-    if (t.isDense() && v.isDense() && out.isDense()) {
-      backend.tanhBackward(flat(t), flat(v), flat(out));
-    } else {
-      for (int r = 0; r < t.rows(); r++) {
-        backend.tanhBackward(t.row(r), v.row(r), out.row(r));
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- caches
-
-  /** Gathers the batch's inputs and labels unless they are those of the last batch. */
-  private int prepareBatch(Batch tasks) {
-    Objects.requireNonNull(tasks, "tasks");
-    int rows = tasks.size();
-    if (rows < 1 || rows > maxBatch) {
-      throw new IllegalArgumentException("a batch of " + rows + " examples does not fit this"
-          + " model's workspace (1 to " + maxBatch + ")");
-    }
-    boolean same = rows == cachedCount;
-    for (int r = 0; r < rows && same; r++) {
-      same = cachedTasks[r] == tasks.index(r);
-    }
-    if (same) {
-      return rows;
-    }
+  /** Gathers the batch's labels for the objective; returns {@code |B|}. */
+  private int prepareLabels(Batch tasks) {
+    int rows = EquilibriumKernels.gather(tasks, maxBatch, features, labels, null, batchLabels);
     views(rows);
-    long rowBytes = (long) p * Double.BYTES;
-    for (int r = 0; r < rows; r++) {
-      int i = tasks.index(r);
-      if (i < 0 || i >= n) {
-        cachedCount = -1;
-        throw new IllegalArgumentException("example " + i + " at batch position " + r
-            + " is outside [0, " + n + ")");
-      }
-      MemorySegment.copy(features.segment(), features.byteOffset(i, 0), batchInputs.segment(),
-          batchInputs.byteOffset(r, 0), rowBytes);
-      batchLabels.setAtIndex(ValueLayout.JAVA_INT, r, labels[i]);
-      cachedTasks[r] = i;
-    }
-    cachedCount = rows;
-    inputValid = false;
-    activationValid = false;
     return rows;
-  }
-
-  /** Makes {@code X_B Bᵀ + 1cᵀ} current for this batch and {@code λ}. */
-  private int prepareInput(DVector lambda, Batch tasks) {
-    int rows = prepareBatch(tasks);
-    Blocks blocks = blocks(lambda);
-    if (inputValid && sameContent(blocks.inputKeyPart, inputKey)) {
-      return rows;
-    }
-    backend.gemm(Transpose.NO, Transpose.YES, 1.0, batchInputsRows, blocks.b, 0.0,
-        inputPartRows);
-    backend.ger(1.0, onesRows, blocks.c, inputPartRows);
-    backend.copy(blocks.inputKeyPart, inputKey);
-    inputValid = true;
-    activationValid = false;
-    return rows;
-  }
-
-  /** Makes {@code T = tanh(Z Aᵀ + X_B Bᵀ + 1cᵀ)} current for these states, batch and λ. */
-  private int prepareActivation(DMatrix states, DVector lambda, Batch tasks) {
-    int rows = prepareInput(lambda, tasks);
-    Blocks blocks = blocks(lambda);
-    DMatrix z = firstRows("states", states, rows, d);
-    if (activationValid && sameContent(z, activationStatesRows)
-        && sameContent(blocks.a, activationWeights)) {
-      return rows;
-    }
-    forward(z, blocks.a, inputPartRows, activationRows);
-    copy(z, activationStatesRows);
-    copy(blocks.a, activationWeights);
-    activationValid = true;
-    return rows;
-  }
-
-  private static boolean sameContent(DVector x, DVector copy) {
-    long bytes = (long) x.length() * Double.BYTES;
-    long from = x.byteOffset(0);
-    long to = copy.byteOffset(0);
-    return MemorySegment.mismatch(x.segment(), from, from + bytes, copy.segment(), to,
-        to + bytes) == -1;
-  }
-
-  private static boolean sameContent(DMatrix x, DMatrix copy) {
-    long rowBytes = (long) x.cols() * Double.BYTES;
-    if (x.isDense() && copy.isDense()) {
-      long bytes = rowBytes * x.rows();
-      long from = x.byteOffset(0, 0);
-      long to = copy.byteOffset(0, 0);
-      return MemorySegment.mismatch(x.segment(), from, from + bytes, copy.segment(), to,
-          to + bytes) == -1;
-    }
-    for (int r = 0; r < x.rows(); r++) {
-      long from = x.byteOffset(r, 0);
-      long to = copy.byteOffset(r, 0);
-      if (MemorySegment.mismatch(x.segment(), from, from + rowBytes, copy.segment(), to,
-          to + rowBytes) != -1) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void views(int rows) {
@@ -752,69 +490,14 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     }
     batchInputsRows = batchInputs.rowSlice(0, rows);
     inputPartRows = inputPart.rowSlice(0, rows);
-    activationRows = activation.rowSlice(0, rows);
-    scaledRows = scaled.rowSlice(0, rows);
     logitsRows = logits.rowSlice(0, rows);
     logitsGradientRows = logitsGradient.rowSlice(0, rows);
-    activationStatesRows = activationStates.rowSlice(0, rows);
     onesRows = ones.slice(0, rows);
     viewRows = rows;
-    inputValid = false;
-    activationValid = false;
   }
 
-  /**
-   * The dense matrix {@code m} as one vector, the view made once per matrix object seen (a
-   * small identity cache: the solvers pass the same workspace views call after call).
-   */
-  private DVector flat(DMatrix m) {
-    for (int i = 0; i < flatKeys.length; i++) {
-      if (flatKeys[i] == m) {
-        return flatValues[i];
-      }
-    }
-    DVector view = m.asVector();
-    flatKeys[nextFlat] = m;
-    flatValues[nextFlat] = view;
-    nextFlat = (nextFlat + 1) % flatKeys.length;
-    return view;
-  }
-
-  /** The first {@code rows} rows of a caller's matrix, checked ({@code m} itself if exact). */
-  private static DMatrix firstRows(String name, DMatrix m, int rows, int cols) {
-    Objects.requireNonNull(m, name);
-    if (m.cols() != cols || m.rows() < rows) {
-      throw new IllegalArgumentException(name + " is " + m.rows() + "x" + m.cols()
-          + " but a batch of " + rows + " needs at least " + rows + "x" + cols);
-    }
-    return m.rows() == rows ? m : m.rowSlice(0, rows);
-  }
-
-  /** The block views of {@code vector} (λ or a gradient), made once per vector seen. */
-  private Blocks blocks(DVector vector) {
-    for (Blocks b : blockCache) {
-      if (b.source == vector) {
-        return b;
-      }
-    }
-    layout.check(vector);
-    Blocks b = blockCache[nextBlock];
-    nextBlock = (nextBlock + 1) % blockCache.length;
-    fillBlocks(b, vector);
-    return b;
-  }
-
-  private void fillBlocks(Blocks b, DVector vector) {
-    b.a = layout.stateWeights(vector);
-    b.b = layout.inputWeights(vector);
-    b.c = layout.stateBias(vector);
-    b.d = layout.outputWeights(vector);
-    b.bias = layout.outputBias(vector);
-    b.aFlat = b.a.asVector();
-    b.bFlat = b.b.asVector();
-    b.dFlat = b.d.asVector();
-    b.inputKeyPart = vector.slice(layout.inputWeightsOffset(), d * p + d);
-    b.source = vector;
+  private EquilibriumEvaluation evaluation() {
+    return new EquilibriumEvaluation(backend, layout, maxBatch);
   }
 
   /** The projector of {@code A} (for tests and measurements in this package). */

@@ -203,8 +203,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /**
    * {@code out ← ∂₁Φᵀ v = (1 − 2ηc) v − (η/|B|) Σ_B σ(λ_i) x_i [(diag s_i − s_i s_iᵀ) Vᵀx_i]ᵀ}.
    */
-  @Override
-  public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+  private void vjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, lowerDimension());
@@ -229,8 +228,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    * {@code −(η/|B|) σ'(λ_i) ⟨Vᵀx_i, s_i − e_{ỹ_i}⟩} for each draw of {@code i} in the batch,
    * 0 for examples not in it.
    */
-  @Override
-  public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
+  private void vjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
     checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, upperDimension());
@@ -253,6 +251,40 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
         out.set(i, out.get(i) - mapStep * s * (1 - s) * dot * count / xi.size());
       }
     }
+  }
+
+  /**
+   * The linearization keeps copies of {@code w}, {@code λ} and the batch. The batch is processed
+   * in chunks through the problem's one chunk workspace, so each product recomputes its chunks'
+   * softmax forward pass (a GEMM of the same size as the product's own {@code X V}).
+   */
+  @Override
+  public Linearization linearization(Arena arena) {
+    DVector heldW = backend.vector(arena, lowerDimension());
+    DVector heldLambda = backend.vector(arena, upperDimension());
+    return new Linearization() {
+      private Batch heldBatch;
+
+      @Override
+      public void linearize(DVector w, DVector lambda, Batch xi) {
+        checkLowerArguments(w, lambda, xi);
+        backend.copy(w, heldW);
+        backend.copy(lambda, heldLambda);
+        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
+      }
+
+      @Override
+      public void vjpW(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, HyperCleaning.this);
+        HyperCleaning.this.vjpW(heldW, heldLambda, heldBatch, v, out);
+      }
+
+      @Override
+      public void vjpLambda(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, HyperCleaning.this);
+        HyperCleaning.this.vjpLambda(heldW, heldLambda, heldBatch, v, out);
+      }
+    };
   }
 
   /** {@code Ê = CE(X_ζ W, y_ζ)}, the batch mean. */

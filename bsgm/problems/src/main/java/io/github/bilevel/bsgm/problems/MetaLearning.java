@@ -17,6 +17,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import static io.github.bilevel.bsgm.problems.MetaLearningPart.read;
+import static io.github.bilevel.bsgm.problems.MetaLearningPart.write;
 
 /**
  * Meta-learning a shared linear representation for few-shot classification, a separable
@@ -70,8 +72,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   private final double mapStep;
   private final double q;
   private final int chunkTasks;
-  private final Part support;
-  private final Part query;
+  private final MetaLearningPart support;
+  private final MetaLearningPart query;
   private final MatrixView lambdaView;
   private final MatrixView lambdaOutView;
   // one task's blocks on the heap, where the small per-task products run
@@ -84,78 +86,6 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   private final double[] result;
   private final double[] projection;
   private final double[] curvature;
-
-  /** The workspaces of one side (support or query) for a chunk of tasks. */
-  private static final class Part {
-    final int rowsPerTask;
-    final DVector[] xRows;
-    final MemorySegment labels;
-    final DMatrix[] x;
-    final DMatrix[] features;
-    final DMatrix[] logits;
-    final DMatrix[] gradient;
-    final DMatrix[] probabilities;
-    final DMatrix[] rowGradient;
-    // the batch and representation whose rows and features the workspace holds, if valid
-    final int[] heldTasks;
-    final MemorySegment heldLambda;
-    int heldCount = -1;
-
-    Part(Backend backend, Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
-      this.rowsPerTask = rowsPerTask;
-      heldTasks = new int[chunkTasks];
-      heldLambda = Buffers.allocate(arena, (long) p * r);
-      int rows = chunkTasks * rowsPerTask;
-      DMatrix xWork = backend.matrix(arena, rows, p);
-      xRows = xWork.rowViews();
-      labels = Inputs.ints(backend, arena, rows);
-      x = byTasks(xWork, chunkTasks, rowsPerTask);
-      features = byTasks(backend.matrix(arena, rows, r), chunkTasks, rowsPerTask);
-      logits = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      gradient = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      probabilities = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
-      rowGradient = byTasks(backend.matrix(arena, rows, r), chunkTasks, rowsPerTask);
-    }
-
-    /**
-     * Whether the workspace holds the rows and features of {@code batch} under {@code λ}
-     * (bitwise; {@code λ} contiguous).
-     */
-    boolean holds(Batch batch, DVector lambda) {
-      if (heldCount != batch.size()) {
-        return false;
-      }
-      for (int b = 0; b < heldCount; b++) {
-        if (heldTasks[b] != batch.index(b)) {
-          return false;
-        }
-      }
-      long from = lambda.offset() * DVector.BYTES;
-      return MemorySegment.mismatch(heldLambda, 0, heldLambda.byteSize(), lambda.segment(),
-          from, from + heldLambda.byteSize()) == -1;
-    }
-
-    void remember(Batch batch, DVector lambda) {
-      heldCount = batch.size();
-      for (int b = 0; b < heldCount; b++) {
-        heldTasks[b] = batch.index(b);
-      }
-      MemorySegment.copy(lambda.segment(), lambda.offset() * DVector.BYTES, heldLambda, 0,
-          heldLambda.byteSize());
-    }
-
-    void forget() {
-      heldCount = -1;
-    }
-
-    private static DMatrix[] byTasks(DMatrix work, int chunkTasks, int rowsPerTask) {
-      DMatrix[] views = new DMatrix[chunkTasks + 1];
-      for (int c = 0; c <= chunkTasks; c++) {
-        views[c] = work.rowSlice(0, c * rowsPerTask);
-      }
-      return views;
-    }
-  }
 
   /**
    * A meta-learning problem.
@@ -220,8 +150,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     this.mapStep = 2 / (lipschitz + headRegularization);
     this.q = (lipschitz - headRegularization) / (lipschitz + headRegularization);
 
-    this.support = new Part(backend, arena, chunkTasks, supportSize, this.features, rank, ways);
-    this.query = new Part(backend, arena, chunkTasks, querySize, this.features, rank, ways);
+    this.support = new MetaLearningPart(backend, arena, chunkTasks, supportSize, this.features, rank, ways);
+    this.query = new MetaLearningPart(backend, arena, chunkTasks, querySize, this.features, rank, ways);
     this.lambdaView = new MatrixView("lambda", this.features, rank);
     this.lambdaOutView = new MatrixView("out", this.features, rank);
     int rows = Math.max(supportSize, querySize);
@@ -322,57 +252,22 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     Checks.checkLength("lambda", lambda, upperDimension());
   }
 
-  /** Gathers the rows of the chunk's tasks into {@code part}; returns the chunk's task count. */
-  private int gather(Part part, boolean isSupport, Batch batch, int start) {
-    int count = Math.min(chunkTasks, batch.size() - start);
-    for (int b = 0; b < count; b++) {
-      int task = batch.index(start + b);
-      if (task >= tasks.tasks()) {
-        throw new IllegalArgumentException("task index " + task + " is outside [0, "
-            + tasks.tasks() + ")");
-      }
-      for (int j = 0; j < part.rowsPerTask; j++) {
-        int row = b * part.rowsPerTask + j;
-        int example = isSupport ? tasks.supportIndex(task, j) : tasks.queryIndex(task, j);
-        int label = isSupport ? tasks.supportLabel(task, j) : tasks.queryLabel(task, j);
-        backend.copy(exampleRows[example], part.xRows[row]);
-        Inputs.setInt(part.labels, row, label);
-      }
-    }
-    return count;
-  }
-
-  /** {@code dst ← rows firstRow .. firstRow + rows − 1} of {@code m} (rows without gaps). */
-  private static void read(DMatrix m, int firstRow, int rows, double[] dst) {
-    MemorySegment.copy(m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED, m.byteOffset(firstRow, 0),
-        dst, 0, rows * m.cols());
-  }
-
-  /** Rows {@code firstRow ..} of {@code m} ← {@code src} (rows without gaps). */
-  private static void write(double[] src, DMatrix m, int firstRow, int rows) {
-    MemorySegment.copy(src, 0, m.segment(), ValueLayout.JAVA_DOUBLE_UNALIGNED,
-        m.byteOffset(firstRow, 0), rows * m.cols());
+  private int gather(MetaLearningPart part, boolean isSupport, Batch batch, int start) {
+    return part.gather(backend, tasks, exampleRows, isSupport, batch, start, chunkTasks);
   }
 
   /**
    * Gathers, computes features {@code F = X R} (GEMM) and logits {@code F_b H_b} of each task.
-   * When the whole batch fits in one chunk and both the batch and {@code R} are those of the
-   * previous call on this side (the lower-level and linear-system steps of one hypergradient),
-   * the gathered rows and features are still in the workspace and are reused.
+   * With {@code reuse} (a linearization that fixed a batch fitting one chunk) the gathered rows
+   * and features are already in {@code part}.
    */
-  private int forward(Part part, boolean isSupport, DMatrix states, DVector lambda, DMatrix r,
-      Batch batch, int start) {
+  private int forward(MetaLearningPart part, boolean isSupport, DMatrix states, DMatrix r,
+      Batch batch, int start, boolean reuse) {
     int count = Math.min(chunkTasks, batch.size() - start);
-    boolean single = batch.size() <= chunkTasks;
-    if (!single || !part.holds(batch, lambda)) {
+    if (!reuse) {
       count = gather(part, isSupport, batch, start);
       backend.gemm(Transpose.NO, Transpose.NO, 1.0, part.x[count], r, 0.0,
           part.features[count]);
-      if (single) {
-        part.remember(batch, lambda);
-      } else {
-        part.forget();
-      }
     }
     int rows = part.rowsPerTask;
     for (int b = 0; b < count; b++) {
@@ -426,20 +321,53 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
 
   // ---------------------------------------------------------------- SeparableProblem
 
+  /** See {@link MetaLearningLinearization}. */
+  @Override
+  public SeparableLinearization linearization(Arena arena, int maxTasks) {
+    return new MetaLearningLinearization(this, arena, maxTasks);
+  }
+
+  /** A support-side workspace for a chunk of tasks, in {@code arena}. */
+  MetaLearningPart supportPart(Arena arena) {
+    return new MetaLearningPart(backend, arena, chunkTasks, supportSize, features, rank, ways);
+  }
+
+  /**
+   * Whether {@code batch} fits one chunk, and if so gathers its support rows into {@code part}
+   * and evaluates {@code F = X R} there, for reuse by the calls on {@code part}.
+   */
+  boolean prepareSupport(MetaLearningPart part, DVector lambda, Batch batch) {
+    Objects.requireNonNull(batch, "tasks");
+    Checks.checkLength("lambda", lambda, upperDimension());
+    if (batch.size() > chunkTasks) {
+      return false;
+    }
+    int count = gather(part, true, batch, 0);
+    backend.gemm(Transpose.NO, Transpose.NO, 1.0, part.x[count], lambdaView.matrix(lambda), 0.0,
+        part.features[count]);
+    return true;
+  }
+
   /** Row {@code r} of {@code out} ← {@code H − η(F_Sᵀ(S − Y)/NK + ρH)} of task {@code B[r]}. */
   @Override
   public void map(DMatrix states, DVector lambda, Batch batch, DMatrix out) {
     checkCall(states, lambda, batch);
     checkStates("out", out, batch);
+    map(support, false, states, lambda, batch, out);
+  }
+
+  /** {@link #map} on the workspace {@code part}, its features reused if {@code reuse}. */
+  void map(MetaLearningPart part, boolean reuse, DMatrix states, DVector lambda, Batch batch,
+      DMatrix out) {
     DMatrix r = lambdaView.matrix(lambda);
     double shrink = 1 - mapStep * headRegularization;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, lambda, r, batch, start);
-      DMatrix g = support.gradient[count];                 // (S − Y)/(count·NK)
-      backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
+      int count = forward(part, true, states, r, batch, start, reuse);
+      DMatrix g = part.gradient[count];                 // (S − Y)/(count·NK)
+      backend.softmaxCrossEntropy(part.logits[count], part.labels, g);
       double scale = mapStep * count;
       for (int b = 0; b < count; b++) {
-        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(part.features[count], b * supportSize, supportSize, taskFeatures);
         read(g, b * supportSize, supportSize, taskRows);
         read(states, start + b, 1, head);
         featuresTransposeTimes(supportSize, taskRows);
@@ -455,20 +383,19 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    * Row {@code r} of {@code out} ← {@code (1 − ηρ) V − (η/NK) Σ_j f_j [(diag s_j − s_j s_jᵀ)
    * Vᵀf_j]ᵀ} of task {@code B[r]} ({@code ∂₁Φ} is symmetric).
    */
-  @Override
-  public void mapVjpState(DMatrix states, DVector lambda, Batch batch, DMatrix v, DMatrix out) {
-    checkCall(states, lambda, batch);
+  void vjpState(MetaLearningPart part, boolean reuse, DMatrix states, DVector lambda,
+      Batch batch, DMatrix v, DMatrix out) {
     checkStates("v", v, batch);
     checkStates("out", out, batch);
     DMatrix r = lambdaView.matrix(lambda);
     double shrink = 1 - mapStep * headRegularization;
     double scale = mapStep / supportSize;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, lambda, r, batch, start);
-      DMatrix s = support.probabilities[count];
-      backend.softmax(support.logits[count], s);
+      int count = forward(part, true, states, r, batch, start, reuse);
+      DMatrix s = part.probabilities[count];
+      backend.softmax(part.logits[count], s);
       for (int b = 0; b < count; b++) {
-        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(part.features[count], b * supportSize, supportSize, taskFeatures);
         read(s, b * supportSize, supportSize, taskProbabilities);
         read(v, start + b, 1, direction);
         for (int j = 0; j < supportSize; j++) {
@@ -488,10 +415,8 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    * {@code out ← mean_r ∂₂Φ_{B[r]}ᵀ v_r = mean_r X_Sᵀ D_r}, where row {@code j} of {@code D_r}
    * is {@code −η[V(s_j − e_j)/NK + H (diag s_j − s_j s_jᵀ) Vᵀf_j / NK]}.
    */
-  @Override
-  public void mapVjpLambda(DMatrix states, DVector lambda, Batch batch, DMatrix v,
-      DVector out) {
-    checkCall(states, lambda, batch);
+  void vjpLambda(MetaLearningPart part, boolean reuse, DMatrix states, DVector lambda,
+      Batch batch, DMatrix v, DVector out) {
     checkStates("v", v, batch);
     Checks.checkLength("out", out, upperDimension());
     Inputs.checkDisjoint("out", out, "lambda", lambda);
@@ -499,13 +424,13 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(support, true, states, lambda, r, batch, start);
-      DMatrix g = support.gradient[count];                 // (S − Y)/(count·NK)
-      backend.softmaxCrossEntropy(support.logits[count], support.labels, g);
-      DMatrix s = support.probabilities[count];
-      backend.softmax(support.logits[count], s);
+      int count = forward(part, true, states, r, batch, start, reuse);
+      DMatrix g = part.gradient[count];                 // (S − Y)/(count·NK)
+      backend.softmaxCrossEntropy(part.logits[count], part.labels, g);
+      DMatrix s = part.probabilities[count];
+      backend.softmax(part.logits[count], s);
       for (int b = 0; b < count; b++) {
-        read(support.features[count], b * supportSize, supportSize, taskFeatures);
+        read(part.features[count], b * supportSize, supportSize, taskFeatures);
         read(g, b * supportSize, supportSize, taskRows);
         read(s, b * supportSize, supportSize, taskProbabilities);
         read(v, start + b, 1, direction);
@@ -522,10 +447,10 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
             taskRowGradient[j * rank + a] = -mapStep * sum;
           }
         }
-        write(taskRowGradient, support.rowGradient[count], b * supportSize, supportSize);
+        write(taskRowGradient, part.rowGradient[count], b * supportSize, supportSize);
       }
-      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), support.x[count],
-          support.rowGradient[count], 1.0, total);
+      backend.gemm(Transpose.YES, Transpose.NO, 1.0 / batch.size(), part.x[count],
+          part.rowGradient[count], 1.0, total);
     }
   }
 
@@ -536,7 +461,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     double sum = 0;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, lambda, r, batch, start);
+      int count = forward(query, false, states, r, batch, start, false);
       sum += count * backend.softmaxCrossEntropy(query.logits[count], query.labels, null);
     }
     return sum / batch.size();
@@ -549,7 +474,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     checkStates("out", out, batch);
     DMatrix r = lambdaView.matrix(lambda);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, lambda, r, batch, start);
+      int count = forward(query, false, states, r, batch, start, false);
       DMatrix g = query.gradient[count];                   // (S − Y)/(count·NQ)
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
       for (int b = 0; b < count; b++) {
@@ -577,7 +502,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, lambda, r, batch, start);
+      int count = forward(query, false, states, r, batch, start, false);
       DMatrix g = query.gradient[count];
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
       for (int b = 0; b < count; b++) {
@@ -629,7 +554,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     long correct = 0;
     for (int start = 0; start < batch.size(); start += chunkTasks) {
-      int count = forward(query, false, states, lambda, r, batch, start);
+      int count = forward(query, false, states, r, batch, start, false);
       DMatrix logits = query.logits[count];
       for (int row = 0; row < count * querySize; row++) {
         int best = 0;
@@ -663,40 +588,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    */
   public Evaluation evaluate(DVector lambda, int lowerSteps) {
     Checks.checkLength("lambda", lambda, upperDimension());
-    if (lowerSteps < 0) {
-      throw new IllegalArgumentException("lowerSteps must be >= 0, got " + lowerSteps);
-    }
-    try (Arena scratch = Arena.ofConfined()) {
-      DMatrix states = backend.matrix(scratch, chunkTasks, stateDimension());
-      DMatrix phi = backend.matrix(scratch, chunkTasks, stateDimension());
-      Batch chunk = new Batch(chunkTasks);
-      double loss = 0;
-      double accuracy = 0;
-      double residual = 0;
-      for (int start = 0; start < tasks.tasks(); start += chunkTasks) {
-        int count = Math.min(chunkTasks, tasks.tasks() - start);
-        int[] indices = new int[count];
-        for (int b = 0; b < count; b++) {
-          indices[b] = start + b;
-        }
-        chunk.assign(tasks.tasks(), indices);
-        DVector z = states.rowSlice(0, count).asVector();
-        DVector next = phi.rowSlice(0, count).asVector();
-        backend.fill(0.0, z);
-        double last = 0;
-        for (int i = 0; i < lowerSteps; i++) {
-          map(states, lambda, chunk, phi);
-          last = backend.kmStepResidual(1.0, next, z);
-          if (!Double.isFinite(last)) {
-            throw new ArithmeticException("the head solver diverged at step " + i);
-          }
-        }
-        residual = Math.max(residual, last);
-        loss += count * objective(states, lambda, chunk);
-        accuracy += count * queryAccuracy(states, lambda, chunk);
-      }
-      return new Evaluation(loss / tasks.tasks(), accuracy / tasks.tasks(), residual);
-    }
+    return MetaLearningEvaluation.evaluate(this, lambda, lowerSteps, chunkTasks);
   }
 
   /** Frees the problem's buffers. */

@@ -257,15 +257,30 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     }
   }
 
+  /** The map is affine: {@code ∂₁Φ̂ = I − ηH}, {@code ∂₂Φ̂ = −ηB} at every point. */
   @Override
-  public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    backend.gemvT(-mapStep, h, v, 0.0, out);
-    backend.axpy(1.0, v, out);
-  }
+  public Linearization linearization(Arena arena) {
+    return new Linearization() {
+      private boolean linearized;
 
-  @Override
-  public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    backend.gemvT(-mapStep, b, v, 0.0, out);
+      @Override
+      public void linearize(DVector w, DVector lambda, Batch xi) {
+        linearized = true;
+      }
+
+      @Override
+      public void vjpW(DVector v, DVector out) {
+        Linearization.requireLinearized(linearized, QuadraticProblem.this);
+        backend.gemvT(-mapStep, h, v, 0.0, out);
+        backend.axpy(1.0, v, out);
+      }
+
+      @Override
+      public void vjpLambda(DVector v, DVector out) {
+        Linearization.requireLinearized(linearized, QuadraticProblem.this);
+        backend.gemvT(-mapStep, b, v, 0.0, out);
+      }
+    };
   }
 
   @Override

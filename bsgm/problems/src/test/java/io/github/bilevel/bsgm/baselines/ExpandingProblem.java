@@ -47,14 +47,29 @@ final class ExpandingProblem implements BilevelProblem, AutoCloseable {
     out.set(0, 2 * w.get(0) + 1);
   }
 
+  /** {@code ∂₁Φ̂ = 2}, {@code ∂₂Φ̂ = 0} at every point. */
   @Override
-  public void mapVjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    out.set(0, 2 * v.get(0));
-  }
+  public Linearization linearization(java.lang.foreign.Arena arena) {
+    return new Linearization() {
+      private boolean linearized;
 
-  @Override
-  public void mapVjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    out.set(0, 0.0);
+      @Override
+      public void linearize(DVector w, DVector lambda, Batch xi) {
+        linearized = true;
+      }
+
+      @Override
+      public void vjpW(DVector v, DVector out) {
+        Linearization.requireLinearized(linearized, ExpandingProblem.this);
+        out.set(0, 2 * v.get(0));
+      }
+
+      @Override
+      public void vjpLambda(DVector v, DVector out) {
+        Linearization.requireLinearized(linearized, ExpandingProblem.this);
+        out.set(0, 0.0);
+      }
+    };
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.Vjp;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.DenseSolver;
@@ -143,12 +144,12 @@ final class QuadraticFacts {
     DVector v = Buffers.vector(arena, d);
     DVector next = Buffers.vector(arena, d);
     for (int j = 0; j < terms; j++) {
-      problem.mapVjpW(w, lambda, all, v, next);
+      Vjp.w(problem, w, lambda, all, v, next);
       backend.axpy(1.0, g, next);
       backend.copy(next, v);
     }
     DVector out = Buffers.vector(arena, m);
-    problem.mapVjpLambda(w, lambda, all, v, out);
+    Vjp.lambda(problem, w, lambda, all, v, out);
     return out.toArray();
   }
 
@@ -193,7 +194,7 @@ final class QuadraticFacts {
       backend.axpy(-1.0, mean, e);
       backend.fill(0.0, x);
       for (int j = 0; j < 400; j++) {
-        problem.mapVjpW(zero, lambda, all, x, next);
+        Vjp.w(problem, zero, lambda, all, x, next);
         backend.axpy(1.0, e, next);
         backend.copy(next, x);
       }

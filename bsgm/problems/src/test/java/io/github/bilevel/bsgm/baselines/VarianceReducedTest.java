@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.Vjp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -367,7 +368,7 @@ class VarianceReducedTest {
       w.copyFrom(wv);
       lambda.copyFrom(lv);
       v.copyFrom(vv);
-      problem.mapVjpW(w, lambda, batch, v, outW);
+      Vjp.w(problem, w, lambda, batch, v, outW);
       return outW.toArray();
     }
 
@@ -375,7 +376,7 @@ class VarianceReducedTest {
       w.copyFrom(wv);
       lambda.copyFrom(lv);
       v.copyFrom(vv);
-      problem.mapVjpLambda(w, lambda, batch, v, outLambda);
+      Vjp.lambda(problem, w, lambda, batch, v, outLambda);
       return outLambda.toArray();
     }
 

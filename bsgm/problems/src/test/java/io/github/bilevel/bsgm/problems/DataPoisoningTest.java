@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.close;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.crossEntropy;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.directional;
@@ -154,7 +155,7 @@ class DataPoisoningTest {
         DVector outLambda = Buffers.vector(arena, N_P * P);
         DVector plus = Buffers.vector(arena, P * K);
         DVector minus = Buffers.vector(arena, P * K);
-        problem.mapVjpW(wv, lv, xi, vv, out);
+        Vjp.w(problem, wv, lv, xi, vv, out);
         problem.map(vector(arena, NumericalChecks.shift(w, uw, h)), lv, xi, plus);
         problem.map(vector(arena, NumericalChecks.shift(w, uw, -h)), lv, xi, minus);
         double fd = 0;
@@ -163,7 +164,7 @@ class DataPoisoningTest {
         }
         close(fd, dot(out.toArray(), uw), 1e-8, "∂₁Φᵀv");
 
-        problem.mapVjpLambda(wv, lv, xi, vv, outLambda);
+        Vjp.lambda(problem, wv, lv, xi, vv, outLambda);
         problem.map(wv, vector(arena, NumericalChecks.shift(delta, ul, h)), xi, plus);
         problem.map(wv, vector(arena, NumericalChecks.shift(delta, ul, -h)), xi, minus);
         fd = 0;
@@ -214,8 +215,8 @@ class DataPoisoningTest {
           DVector c = Buffers.vector(arena, P * K);
           DVector d = Buffers.vector(arena, N_P * P);
           in.problem.map(w, delta, b, a);
-          in.problem.mapVjpW(w, delta, b, v, c);
-          in.problem.mapVjpLambda(w, delta, b, v, d);
+          Vjp.w(in.problem, w, delta, b, v, c);
+          Vjp.lambda(in.problem, w, delta, b, v, d);
           double[] all = new double[2 * P * K + N_P * P];
           System.arraycopy(a.toArray(), 0, all, 0, P * K);
           System.arraycopy(c.toArray(), 0, all, P * K, P * K);

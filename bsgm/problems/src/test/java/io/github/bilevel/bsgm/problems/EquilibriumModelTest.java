@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -149,13 +150,13 @@ class EquilibriumModelTest {
       // VJPs use T(Z): change Z and A in place between calls and compare with fresh models
       DMatrix v = states(arena, 5);
       DMatrix first = Buffers.matrix(arena, BATCH.length, D);
-      model.mapVjpState(z, lambda, batch, v, first);
+      Vjp.state(model, z, lambda, batch, v, first);
       z.set(2, 1, z.get(2, 1) + 0.3);
       lambda.set(1, lambda.get(1) * 0.5);
-      model.mapVjpState(z, lambda, batch, v, first);
+      Vjp.state(model, z, lambda, batch, v, first);
       try (EquilibriumModel fresh = model(arena, 8)) {
         DMatrix second = Buffers.matrix(arena, BATCH.length, D);
-        fresh.mapVjpState(z, lambda, batch, v, second);
+        Vjp.state(fresh, z, lambda, batch, v, second);
         assertArrayEquals(second.toArray(), first.toArray(), 0.0);
       }
     }
@@ -169,7 +170,7 @@ class EquilibriumModelTest {
       DMatrix v = states(arena, 8);
       Batch batch = new Batch(8).assign(N, BATCH);
       DMatrix vjp = Buffers.matrix(arena, BATCH.length, D);
-      model.mapVjpState(z, lambda, batch, v, vjp);
+      Vjp.state(model, z, lambda, batch, v, vjp);
       DMatrix out = Buffers.matrix(arena, BATCH.length, D);
       for (int r = 0; r < BATCH.length; r++) {
         for (int j = 0; j < D; j++) {
@@ -216,7 +217,7 @@ class EquilibriumModelTest {
       DMatrix v = states(arena, 11);
       Batch batch = new Batch(8).assign(N, BATCH);
       DVector vjp = Buffers.vector(arena, M);
-      model.mapVjpLambda(z, lambda, batch, v, vjp);
+      Vjp.lambda(model, z, lambda, batch, v, vjp);
       DMatrix out = Buffers.matrix(arena, BATCH.length, D);
       checkLambdaGradient(lambda, vjp, l -> {
         model.map(z, l, batch, out);

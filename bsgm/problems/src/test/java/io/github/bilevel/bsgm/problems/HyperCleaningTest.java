@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.close;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.crossEntropy;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.directional;
@@ -127,7 +128,7 @@ class HyperCleaningTest {
         DVector outLambda = Buffers.vector(arena, N);
         DVector plus = Buffers.vector(arena, P * K);
         DVector minus = Buffers.vector(arena, P * K);
-        problem.mapVjpW(wv, lv, xi, vv, out);
+        Vjp.w(problem, wv, lv, xi, vv, out);
         problem.map(vector(arena, shift(w, uw, h)), lv, xi, plus);
         problem.map(vector(arena, shift(w, uw, -h)), lv, xi, minus);
         double fd = 0;
@@ -135,7 +136,7 @@ class HyperCleaningTest {
           fd += v[e] * (plus.get(e) - minus.get(e)) / (2 * h);
         }
         close(fd, dot(out.toArray(), uw), 1e-8, "∂₁Φᵀv");
-        problem.mapVjpLambda(wv, lv, xi, vv, outLambda);
+        Vjp.lambda(problem, wv, lv, xi, vv, outLambda);
         problem.map(wv, vector(arena, shift(lambda, ul, h)), xi, plus);
         problem.map(wv, vector(arena, shift(lambda, ul, -h)), xi, minus);
         fd = 0;
@@ -176,8 +177,8 @@ class HyperCleaningTest {
         DVector c = Buffers.vector(arena, P * K);
         DVector d = Buffers.vector(arena, N);
         in.problem.map(w, lambda, full, a);
-        in.problem.mapVjpW(w, lambda, full, v, c);
-        in.problem.mapVjpLambda(w, lambda, full, v, d);
+        Vjp.w(in.problem, w, lambda, full, v, c);
+        Vjp.lambda(in.problem, w, lambda, full, v, d);
         double[] all = new double[2 * P * K + N];
         System.arraycopy(a.toArray(), 0, all, 0, P * K);
         System.arraycopy(c.toArray(), 0, all, P * K, P * K);

@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.close;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.directional;
 import static io.github.bilevel.bsgm.problems.NumericalChecks.dot;
@@ -167,7 +168,7 @@ class MetaLearningTest {
       DMatrix plus = Buffers.matrix(arena, rows, D);
       DMatrix minus = Buffers.matrix(arena, rows, D);
 
-      problem.mapVjpState(zm, rv, batch, vm, out);
+      Vjp.state(problem, zm, rv, batch, vm, out);
       problem.map(matrix(arena, rows, D, shift(z, uz, h)), rv, batch, plus);
       problem.map(matrix(arena, rows, D, shift(z, uz, -h)), rv, batch, minus);
       double fd = 0;
@@ -177,7 +178,7 @@ class MetaLearningTest {
       close(fd, dot(out.toArray(), uz), 1e-8, "∂₁Φᵀv");
 
       DVector outLambda = Buffers.vector(arena, M);
-      problem.mapVjpLambda(zm, rv, batch, vm, outLambda);
+      Vjp.lambda(problem, zm, rv, batch, vm, outLambda);
       problem.map(zm, vector(arena, shift(r, ur, h)), batch, plus);
       problem.map(zm, vector(arena, shift(r, ur, -h)), batch, minus);
       fd = 0;
@@ -218,9 +219,9 @@ class MetaLearningTest {
         DVector d = Buffers.vector(arena, M);
         DVector e = Buffers.vector(arena, M);
         in.problem.map(zm, rv, batch, a);
-        in.problem.mapVjpState(zm, rv, batch, vm, b);
+        Vjp.state(in.problem, zm, rv, batch, vm, b);
         in.problem.objectiveGradientState(zm, rv, batch, c);
-        in.problem.mapVjpLambda(zm, rv, batch, vm, d);
+        Vjp.lambda(in.problem, zm, rv, batch, vm, d);
         in.problem.objectiveGradientLambda(zm, rv, batch, e);
         double[] all = new double[3 * rows * D + 2 * M + 1];
         System.arraycopy(a.toArray(), 0, all, 0, rows * D);
@@ -301,7 +302,7 @@ class MetaLearningTest {
       DMatrix next = Buffers.matrix(arena, rows, D);
       double residual = Double.NaN;
       for (int i = 0; i < 100_000; i++) {
-        problem.mapVjpState(z, rv, batch, v, next);
+        Vjp.state(problem, z, rv, batch, v, next);
         b.axpy(1.0, g1.asVector(), next.asVector());
         residual = b.kmStepResidual(1.0, next.asVector(), v.asVector());
         if (residual < 1e-14) {
@@ -312,7 +313,7 @@ class MetaLearningTest {
       DVector hypergradient = Buffers.vector(arena, M);
       DVector term = Buffers.vector(arena, M);
       problem.objectiveGradientLambda(z, rv, batch, hypergradient);
-      problem.mapVjpLambda(z, rv, batch, v, term);
+      Vjp.lambda(problem, z, rv, batch, v, term);
       b.axpy(1.0, term, hypergradient);
 
       double h = 1e-5;
@@ -352,7 +353,7 @@ class MetaLearningTest {
           double estimate = 0;
           for (int i = 0; i < 300; i++) {                          // power iteration on ∂₁Φᵀ
             problem.backend().scal(1 / problem.backend().nrm2(v.asVector()), v.asVector());
-            problem.mapVjpState(z, rv, one, v, out);
+            Vjp.state(problem, z, rv, one, v, out);
             estimate = problem.backend().nrm2(out.asVector());
             problem.backend().copy(out.asVector(), v.asVector());
           }

@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,7 @@ class PerFeatureLogisticTest {
       DVector minus = Buffers.vector(arena, P);
       DVector lv = Buffers.vector(arena, lambda);
       DVector wv = Buffers.vector(arena, w);
-      problem.mapVjpW(wv, lv, batch, Buffers.vector(arena, v), out);
+      Vjp.w(problem, wv, lv, batch, Buffers.vector(arena, v), out);
       problem.map(Buffers.vector(arena, shift(w, u, h)), lv, batch, plus);
       problem.map(Buffers.vector(arena, shift(w, u, -h)), lv, batch, minus);
       double fd = 0;
@@ -83,7 +84,7 @@ class PerFeatureLogisticTest {
         fd += v[j] * (plus.get(j) - minus.get(j)) / (2 * h);
       }
       assertEquals(fd, dot(out.toArray(), u), 1e-7 * (1 + Math.abs(fd)), "∂₁Φᵀv");
-      problem.mapVjpLambda(wv, lv, batch, Buffers.vector(arena, v), out);
+      Vjp.lambda(problem, wv, lv, batch, Buffers.vector(arena, v), out);
       problem.map(wv, Buffers.vector(arena, shift(lambda, u, h)), batch, plus);
       problem.map(wv, Buffers.vector(arena, shift(lambda, u, -h)), batch, minus);
       fd = 0;

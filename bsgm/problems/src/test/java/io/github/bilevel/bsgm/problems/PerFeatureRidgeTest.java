@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Vjp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,13 +112,13 @@ class PerFeatureRidgeTest {
       ridge.map(wv, lv, all, a);
       ridge.map(wv, lv, sweep, c);
       assertArrayClose(a.toArray(), c.toArray(), 1e-12);
-      ridge.mapVjpW(wv, lv, all, vv, a);
-      ridge.mapVjpW(wv, lv, sweep, vv, c);
+      Vjp.w(ridge, wv, lv, all, vv, a);
+      Vjp.w(ridge, wv, lv, sweep, vv, c);
       assertArrayClose(a.toArray(), c.toArray(), 1e-12);
       // ⟨∂₂Φᵀ v, s⟩ against central differences of Φ in λ
       double[] s = random.doubles(p, -1, 1).toArray();
       double h = 1e-6;
-      ridge.mapVjpLambda(wv, lv, all, vv, a);
+      Vjp.lambda(ridge, wv, lv, all, vv, a);
       double vjp = 0;
       for (int j = 0; j < p; j++) {
         vjp += a.get(j) * s[j];
