@@ -1,6 +1,7 @@
 package io.github.bilevel.bsgm;
 
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -141,8 +142,8 @@ public final class GradientCheck {
     Objects.requireNonNull(options, "options");
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
-    checkLength("w", w, d);
-    checkLength("lambda", lambda, m);
+    Checks.checkLength("w", w, d);
+    Checks.checkLength("lambda", lambda, m);
     Backend backend = problem.backend();
     SplittableRandom random = new SplittableRandom(options.seed());
     List<Check> checks = new ArrayList<>();
@@ -208,7 +209,7 @@ public final class GradientCheck {
       throw new IllegalArgumentException("states must be at least " + rows + "x" + d
           + " for a batch of " + rows + " tasks, got " + states.rows() + "x" + states.cols());
     }
-    checkLength("lambda", lambda, m);
+    Checks.checkLength("lambda", lambda, m);
     Backend backend = problem.backend();
     SplittableRandom random = new SplittableRandom(options.seed());
     List<Check> checks = new ArrayList<>();
@@ -370,13 +371,5 @@ public final class GradientCheck {
       values[i] = random.nextGaussian();
     }
     return backend.vector(arena, n).copyFrom(values);
-  }
-
-  private static void checkLength(String name, DVector vector, int length) {
-    Objects.requireNonNull(vector, name);
-    if (vector.length() != length) {
-      throw new IllegalArgumentException(name + " must have length " + length + ", got "
-          + vector.length());
-    }
   }
 }
