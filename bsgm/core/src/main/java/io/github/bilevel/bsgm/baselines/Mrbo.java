@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 
 /**
  * MRBO, the momentum-based recursive bilevel optimizer (Yang, Ji, Liang 2021), in the
- * fixed-point form of ALGORITHMS.md §4. The lower-level "gradient" is the residual
+ * fixed-point form of docs/mathematics.md §4. The lower-level "gradient" is the residual
  * {@code R(w, λ, ξ) = w − Φ̂(w, λ, ξ)} and {@code ∇̂f(λ, w; B')} is a hypergradient estimate from
  * the current {@code w} (no lower-level solve; {@code Q} linear-system KM steps, see below).
  * Iteration {@code k = 0, 1, ...}:

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 
 /**
  * VRBO, the variance-reduced bilevel optimizer (Yang, Ji, Liang 2021), in the fixed-point form
- * of ALGORITHMS.md §4: SARAH/SPIDER estimates {@code u} of the residual
+ * of docs/mathematics.md §4: SARAH/SPIDER estimates {@code u} of the residual
  * {@code R(w, λ, ξ) = w − Φ̂(w, λ, ξ)} and {@code d} of the hypergradient, recomputed on large
  * batches every {@code q} outer steps and otherwise updated along the path of iterates. Outer
  * step {@code k = 0, 1, ...}:

@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * The BSGM variants of ALGORITHMS.md §4 as one configurable algorithm:
+ * The BSGM variants of docs/mathematics.md §4 as one configurable algorithm:
  * {@code λ_{s+1} = P_Λ(λ_s − α_s ĥ_s)}, {@code α_s = α / (s + 1)^p}, where {@code ĥ_s} is a
  * SID-like hypergradient estimate that may keep the lower-level iterate {@code w} and the
  * linear-system iterate {@code v} from one upper-level iteration to the next (warm start).
@@ -165,9 +165,12 @@ public final class WarmStartBilevel implements AutoCloseable {
     private long lowerClock;
     private long linearClock;
 
-    private State(Backend backend, Arena arena, int d, boolean warmLower, boolean warmLinear) {
+    private State(Backend backend, Arena arena, int d, Options options) {
       w = backend.vector(arena, d);
       v = backend.vector(arena, d);
+      boolean warmLower = options.lowerStart() == Start.WARM;
+      boolean warmLinear = options.linearStart() == Start.WARM   // random truncation keeps no v
+          && options.linearSolver() != LinearSolver.RANDOM_TRUNCATION;
       NamedVector lower = new NamedVector("w", w);
       NamedVector linear = new NamedVector("v", v);
       warm = warmLower ? (warmLinear ? List.of(lower, linear) : List.of(lower))
@@ -222,18 +225,6 @@ public final class WarmStartBilevel implements AutoCloseable {
       linearClock = values[2];
     }
   }
-
-  /**
-   * What one estimate did.
-   *
-   * @param samples        samples used
-   * @param lowerSteps     LL steps taken ({@code t})
-   * @param linearSteps    LS steps taken ({@code k}, or the random truncation {@code Q})
-   * @param lowerResidual  {@code ‖Φ̂(w) − w‖} before the last LL step (0 if none)
-   * @param linearResidual the last LS step's residual (0 if none or random truncation)
-   */
-  public record Estimate(long samples, int lowerSteps, int linearSteps, double lowerResidual,
-      double linearResidual) {}
 
   private final BilevelProblem problem;
   private final Backend backend;
@@ -292,20 +283,10 @@ public final class WarmStartBilevel implements AutoCloseable {
    */
   public State init(Arena arena, Options options) {
     Objects.requireNonNull(options, "options");
-    State state = new State(backend, arena, problem.lowerDimension(), warmLower(options),
-        warmLinear(options));
+    State state = new State(backend, arena, problem.lowerDimension(), options);
     backend.fill(0.0, state.w);
     backend.fill(0.0, state.v);
     return state;
-  }
-
-  private static boolean warmLower(Options options) {
-    return options.lowerStart() == Start.WARM;
-  }
-
-  private static boolean warmLinear(Options options) {
-    return options.linearStart() == Start.WARM
-        && options.linearSolver() != LinearSolver.RANDOM_TRUNCATION;
   }
 
   /** Off-heap bytes of the whole workspace ({@code 4d + 4m} doubles). */
@@ -321,7 +302,7 @@ public final class WarmStartBilevel implements AutoCloseable {
    * @throws ArithmeticException naming the algorithm, the solver (LL or LS), the iteration and
    *     the inner step where an iterate stopped being finite
    */
-  public Estimate hypergradient(State state, DVector lambda, Options options, int s,
+  public WarmStartEstimate hypergradient(State state, DVector lambda, Options options, int s,
       SplittableRandom random, DVector out) {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(random, "random");
@@ -331,7 +312,7 @@ public final class WarmStartBilevel implements AutoCloseable {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
     long samples = estimate(state, lambda, options, s, random, out);
-    return new Estimate(samples, lastLowerSteps, lastLinearSteps, lastLowerResidual,
+    return new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps, lastLowerResidual,
         lastLinearResidual);
   }
 

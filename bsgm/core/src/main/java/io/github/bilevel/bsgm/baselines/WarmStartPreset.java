@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The named variants of {@link WarmStartBilevel} (ALGORITHMS.md §4);
+ * The named variants of {@link WarmStartBilevel} (docs/mathematics.md §4);
  * {@link WarmStartBilevel.Options#builder(WarmStartPreset)} fills their defaults in.
  */
 public enum WarmStartPreset {

@@ -1,5 +1,5 @@
 /**
- * The baselines BSGM is compared with (ALGORITHMS.md §4), on the same
+ * The baselines BSGM is compared with (docs/mathematics.md §4), on the same
  * {@link io.github.bilevel.bsgm.BilevelProblem} interface:
  *
  * <ul>

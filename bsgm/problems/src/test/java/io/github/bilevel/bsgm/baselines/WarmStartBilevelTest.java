@@ -282,7 +282,7 @@ class WarmStartBilevelTest {
       DVector out = Buffers.vector(arena, 3);
       boolean sawTruncation = false;
       for (int s = 0; s < 20; s++) {
-        WarmStartBilevel.Estimate estimate = runner.hypergradient(state, lambda, bsa, s,
+        WarmStartEstimate estimate = runner.hypergradient(state, lambda, bsa, s,
             random, out);
         int t = (int) Math.ceil(Math.sqrt(s + 1.0));
         assertEquals(t, estimate.lowerSteps());

@@ -1,0 +1,13 @@
+package io.github.bilevel.bsgm.baselines;
+
+/**
+ * What one {@link WarmStartBilevel#hypergradient} estimate did.
+ *
+ * @param samples        samples used
+ * @param lowerSteps     LL steps taken ({@code t})
+ * @param linearSteps    LS steps taken ({@code k}, or the random truncation {@code Q})
+ * @param lowerResidual  {@code ‖Φ̂(w) − w‖} before the last LL step (0 if none)
+ * @param linearResidual the last LS step's residual (0 if none or random truncation)
+ */
+public record WarmStartEstimate(long samples, int lowerSteps, int linearSteps,
+    double lowerResidual, double linearResidual) {}
