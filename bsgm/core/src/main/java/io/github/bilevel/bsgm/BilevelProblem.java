@@ -6,7 +6,7 @@ import java.lang.foreign.Arena;
 import java.util.OptionalDouble;
 
 /**
- * A bilevel problem whose lower level is the fixed point of a contraction (ALGORITHMS.md §1):
+ * A bilevel problem whose lower level is the fixed point of a contraction (docs/mathematics.md §1):
  * {@code min_{λ ∈ Λ} f(λ) = E_ζ[E(w(λ), λ, ζ)]} with {@code w(λ) = Φ(w(λ), λ)},
  * {@code Φ = E_ξ[Φ̂(·, λ, ξ)]}.
  *

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * BSGM, the bilevel stochastic gradient method (Algorithm 2; ALGORITHMS.md §3):
+ * BSGM, the bilevel stochastic gradient method (Algorithm 2; docs/mathematics.md §3):
  * {@code λ_{s+1} = P_Λ(λ_s − α ĥ_s)} with {@code ĥ_s = SID(λ_s; t_s, k_s, J_s)}, no warm start.
  */
 public final class Bsgm implements AutoCloseable {

@@ -3,7 +3,7 @@ package io.github.bilevel.bsgm;
 /**
  * How much work SID does at upper-level iteration {@code s = 0, 1, ...} of BSGM: lower-level
  * steps {@code t_s}, linear-system steps {@code k_s} and batch size {@code J_s}
- * (ALGORITHMS.md §3).
+ * (docs/mathematics.md §3).
  */
 public interface IterationSchedule {
 

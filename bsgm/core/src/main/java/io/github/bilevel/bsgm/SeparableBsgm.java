@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
- * BSGM for a {@link SeparableProblem} (ALGORITHMS.md §3 and §5):
+ * BSGM for a {@link SeparableProblem} (docs/mathematics.md §3 and §5):
  * {@code λ_{s+1} = P_Λ(λ_s − α ĥ_s)}, {@code ĥ_s} the {@link SeparableSid} estimate on a batch of
  * {@code J_s} tasks with {@code t_s} and {@code k_s} KM steps. Without a {@link WarmStartStore}
  * every estimate starts from 0 (BSGM proper); with one, it is the warm-start baseline on the same

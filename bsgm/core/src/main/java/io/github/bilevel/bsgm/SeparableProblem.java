@@ -8,7 +8,7 @@ import java.util.OptionalDouble;
 
 /**
  * A bilevel problem whose lower level splits into independent problems, one per task
- * (ALGORITHMS.md §5): an example of an equilibrium model, a task of meta-learning. Task
+ * (docs/mathematics.md §5): an example of an equilibrium model, a task of meta-learning. Task
  * {@code i} has its own state {@code z_i ∈ R^d}, the fixed point of a deterministic contraction
  * {@code z_i = Φ_i(z_i, λ)}, and
  * {@code f(λ) = (1/T) Σ_i E_i(z_i(λ), λ)}.

@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.util.Objects;
 
 /**
- * SID for a {@link SeparableProblem}, on a batch of {@code J} tasks at once (ALGORITHMS.md §2
+ * SID for a {@link SeparableProblem}, on a batch of {@code J} tasks at once (docs/mathematics.md §2
  * and §5): every task's lower level is a deterministic contraction, so both solvers are plain
  * Krasnoselskii–Mann iterations with a constant step {@code η}, run on the {@code J × d} state
  * matrix; the randomness is only in which tasks form the batch (the caller's {@link Batch}).

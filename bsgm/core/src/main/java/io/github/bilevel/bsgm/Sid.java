@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * SID, stochastic implicit differentiation (Algorithm 1 of Grazzi, Pontil, Salzo; ALGORITHMS.md
+ * SID, stochastic implicit differentiation (Algorithm 1 of Grazzi, Pontil, Salzo; docs/mathematics.md
  * §2): an estimate of the hypergradient {@code ∇f(λ)} without warm start.
  *
  * <ol>

@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * The warm-start memory of a {@link SeparableProblem} (ALGORITHMS.md §4): one stored lower-level
+ * The warm-start memory of a {@link SeparableProblem} (docs/mathematics.md §4): one stored lower-level
  * state {@code z_i} per task and, optionally, one stored linear-system solution {@code v_i},
  * off-heap, {@code T × d} each. {@link SeparableSid} reads the rows of a batch's tasks before its
  * solves (as their starting points) and writes the final iterates back after them. A task never

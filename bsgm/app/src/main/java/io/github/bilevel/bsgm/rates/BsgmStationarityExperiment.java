@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code min_{s' ≤ s} E‖G_α(λ_{s'})‖²} against the cumulative number of samples {@code n}.
  * The expectation is the mean over seeds (independent runs from the same {@code λ_0}) of
  * {@code ‖G_α‖²} computed with the exact hypergradient after every iteration. Theory
- * (Theorem 16, ALGORITHMS.md §3): {@code O(ε⁻²)} samples for {@code E‖G_α‖² ≤ ε}, a log–log
+ * (Theorem 16, docs/mathematics.md §3): {@code O(ε⁻²)} samples for {@code E‖G_α‖² ≤ ε}, a log–log
  * slope of at most −1/2.
  *
  * <p>{@code α = 1/‖∇²f‖_F}: {@code f} is quadratic, its Hessian is made column by column from

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code mrbo-stationarity}: MRBO (Yang, Ji, Liang 2021; ALGORITHMS.md §4) on a stochastic
+ * {@code mrbo-stationarity}: MRBO (Yang, Ji, Liang 2021; docs/mathematics.md §4) on a stochastic
  * quadratic problem, {@code E‖∇f(λ_k)‖²} against the cumulative number of samples. Theory:
  * {@code Õ(ε^{-1.5})} samples for {@code E‖∇f‖² ≤ ε}, a log–log slope of −2/3.
  *

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 /**
  * {@code sid-deterministic}: the error {@code ‖ĥ − ∇f(λ)‖} of deterministic SID (full batch,
  * constant KM step {@code η}, {@code t = k}) against {@code t} on deterministic quadratic
- * problems. Theory (ALGORITHMS.md §2): geometric decay at rate at most
+ * problems. Theory (docs/mathematics.md §2): geometric decay at rate at most
  * {@code q_η = 1 − η(1 − q)} per step, so the slope of {@code log‖ĥ − ∇f‖} against {@code t}
  * is at most {@code log q_η}. Each seed is an independent random instance with the same
  * {@code μ, L} (hence the same {@code q}) and its own {@code λ}; the curve is the geometric mean

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * {@code sid-mse}: the mean squared error {@code E‖ĥ − ∇f(λ)‖²} of stochastic SID with
  * {@code t = k = J} and decreasing KM steps {@code η_i = β/(γ + i)}, against {@code t}, on a
- * stochastic quadratic problem (ALGORITHMS.md §2, Corollary 10: {@code O(1/t)}, a log–log slope
+ * stochastic quadratic problem (docs/mathematics.md §2, Corollary 10: {@code O(1/t)}, a log–log slope
  * of −1). Each seed is one independent SID call per {@code t}; the expectation is the mean over
  * seeds.
  *

@@ -14,7 +14,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
- * Data poisoning of a linear softmax classifier (main seed §7.3; ALGORITHMS.md §5): an attacker
+ * Data poisoning of a linear softmax classifier (main seed §7.3; docs/mathematics.md §5): an attacker
  * perturbs {@code n_p} training points {@code x_{p,i} ↦ x_{p,i} + δ_i} to maximize the
  * validation loss of the classifier trained on the poisoned set.
  *

@@ -20,7 +20,7 @@ import static io.github.bilevel.bsgm.problems.EquilibriumKernels.firstRows;
 
 /**
  * A fully connected equilibrium model (deep equilibrium network) trained as a bilevel problem
- * (main seed §7.1; ALGORITHMS.md §5; reference: CSML-IIT-UCL/bioptexps {@code source/DEQs.py}).
+ * (main seed §7.1; docs/mathematics.md §5; reference: CSML-IIT-UCL/bioptexps {@code source/DEQs.py}).
  * Every training example {@code x_i ∈ R^p} is a task with its own state {@code z_i ∈ R^d}, the
  * fixed point of
  *

@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
- * Data hyper-cleaning (second seed, Yang, Ji and Liang 2021; ALGORITHMS.md §5): a linear softmax
+ * Data hyper-cleaning (second seed, Yang, Ji and Liang 2021; docs/mathematics.md §5): a linear softmax
  * classifier trained on a training set with corrupted labels {@code ỹ}, each example weighted
  * by {@code σ(λ_i)}; the upper level learns the weights so that the classifier does well on a
  * clean validation set (corrupted examples should end with {@code σ(λ_i) < ½}).

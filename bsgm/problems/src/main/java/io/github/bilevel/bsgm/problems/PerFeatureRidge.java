@@ -12,7 +12,7 @@ import java.util.OptionalDouble;
 
 /**
  * Per-feature ridge regression, hyperparameter optimization with an exact answer
- * (ALGORITHMS.md §5): {@code g(w, λ) = (1/2n)‖Xw − y‖² + ½ Σ_j λ_j w_j²},
+ * (docs/mathematics.md §5): {@code g(w, λ) = (1/2n)‖Xw − y‖² + ½ Σ_j λ_j w_j²},
  * {@code Φ(w, λ) = w − η ∇_w g}, {@code E(w) = (1/2n_v)‖X_v w − y_v‖²}, {@code Λ} a box
  * {@code [λ_min, λ_max]^p} with {@code λ_min > 0}. Samples {@code ξ} are rows of {@code X},
  * samples {@code ζ} rows of {@code X_v}; a full batch uses gemv on the whole matrix.

@@ -436,7 +436,7 @@ class VarianceReducedTest {
   }
 
   /**
-   * MRBO as ALGORITHMS.md §4 writes it ({@code Λ = R^m}, so no projection). With
+   * MRBO as docs/mathematics.md §4 writes it ({@code Λ = R^m}, so no projection). With
    * {@code sign = −1} the old-point terms of both STORM corrections enter with the wrong sign,
    * {@code u_k = R_new + (1 − β)(u_{k−1} + R_old)}: the deliberately broken variant.
    *
@@ -484,7 +484,7 @@ class VarianceReducedTest {
   }
 
   /**
-   * VRBO as ALGORITHMS.md §4 and {@link Vrbo}'s documentation write it. With {@code sign = −1}
+   * VRBO as docs/mathematics.md §4 and {@link Vrbo}'s documentation write it. With {@code sign = −1}
    * the SARAH corrections add the old point's estimate instead of subtracting it: the
    * deliberately broken variant.
    *
