@@ -11,7 +11,6 @@ import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 
 /**
  * Data poisoning of a linear softmax classifier (main seed §7.3; docs/mathematics.md §5): an attacker
@@ -80,15 +79,13 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   private final DVector combinedPoisonBlock;
   private final DVector[] lowerBounds;
   private final DVector[] upperBounds;
+  private final SoftmaxClassifierSteps steps;
   private final SoftmaxChunks chunks;
   private final DMatrix[] rowGradient;
   private final DVector[] rowGradientRows;
-  private final MatrixView wView;
-  private final MatrixView vView;
-  private final MatrixView outView;
   private final MatrixView lambdaView;
   private final MatrixView lambdaOutView;
-  private final Batch allLower;
+  private DVector[] deltaRows;
 
   /**
    * A poisoning problem.
@@ -193,19 +190,27 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     this.mapStep = 2 / (lipschitz + strongConvexity);
     this.q = (lipschitz - strongConvexity) / (lipschitz + strongConvexity);
 
-    this.chunks = new SoftmaxChunks(backend, features, classes, chunkRows);
+    this.steps = new SoftmaxClassifierSteps(backend, features, classes, n, upperDimension(),
+        validation, mapStep, strongConvexity, chunkRows, new SoftmaxClassifierSteps.TrainingRows() {
+          @Override
+          public void prepare(DVector lambda, Batch batch) {
+            deltaRows = prepareTraining(lambda, batch);
+          }
+
+          @Override
+          public int load(DVector lambda, Batch batch, int start) {
+            return loadTraining(batch, start, deltaRows);
+          }
+        });
+    this.chunks = steps.chunks;
     DMatrix gradientWork = backend.matrix(arena, chunkRows, features);
     this.rowGradientRows = gradientWork.rowViews();
     this.rowGradient = new DMatrix[chunkRows + 1];
     for (int c = 0; c <= chunkRows; c++) {
       rowGradient[c] = gradientWork.rowSlice(0, c);
     }
-    this.wView = new MatrixView("w", features, classes);
-    this.vView = new MatrixView("v", features, classes);
-    this.outView = new MatrixView("out", features, classes);
     this.lambdaView = new MatrixView("lambda", poisonSamples, features);
     this.lambdaOutView = new MatrixView("out", poisonSamples, features);
-    this.allLower = new Batch(n).all(n);
   }
 
   @Override
@@ -288,12 +293,6 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     return OptionalDouble.of(q);
   }
 
-  private void checkLowerArguments(DVector w, DVector lambda, Batch batch) {
-    Checks.checkLength("w", w, lowerDimension());
-    Checks.checkLength("lambda", lambda, upperDimension());
-    Objects.requireNonNull(batch, "batch");
-  }
-
   /** Copies {@code x_{p,i} + δ_i} into the stored poisoned rows (full-batch passes). */
   private void refreshPoisonedRows(DVector lambda) {
     backend.copy(poisonVector, combinedPoisonBlock);
@@ -329,41 +328,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   /** {@code out ← W − η(Σ_B x_i(s_i − e_{y_i})ᵀ/|B| + μW)}. */
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
-    checkLowerArguments(w, lambda, xi);
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    DMatrix weights = wView.matrix(w);
-    DMatrix result = outView.matrix(out);
-    DVector[] deltaRows = prepareTraining(lambda, xi);
-    backend.copy(w, out);
-    backend.scal(1 - mapStep * strongConvexity, out);
-    for (int start = 0; start < xi.size(); start += chunks.capacity()) {
-      loadTraining(xi, start, deltaRows);
-      chunks.forward(weights);
-      chunks.addDataGradient(-mapStep / xi.size(), result);
-    }
-  }
-
-  /** {@code out ← ∂₁Φᵀ v = (1 − ημ) v − (η/|B|) Σ_B x_i [(diag s_i − s_i s_iᵀ) Vᵀx_i]ᵀ}. */
-  private void vjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    checkLowerArguments(w, lambda, xi);
-    Checks.checkLength("v", v, lowerDimension());
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    Inputs.checkDisjoint("out", out, "v", v);
-    DMatrix weights = wView.matrix(w);
-    DMatrix direction = vView.matrix(v);
-    DMatrix result = outView.matrix(out);
-    DVector[] deltaRows = prepareTraining(lambda, xi);
-    backend.copy(v, out);
-    backend.scal(1 - mapStep * strongConvexity, out);
-    for (int start = 0; start < xi.size(); start += chunks.capacity()) {
-      loadTraining(xi, start, deltaRows);
-      chunks.forward(weights);
-      chunks.project(direction);
-      chunks.curvature();
-      chunks.addCurvature(-mapStep / xi.size(), result);
-    }
+    steps.map(w, lambda, xi, out);
   }
 
   /**
@@ -372,11 +337,11 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    * draws of that row; rows not in the batch get 0.
    */
   private void vjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    checkLowerArguments(w, lambda, xi);
+    steps.checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, upperDimension());
-    DMatrix weights = wView.matrix(w);
-    DMatrix direction = vView.matrix(v);
+    DMatrix weights = steps.wView.matrix(w);
+    DMatrix direction = steps.vView.matrix(v);
     backend.fill(0.0, out);
     if (poisonSamples == 0) {
       return;
@@ -425,74 +390,28 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
     }
   }
 
-  /**
-   * The linearization keeps copies of {@code w}, {@code λ} and the batch. The batch is processed
-   * in chunks through the problem's one chunk workspace, so each product recomputes its chunks'
-   * softmax forward pass (a GEMM of the same size as the product's own {@code X V}).
-   */
+  /** The linearization at {@code (w, δ, ξ)}: products on the poisoned rows {@code X_p + δ}. */
   @Override
   public Linearization linearization(Arena arena) {
-    DVector heldW = backend.vector(arena, lowerDimension());
-    DVector heldLambda = backend.vector(arena, upperDimension());
-    return new Linearization() {
-      private Batch heldBatch;
-
-      @Override
-      public void linearize(DVector w, DVector lambda, Batch xi) {
-        checkLowerArguments(w, lambda, xi);
-        backend.copy(w, heldW);
-        backend.copy(lambda, heldLambda);
-        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
-      }
-
-      @Override
-      public void vjpW(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, DataPoisoning.this);
-        DataPoisoning.this.vjpW(heldW, heldLambda, heldBatch, v, out);
-      }
-
-      @Override
-      public void vjpLambda(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, DataPoisoning.this);
-        DataPoisoning.this.vjpLambda(heldW, heldLambda, heldBatch, v, out);
-      }
-    };
+    return steps.linearization(arena, this, this::vjpLambda);
   }
 
   /** {@code Ê = −CE(X_ζ W, y_ζ)}, the batch mean. */
   @Override
   public double objective(DVector w, DVector lambda, Batch zeta) {
-    Checks.checkLength("w", w, lowerDimension());
-    DMatrix weights = wView.matrix(w);
-    double sum = 0;
-    for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
-      int count = chunks.load(validation, zeta, start);
-      sum += count * chunks.forward(weights);
-    }
-    return -sum / zeta.size();
+    return -steps.validationLoss(w, zeta);
   }
 
   /** {@code out ← ∇₁Ê = −Σ_ζ x_i (s_i − e_{y_i})ᵀ/|ζ|}. */
   @Override
   public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Checks.checkLength("w", w, lowerDimension());
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    DMatrix weights = wView.matrix(w);
-    DMatrix result = outView.matrix(out);
-    backend.fill(0.0, out);
-    for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
-      chunks.load(validation, zeta, start);
-      chunks.forward(weights);
-      chunks.addDataGradient(-1.0 / zeta.size(), result);
-    }
+    steps.validationGradient(w, zeta, -1.0, out);
   }
 
   /** {@code out ← 0}: {@code E} does not depend on {@code δ} directly. */
   @Override
   public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Checks.checkLength("out", out, upperDimension());
-    backend.fill(0.0, out);
+    steps.zeroLambdaGradient(out);
   }
 
   /**
@@ -516,14 +435,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    * onto {@code Λ}; {@code scale = 0} gives {@code δ = 0}, the paper's start.
    */
   public void initialUpper(DVector lambda, long seed, double scale) {
-    Checks.checkLength("lambda", lambda, upperDimension());
-    if (!(scale >= 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
-    }
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < lambda.length(); i++) {
-      lambda.set(i, scale == 0 ? 0.0 : scale * random.nextGaussian());
-    }
+    steps.gaussianUpper(lambda, seed, scale);
     projectUpper(lambda);
   }
 
@@ -534,16 +446,12 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
    */
   public LowerLevelSolution solveLowerLevel(DVector lambda, DVector w, double tolerance,
       int maxIterations) {
-    Checks.checkLength("lambda", lambda, upperDimension());
-    Checks.checkLength("w", w, lowerDimension());
-    return SoftmaxChunks.solve(backend, (in, out) -> map(in, lambda, allLower, out), mapStep, w,
-        tolerance, maxIterations);
+    return steps.solveLowerLevel(lambda, w, tolerance, maxIterations);
   }
 
   /** The fraction of rows of {@code x} that {@code W} classifies as {@code labels}. */
   public double accuracy(DVector w, DMatrix x, int[] labels) {
-    Checks.checkLength("w", w, lowerDimension());
-    return chunks.accuracy(wView.matrix(w), Objects.requireNonNull(x, "x"), labels);
+    return steps.accuracy(w, x, labels);
   }
 
   /**
@@ -590,7 +498,7 @@ public final class DataPoisoning implements BilevelProblem, AutoCloseable {
   /** Frees the problem's buffers. */
   @Override
   public void close() {
-    chunks.close();
+    steps.close();
     arena.close();
   }
 }

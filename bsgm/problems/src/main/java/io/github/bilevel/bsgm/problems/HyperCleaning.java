@@ -9,7 +9,6 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.SplittableRandom;
 
 /**
  * Data hyper-cleaning (second seed, Yang, Ji and Liang 2021; docs/mathematics.md §5): a linear softmax
@@ -48,12 +47,9 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   private final double q;
   private final LabelledRows training;
   private final LabelledRows validation;
+  private final SoftmaxClassifierSteps steps;
   private final SoftmaxChunks chunks;
   private final double[] rowWeights;
-  private final MatrixView wView;
-  private final MatrixView vView;
-  private final MatrixView outView;
-  private final Batch allLower;
 
   /**
    * A hyper-cleaning problem.
@@ -91,12 +87,11 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
         / training.size() + strongConvexity;
     this.mapStep = 2 / (lipschitz + strongConvexity);
     this.q = (lipschitz - strongConvexity) / (lipschitz + strongConvexity);
-    this.chunks = new SoftmaxChunks(backend, features, classes, chunkRows);
+    this.steps = new SoftmaxClassifierSteps(backend, features, classes, training.size(),
+        training.size(), validation, mapStep, strongConvexity, chunkRows,
+        (lambda, batch, start) -> loadWeighted(batch, start, lambda));
+    this.chunks = steps.chunks;
     this.rowWeights = new double[chunkRows];
-    this.wView = new MatrixView("w", features, classes);
-    this.vView = new MatrixView("v", features, classes);
-    this.outView = new MatrixView("out", features, classes);
-    this.allLower = new Batch(training.size()).all(training.size());
   }
 
   @Override
@@ -168,59 +163,20 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
     return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 
-  private void checkLowerArguments(DVector w, DVector lambda, Batch batch) {
-    Checks.checkLength("w", w, lowerDimension());
-    Checks.checkLength("lambda", lambda, upperDimension());
-    Objects.requireNonNull(batch, "batch");
-  }
-
   /** Loads the training chunk at {@code start} with row weights {@code σ(λ_i)}. */
-  private void loadWeighted(Batch xi, int start, DVector lambda) {
+  private int loadWeighted(Batch xi, int start, DVector lambda) {
     int count = chunks.load(training, xi, start);
     for (int r = 0; r < count; r++) {
       rowWeights[r] = sigmoid(lambda.get(chunks.sample(r)));
     }
     chunks.weigh(rowWeights);
+    return count;
   }
 
   /** {@code out ← W − η(Σ_B σ(λ_i) x_i (s_i − e_{ỹ_i})ᵀ/|B| + 2cW)}. */
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
-    checkLowerArguments(w, lambda, xi);
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    DMatrix weights = wView.matrix(w);
-    DMatrix result = outView.matrix(out);
-    backend.copy(w, out);
-    backend.scal(1 - mapStep * strongConvexity, out);
-    for (int start = 0; start < xi.size(); start += chunks.capacity()) {
-      loadWeighted(xi, start, lambda);
-      chunks.forward(weights);
-      chunks.addDataGradient(-mapStep / xi.size(), result);
-    }
-  }
-
-  /**
-   * {@code out ← ∂₁Φᵀ v = (1 − 2ηc) v − (η/|B|) Σ_B σ(λ_i) x_i [(diag s_i − s_i s_iᵀ) Vᵀx_i]ᵀ}.
-   */
-  private void vjpW(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    checkLowerArguments(w, lambda, xi);
-    Checks.checkLength("v", v, lowerDimension());
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    Inputs.checkDisjoint("out", out, "v", v);
-    DMatrix weights = wView.matrix(w);
-    DMatrix direction = vView.matrix(v);
-    DMatrix result = outView.matrix(out);
-    backend.copy(v, out);
-    backend.scal(1 - mapStep * strongConvexity, out);
-    for (int start = 0; start < xi.size(); start += chunks.capacity()) {
-      loadWeighted(xi, start, lambda);
-      chunks.forward(weights);
-      chunks.project(direction);
-      chunks.curvature();
-      chunks.addCurvature(-mapStep / xi.size(), result);
-    }
+    steps.map(w, lambda, xi, out);
   }
 
   /**
@@ -229,11 +185,11 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    * 0 for examples not in it.
    */
   private void vjpLambda(DVector w, DVector lambda, Batch xi, DVector v, DVector out) {
-    checkLowerArguments(w, lambda, xi);
+    steps.checkLowerArguments(w, lambda, xi);
     Checks.checkLength("v", v, lowerDimension());
     Checks.checkLength("out", out, upperDimension());
-    DMatrix weights = wView.matrix(w);
-    DMatrix direction = vView.matrix(v);
+    DMatrix weights = steps.wView.matrix(w);
+    DMatrix direction = steps.vView.matrix(v);
     backend.fill(0.0, out);
     for (int start = 0; start < xi.size(); start += chunks.capacity()) {
       int count = chunks.load(training, xi, start);
@@ -253,74 +209,28 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
     }
   }
 
-  /**
-   * The linearization keeps copies of {@code w}, {@code λ} and the batch. The batch is processed
-   * in chunks through the problem's one chunk workspace, so each product recomputes its chunks'
-   * softmax forward pass (a GEMM of the same size as the product's own {@code X V}).
-   */
+  /** The linearization at {@code (w, λ, ξ)}: {@code ∂₁Φᵀ v} weighted by {@code σ(λ_i)}. */
   @Override
   public Linearization linearization(Arena arena) {
-    DVector heldW = backend.vector(arena, lowerDimension());
-    DVector heldLambda = backend.vector(arena, upperDimension());
-    return new Linearization() {
-      private Batch heldBatch;
-
-      @Override
-      public void linearize(DVector w, DVector lambda, Batch xi) {
-        checkLowerArguments(w, lambda, xi);
-        backend.copy(w, heldW);
-        backend.copy(lambda, heldLambda);
-        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
-      }
-
-      @Override
-      public void vjpW(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, HyperCleaning.this);
-        HyperCleaning.this.vjpW(heldW, heldLambda, heldBatch, v, out);
-      }
-
-      @Override
-      public void vjpLambda(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, HyperCleaning.this);
-        HyperCleaning.this.vjpLambda(heldW, heldLambda, heldBatch, v, out);
-      }
-    };
+    return steps.linearization(arena, this, this::vjpLambda);
   }
 
   /** {@code Ê = CE(X_ζ W, y_ζ)}, the batch mean. */
   @Override
   public double objective(DVector w, DVector lambda, Batch zeta) {
-    Checks.checkLength("w", w, lowerDimension());
-    DMatrix weights = wView.matrix(w);
-    double sum = 0;
-    for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
-      int count = chunks.load(validation, zeta, start);
-      sum += count * chunks.forward(weights);
-    }
-    return sum / zeta.size();
+    return steps.validationLoss(w, zeta);
   }
 
   /** {@code out ← ∇₁Ê = Σ_ζ x_i (s_i − e_{y_i})ᵀ/|ζ|}. */
   @Override
   public void objectiveGradientW(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Checks.checkLength("w", w, lowerDimension());
-    Checks.checkLength("out", out, lowerDimension());
-    Inputs.checkDisjoint("out", out, "w", w);
-    DMatrix weights = wView.matrix(w);
-    DMatrix result = outView.matrix(out);
-    backend.fill(0.0, out);
-    for (int start = 0; start < zeta.size(); start += chunks.capacity()) {
-      chunks.load(validation, zeta, start);
-      chunks.forward(weights);
-      chunks.addDataGradient(1.0 / zeta.size(), result);
-    }
+    steps.validationGradient(w, zeta, 1.0, out);
   }
 
   /** {@code out ← 0}: {@code E} does not depend on {@code λ} directly. */
   @Override
   public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
-    Checks.checkLength("out", out, upperDimension());
-    backend.fill(0.0, out);
+    steps.zeroLambdaGradient(out);
   }
 
   /** {@code Λ = R^n}: nothing to do (the length is checked). */
@@ -334,14 +244,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    * {@code scale = 0} gives {@code λ = 0} (every weight ½).
    */
   public void initialUpper(DVector lambda, long seed, double scale) {
-    Checks.checkLength("lambda", lambda, upperDimension());
-    if (!(scale >= 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("scale must be finite and >= 0, got " + scale);
-    }
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < lambda.length(); i++) {
-      lambda.set(i, scale == 0 ? 0.0 : scale * random.nextGaussian());
-    }
+    steps.gaussianUpper(lambda, seed, scale);
   }
 
   /**
@@ -351,16 +254,12 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
    */
   public LowerLevelSolution solveLowerLevel(DVector lambda, DVector w, double tolerance,
       int maxIterations) {
-    Checks.checkLength("lambda", lambda, upperDimension());
-    Checks.checkLength("w", w, lowerDimension());
-    return SoftmaxChunks.solve(backend, (in, out) -> map(in, lambda, allLower, out), mapStep, w,
-        tolerance, maxIterations);
+    return steps.solveLowerLevel(lambda, w, tolerance, maxIterations);
   }
 
   /** The fraction of rows of {@code x} that {@code W} classifies as {@code labels}. */
   public double accuracy(DVector w, DMatrix x, int[] labels) {
-    Checks.checkLength("w", w, lowerDimension());
-    return chunks.accuracy(wView.matrix(w), Objects.requireNonNull(x, "x"), labels);
+    return steps.accuracy(w, x, labels);
   }
 
   /**
@@ -426,7 +325,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
   /** Frees the problem's buffers. */
   @Override
   public void close() {
-    chunks.close();
+    steps.close();
     arena.close();
   }
 }
