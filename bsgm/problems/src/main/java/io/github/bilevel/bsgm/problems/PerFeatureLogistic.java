@@ -148,47 +148,33 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
    */
   @Override
   public Linearization linearization(Arena arena) {
-    DVector heldW = backend.vector(arena, p);
-    DVector heldLambda = backend.vector(arena, p);
-    return new Linearization() {
-      private Batch heldBatch;
-      private double[] sigmoids = new double[0];
+    return PerFeaturePenalty.linearization(backend, arena, p, mapStep, this,
+        new PerFeaturePenalty.DataCurvature() {
+          private double[] sigmoids = new double[0];
 
-      @Override
-      public void linearize(DVector w, DVector lambda, Batch xi) {
-        backend.copy(w, heldW);
-        backend.copy(lambda, heldLambda);
-        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
-        if (sigmoids.length < xi.size()) {
-          sigmoids = new double[heldBatch.capacity()];
-        }
-        for (int k = 0; k < xi.size(); k++) {
-          int i = xi.index(k);
-          sigmoids[k] = sigmoid(labels[i] * backend.dot(trainRows[i], heldW));
-        }
-      }
+          @Override
+          public void linearize(DVector w, Batch xi) {
+            if (sigmoids.length < xi.size()) {
+              sigmoids = new double[xi.capacity()];
+            }
+            for (int k = 0; k < xi.size(); k++) {
+              int i = xi.index(k);
+              sigmoids[k] = sigmoid(labels[i] * backend.dot(trainRows[i], w));
+            }
+          }
 
-      @Override
-      public void vjpW(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, PerFeatureLogistic.this);
-        // ∂₁Φ = I − η((1/|B|) Σ σ(z_i)(1 − σ(z_i)) x_i x_iᵀ + diag λ), symmetric
-        Batch xi = heldBatch;
-        backend.fill(0.0, out);
-        double weight = -mapStep / xi.size();
-        for (int k = 0; k < xi.size(); k++) {
-          int i = xi.index(k);
-          double s = sigmoids[k];
-          backend.axpy(weight * s * (1 - s) * backend.dot(trainRows[i], v), trainRows[i], out);
-        }
-        PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, heldLambda, v, out);
-      }
-
-      @Override
-      public void vjpLambda(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, PerFeatureLogistic.this);
-        PerFeaturePenalty.vjpLambda(backend, mapStep, heldW, v, out); // ∂₂Φ = −η diag(w)
-      }
-    };
+          @Override
+          public void vjp(Batch xi, DVector v, DVector out) {
+            // ∂₁Φ = I − η((1/|B|) Σ σ(z_i)(1 − σ(z_i)) x_i x_iᵀ + diag λ), symmetric
+            backend.fill(0.0, out);
+            double weight = -mapStep / xi.size();
+            for (int k = 0; k < xi.size(); k++) {
+              int i = xi.index(k);
+              double s = sigmoids[k];
+              backend.axpy(weight * s * (1 - s) * backend.dot(trainRows[i], v), trainRows[i], out);
+            }
+          }
+        });
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.BilevelProblem.Linearization;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -73,5 +76,50 @@ final class PerFeaturePenalty {
   /** {@code out ← ∂₂Φᵀ v = −η w ⊙ v}. */
   static void vjpLambda(Backend backend, double mapStep, DVector w, DVector v, DVector out) {
     backend.hadamard(-mapStep, w, v, 0.0, out);
+  }
+
+  /** The data part of {@code ∂₁Φᵀ v} at a held point, the one part that differs by loss. */
+  interface DataCurvature {
+
+    /** Evaluates at {@code (w, ξ)} what the products reuse; called after the copies are held. */
+    default void linearize(DVector w, Batch xi) {}
+
+    /** {@code out ← −η ∇²loss_B(w) v}, overwriting {@code out}. */
+    void vjp(Batch xi, DVector v, DVector out);
+  }
+
+  /**
+   * The linearization of {@code Φ(w, λ) = w − η(∇loss(w) + λ ⊙ w)}: it keeps copies of
+   * {@code w}, {@code λ} and the batch; {@code ∂₁Φᵀ v} is the data curvature plus
+   * {@code v − η λ ⊙ v}, and {@code ∂₂Φᵀ v = −η w ⊙ v}.
+   */
+  static Linearization linearization(Backend backend, Arena arena, int p, double mapStep,
+      BilevelProblem problem, DataCurvature curvature) {
+    DVector heldW = backend.vector(arena, p);
+    DVector heldLambda = backend.vector(arena, p);
+    return new Linearization() {
+      private Batch heldBatch;
+
+      @Override
+      public void linearize(DVector w, DVector lambda, Batch xi) {
+        backend.copy(w, heldW);
+        backend.copy(lambda, heldLambda);
+        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
+        curvature.linearize(heldW, heldBatch);
+      }
+
+      @Override
+      public void vjpW(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, problem);
+        curvature.vjp(heldBatch, v, out);
+        addIdentityMinusPenalty(backend, mapStep, heldLambda, v, out);
+      }
+
+      @Override
+      public void vjpLambda(DVector v, DVector out) {
+        Linearization.requireLinearized(heldBatch != null, problem);
+        PerFeaturePenalty.vjpLambda(backend, mapStep, heldW, v, out); // ∂₂Φ = −η diag(w)
+      }
+    };
   }
 }

@@ -219,44 +219,21 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
    */
   @Override
   public Linearization linearization(Arena arena) {
-    DVector heldW = backend.vector(arena, p);
-    DVector heldLambda = backend.vector(arena, p);
     DVector residual = backend.vector(arena, n);
-    return new Linearization() {
-      private Batch heldBatch;
-
-      @Override
-      public void linearize(DVector w, DVector lambda, Batch xi) {
-        backend.copy(w, heldW);
-        backend.copy(lambda, heldLambda);
-        heldBatch = Batch.withRoomFor(heldBatch, xi).copyFrom(xi);
-      }
-
-      @Override
-      public void vjpW(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, PerFeatureRidge.this);
-        // ∂₁Φ = I − η(X_BᵀX_B/|B| + diag λ), symmetric
-        Batch xi = heldBatch;
-        if (xi.isAll()) {
-          backend.gemv(1.0, x, v, 0.0, residual);
-          backend.gemvT(-mapStep / n, x, residual, 0.0, out);
-        } else {
-          backend.fill(0.0, out);
-          double weight = -mapStep / xi.size();
-          for (int k = 0; k < xi.size(); k++) {
-            DVector row = trainRows[xi.index(k)];
-            backend.axpy(weight * backend.dot(row, v), row, out);
-          }
+    return PerFeaturePenalty.linearization(backend, arena, p, mapStep, this, (xi, v, out) -> {
+      // ∂₁Φ = I − η(X_BᵀX_B/|B| + diag λ), symmetric
+      if (xi.isAll()) {
+        backend.gemv(1.0, x, v, 0.0, residual);
+        backend.gemvT(-mapStep / n, x, residual, 0.0, out);
+      } else {
+        backend.fill(0.0, out);
+        double weight = -mapStep / xi.size();
+        for (int k = 0; k < xi.size(); k++) {
+          DVector row = trainRows[xi.index(k)];
+          backend.axpy(weight * backend.dot(row, v), row, out);
         }
-        PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, heldLambda, v, out);
       }
-
-      @Override
-      public void vjpLambda(DVector v, DVector out) {
-        Linearization.requireLinearized(heldBatch != null, PerFeatureRidge.this);
-        PerFeaturePenalty.vjpLambda(backend, mapStep, heldW, v, out); // ∂₂Φ = −η diag(w)
-      }
-    };
+    });
   }
 
   @Override
