@@ -4,8 +4,6 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -58,15 +56,13 @@ final class EquilibriumEvaluation {
     EquilibriumKernels.Blocks blocks = new EquilibriumKernels.Blocks();
     kernels.fill(blocks, lambda);
     int chunk = Math.min(maxBatch, Math.max(1, x.rows()));
-    double lossSum = 0;
-    long correct = 0;
     try (Arena local = Arena.ofConfined()) {
       DMatrix input = backend.matrix(local, chunk, d);
       DMatrix z = backend.matrix(local, chunk, d);
       DMatrix next = backend.matrix(local, chunk, d);
       DMatrix scores = backend.matrix(local, chunk, classes);
       DVector one = backend.vector(local, chunk);
-      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
+      EvaluationTally tally = new EvaluationTally(backend, local, chunk, y, predicted);
       backend.fill(1.0, one);
       for (int from = 0; from < x.rows(); from += chunk) {
         int rows = Math.min(chunk, x.rows() - from);
@@ -85,27 +81,10 @@ final class EquilibriumEvaluation {
           nr = swap;
         }
         kernels.logits(zr, blocks, sr, or);
-        for (int r = 0; r < rows; r++) {
-          int best = 0;
-          for (int k = 1; k < classes; k++) {
-            if (sr.get(r, k) > sr.get(r, best)) {
-              best = k;
-            }
-          }
-          predicted[from + r] = best;
-          if (y != null) {
-            chunkLabels.setAtIndex(ValueLayout.JAVA_INT, r, y[from + r]);
-            correct += best == y[from + r] ? 1 : 0;
-          }
-        }
-        if (y != null) {
-          lossSum += rows * backend.softmaxCrossEntropy(sr, chunkLabels, null);
-        }
+        tally.add(sr, from);
       }
+      return tally.result(x.rows());
     }
-    int total = x.rows();
-    return total == 0 || y == null ? new Evaluation(Double.NaN, Double.NaN)
-        : new Evaluation(lossSum / total, (double) correct / total);
   }
 
 }

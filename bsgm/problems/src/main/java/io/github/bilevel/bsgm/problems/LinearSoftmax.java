@@ -181,37 +181,19 @@ public final class LinearSoftmax implements AutoCloseable {
           + " takes " + p + " features");
     }
     int chunk = Math.max(1, Math.min(x.rows(), 2048));
-    double lossSum = 0;
-    long correct = 0;
     try (Arena local = Arena.ofConfined()) {
       DMatrix logits = backend.matrix(local, chunk, classes);
       DVector ones = backend.vector(local, chunk);
-      MemorySegment chunkLabels = backend.labels(local, new int[chunk]);
+      EvaluationTally tally = new EvaluationTally(backend, local, chunk, y, predicted);
       backend.fill(1.0, ones);
       for (int from = 0; from < x.rows(); from += chunk) {
         int rows = Math.min(chunk, x.rows() - from);
         DMatrix lr = logits.rowSlice(0, rows);
         computeLogits(x.rowSlice(from, rows), lr, ones.slice(0, rows));
-        for (int r = 0; r < rows; r++) {
-          int best = 0;
-          for (int k = 1; k < classes; k++) {
-            if (lr.get(r, k) > lr.get(r, best)) {
-              best = k;
-            }
-          }
-          predicted[from + r] = best;
-          if (y != null) {
-            chunkLabels.setAtIndex(ValueLayout.JAVA_INT, r, y[from + r]);
-            correct += best == y[from + r] ? 1 : 0;
-          }
-        }
-        if (y != null) {
-          lossSum += rows * backend.softmaxCrossEntropy(lr, chunkLabels, null);
-        }
+        tally.add(lr, from);
       }
+      return tally.result(x.rows());
     }
-    return y == null || x.rows() == 0 ? new Evaluation(Double.NaN, Double.NaN)
-        : new Evaluation(lossSum / x.rows(), (double) correct / x.rows());
   }
 
   private void computeLogits(DMatrix x, DMatrix out, DVector ones) {
