@@ -370,13 +370,18 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
         read(part.features[count], b * supportSize, supportSize, taskFeatures);
         read(g, b * supportSize, supportSize, taskRows);
         read(states, start + b, 1, head);
-        featuresTransposeTimes(supportSize, taskRows);
-        for (int e = 0; e < head.length; e++) {
-          result[e] = shrink * head[e] - scale * result[e];
-        }
-        write(result, out, start + b, 1);
+        writeStep(shrink, head, scale, out, start + b);
       }
     }
+  }
+
+  /** Row {@code row} of {@code out} ← {@code shrink · x − scale · F_Sᵀ taskRows}, one task's step. */
+  private void writeStep(double shrink, double[] x, double scale, DMatrix out, int row) {
+    featuresTransposeTimes(supportSize, taskRows);
+    for (int e = 0; e < x.length; e++) {
+      result[e] = shrink * x[e] - scale * result[e];
+    }
+    write(result, out, row, 1);
   }
 
   /**
@@ -402,11 +407,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
           rowCurvature(j);
           System.arraycopy(curvature, 0, taskRows, j * ways, ways);
         }
-        featuresTransposeTimes(supportSize, taskRows);
-        for (int e = 0; e < direction.length; e++) {
-          result[e] = shrink * direction[e] - scale * result[e];
-        }
-        write(result, out, start + b, 1);
+        writeStep(shrink, direction, scale, out, start + b);
       }
     }
   }
