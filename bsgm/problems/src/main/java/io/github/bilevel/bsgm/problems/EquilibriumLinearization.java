@@ -115,6 +115,7 @@ final class EquilibriumLinearization implements SeparableLinearization {
     backend.fill(0.0, o.bias);
   }
 
+  // Deliberate shape, as in EquilibriumModel.views: each workspace caches row slices of its own buffers.
   private void views(int count) {
     if (count == viewRows) {
       return;

@@ -484,6 +484,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
     return rows;
   }
 
+  // Deliberate shape, as in EquilibriumLinearization.views: each workspace caches row slices of its own buffers.
   private void views(int rows) {
     if (rows == viewRows) {
       return;
