@@ -60,6 +60,7 @@ public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
 
   private CleaningWorkload(Backend backend, WorkloadOptions options,
       ClassificationData.Source source) {
+    // the options, one read each with its own default: alike PoisoningWorkload's by shape only
     String data = options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME);
     int nTrain = options.integer("n_train", 2000, 1);
     int nVal = options.integer("n_val", 1000, 1);

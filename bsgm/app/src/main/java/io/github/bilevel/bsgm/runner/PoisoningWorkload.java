@@ -60,6 +60,7 @@ public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
 
   private PoisoningWorkload(Backend backend, WorkloadOptions options,
       ClassificationData.Source source) {
+    // the options, one read each with its own default: alike CleaningWorkload's by shape only
     String data = options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME);
     int nTrain = options.integer("n_train", 1000, 0);
     int nPoison = options.integer("n_poison", 300, 1);
