@@ -7,12 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bsgm generate ridge}, the command {@code generate} with its one problem so far
@@ -27,15 +23,9 @@ import picocli.CommandLine.Spec;
             + " train-y.npy (n), val-x.npy (n_v × p), val-y.npy (n_v), lambda.npy (p), and"
             + " the true weights true-w.npy (p).",
         "Gaussian features, a sparse true w, Gaussian noise on the targets."})
-final class GenerateRidgeCommand implements Callable<Integer> {
+final class GenerateRidgeCommand extends ProblemCommand {
 
-  @Spec
-  CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "PROBLEM",
-      description = "The problem: ${COMPLETION-CANDIDATES}.")
-  ProblemName problem;
-
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Option(names = "--n", defaultValue = "500", paramLabel = "N",
       description = "Training rows (default: ${DEFAULT-VALUE}).")
   int n;
@@ -112,7 +102,7 @@ final class GenerateRidgeCommand implements Callable<Integer> {
     Npy.writeVector(out.resolve("val-y.npy"), yv);
     Npy.writeVector(out.resolve("lambda.npy"), lambda);
     Npy.writeVector(out.resolve("true-w.npy"), w);
-    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stdout = stdout();
     stdout.printf(Locale.ROOT, "generated ridge data in %s: n = %d, n_v = %d, p = %d, %d"
         + " non-zero true weights, noise %.3g, λ = %.3g, seed %d%n", out, n, nv, p, nonZero,
         noise, lambdaInit, seed);

@@ -12,13 +12,9 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bsgm hypergrad ridge}, the command {@code hypergrad} with its one problem so far
@@ -32,16 +28,9 @@ import picocli.CommandLine.Spec;
             + "  E(w) = ‖X_v w − y_v‖²/2n_v,  Λ = [λ_min, λ_max]^p.",
         "Mini-batch SID samples rows of X (LL, LS) and X_v (UL); --full-batch uses every row"
             + " at every step; --exact solves (XᵀX/n + diag λ) densely instead."})
-final class HypergradRidgeCommand implements Callable<Integer> {
-
-  @Spec
-  CommandSpec spec;
+final class HypergradRidgeCommand extends ProblemCommand {
 
   // picocli option declarations, one annotated field each: alike other commands' by shape only.
-  @Parameters(index = "0", paramLabel = "PROBLEM",
-      description = "The problem: ${COMPLETION-CANDIDATES}.")
-  ProblemName problem;
-
   @Mixin
   RidgeDataOptions data;
 
@@ -79,12 +68,10 @@ final class HypergradRidgeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     validate();
-    data.validateBox();
-    steps.validate();
-    RidgeDataOptions.RidgeData d = data.load();
+    RidgeDataOptions.RidgeData d = data.load(steps);
     Backend backend = backendOption.backend(spec);
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
+    PrintWriter stdout = stdout();
+    PrintWriter stderr = stderr();
     try (PerFeatureRidge ridge = data.problem(backend, d, steps.mapStep)) {
       double q = ridge.contractionConstant().orElseThrow();
       double[] h;
@@ -99,9 +86,7 @@ final class HypergradRidgeCommand implements Callable<Integer> {
         seconds = (System.nanoTime() - start) / 1e9;
         method = "exact hypergradient (dense Cholesky solves of XᵀX/n + diag λ)";
       } else {
-        KmStepOptions.Steps km = steps.resolve(ridge, fullBatch);
-        km.warnings().forEach(w -> stderr.println("warning: " + w));
-        stderr.flush();
+        KmStepOptions.Steps km = steps.resolve(ridge, fullBatch, stderr);
         int j = fullBatch ? 1 : batch;
         int lowerBatch = fullBatch ? 1 : steps.lowerBatch;
         Sid.Diagnostics diagnostics;

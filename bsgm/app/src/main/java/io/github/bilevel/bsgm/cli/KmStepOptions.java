@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.cli;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.KmSteps;
 import io.github.bilevel.bsgm.StepSchedule;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Option;
  */
 final class KmStepOptions {
 
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Option(names = "--step", paramLabel = "ETA",
       description = "Constant KM step η in (0, 1] (default: 1 with --full-batch, otherwise"
           + " β/(γ + i) from q and the per-sample constant).")
@@ -79,6 +81,17 @@ final class KmStepOptions {
     if (lowerBatch < 1) {
       throw new IllegalArgumentException("--ll-batch must be >= 1, got " + lowerBatch);
     }
+  }
+
+  /**
+   * The steps for {@code problem}, as {@link #resolve(BilevelProblem, boolean)}, with their
+   * warnings printed to {@code warnings} as {@code warning: ...}.
+   */
+  Steps resolve(BilevelProblem problem, boolean fullBatch, PrintWriter warnings) {
+    Steps steps = resolve(problem, fullBatch);
+    steps.warnings().forEach(w -> warnings.println("warning: " + w));
+    warnings.flush();
+    return steps;
   }
 
   /** The steps for {@code problem}; {@code fullBatch}: the deterministic solvers. */

@@ -58,6 +58,7 @@ final class RatesCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Option(names = "--quick", description = "Fewer seeds and sizes (about a minute).")
   boolean quick;
 

@@ -67,7 +67,7 @@ final class RidgeDataOptions {
   }
 
   /** Checks the box before anything is read. */
-  void validateBox() {
+  private void validateBox() {
     if (!(lambdaMin > 0) || Double.isInfinite(lambdaMin)) {
       throw new IllegalArgumentException("--lambda-min must be finite and > 0, got "
           + lambdaMin);
@@ -78,9 +78,13 @@ final class RidgeDataOptions {
     }
   }
 
-  /** Reads and checks the five files. */
-  RidgeData load() throws IOException {
+  /**
+   * Checks the box and then {@code steps} before anything is read, then reads and checks the
+   * five files.
+   */
+  RidgeData load(KmStepOptions steps) throws IOException {
     validateBox();
+    steps.validate();
     Npy.Array x = NpyInputs.matrix("--train-x", trainX);
     double[] y = NpyInputs.vector("--train-y", trainY);
     Npy.Array xv = NpyInputs.matrix("--val-x", valX);

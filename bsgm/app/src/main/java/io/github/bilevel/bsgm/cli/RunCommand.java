@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
       completionCandidates = WorkloadNames.class)
   String workload;
 
+  // picocli option declarations, one annotated field each: alike other commands' by shape only.
   @Option(names = "--algorithm", split = ",", paramLabel = "NAME",
       description = "Algorithms, comma-separated (default: bsgm).")
   List<String> algorithms = List.of("bsgm");

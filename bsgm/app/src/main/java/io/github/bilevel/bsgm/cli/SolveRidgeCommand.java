@@ -20,13 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bsgm solve ridge}, the command {@code solve} with its one problem so far
@@ -42,19 +38,12 @@ import picocli.CommandLine.Spec;
         "The trace records per iteration s: samples so far, the UL objective E(w_t) at SID's"
             + " w_t on the whole validation set, ‖ĥ_s‖, the exact stationarity"
             + " ‖G_α(λ_s)‖ = ‖λ_s − P_Λ(λ_s − α∇f(λ_s))‖/α (dense solves) and the time."})
-final class SolveRidgeCommand implements Callable<Integer> {
+final class SolveRidgeCommand extends ProblemCommand {
 
   private static final List<String> SCHEDULES = List.of("thm16", "thm16-horizon", "thm17",
       "fixed");
 
-  @Spec
-  CommandSpec spec;
-
   // picocli option declarations, one annotated field each: alike other commands' by shape only.
-  @Parameters(index = "0", paramLabel = "PROBLEM",
-      description = "The problem: ${COMPLETION-CANDIDATES}.")
-  ProblemName problem;
-
   @Mixin
   RidgeDataOptions data;
 
@@ -122,12 +111,10 @@ final class SolveRidgeCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     boolean deterministic = fullBatch || schedule.equals("thm17");
     IterationSchedule iterationSchedule = validate(deterministic);
-    data.validateBox();
-    steps.validate();
-    RidgeDataOptions.RidgeData d = data.load();
+    RidgeDataOptions.RidgeData d = data.load(steps);
     Backend backend = backendOption.backend(spec);
-    PrintWriter stdout = spec.commandLine().getOut();
-    PrintWriter stderr = spec.commandLine().getErr();
+    PrintWriter stdout = stdout();
+    PrintWriter stderr = stderr();
     int maxBatch = deterministic ? 1 : switch (schedule) {
       case "thm16" -> Math.max(1, iterations);
       case "thm16-horizon" -> horizon;
@@ -138,9 +125,7 @@ final class SolveRidgeCommand implements Callable<Integer> {
     try (PerFeatureRidge ridge = data.problem(backend, d, steps.mapStep);
         Bsgm bsgm = new Bsgm(ridge, maxBatch, lowerBatch);
         Arena arena = Arena.ofConfined()) {
-      KmStepOptions.Steps km = steps.resolve(ridge, deterministic);
-      km.warnings().forEach(w -> stderr.println("warning: " + w));
-      stderr.flush();
+      KmStepOptions.Steps km = steps.resolve(ridge, deterministic, stderr);
       Bsgm.Options options = Bsgm.Options.of(alpha, iterationSchedule, lowerBatch,
           km.schedule()).withFullBatch(deterministic);
       Bsgm.State state = bsgm.init();

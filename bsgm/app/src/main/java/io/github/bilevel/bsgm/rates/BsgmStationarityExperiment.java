@@ -225,22 +225,11 @@ public final class BsgmStationarityExperiment implements RateExperiment {
         parameters.put("initial_G_squared", initial * initial);
         parameters.put("fit_from_iteration", checkpoints(iterations)[0]);
       } finally {
-        for (int w = 0; w < workers; w++) {
-          if (runners[w] != null) {
-            runners[w].close();
-          }
-          if (problems[w] != null) {
-            problems[w].close();
-          }
-        }
+        SeedParallel.closeEach(runners, problems);
       }
     }
-    for (int r = 1; r < seeds; r++) {
-      if (!java.util.Arrays.equals(samples[r], samples[0])) {
-        throw new IllegalStateException("the sample counts of seeds 0 and " + r + " differ");
-      }
-    }
-    return new Measurement(samples[0], values, checkpoints(iterations), parameters);
+    return new Measurement(SeedParallel.commonSamples(samples), values, checkpoints(iterations),
+        parameters);
   }
 
   private static Bsgm.ExactHypergradient exact(QuadraticProblem problem) {

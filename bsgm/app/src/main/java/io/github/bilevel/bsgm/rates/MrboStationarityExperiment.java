@@ -175,19 +175,7 @@ public final class MrboStationarityExperiment implements RateExperiment {
               (System.nanoTime() - start) / 1e9));
         });
       } finally {
-        for (int w = 0; w < workers; w++) {
-          if (runners[w] != null) {
-            runners[w].close();
-          }
-          if (problems[w] != null) {
-            problems[w].close();
-          }
-        }
-      }
-    }
-    for (int r = 1; r < seeds; r++) {
-      if (!java.util.Arrays.equals(samples[r], samples[0])) {
-        throw new IllegalStateException("the sample counts of seeds 0 and " + r + " differ");
+        SeedParallel.closeEach(runners, problems);
       }
     }
     // fit on the bins of the last FIT_OCTAVES octaves
@@ -209,7 +197,7 @@ public final class MrboStationarityExperiment implements RateExperiment {
     parameters.put("mrbo", options.toString());
     parameters.put("iterations", iterations);
     parameters.put("fit_from_iteration", firstIteration);
-    return new Measurement(samples[0], values, fit.stream().mapToInt(Integer::intValue).toArray(),
-        parameters);
+    return new Measurement(SeedParallel.commonSamples(samples), values,
+        fit.stream().mapToInt(Integer::intValue).toArray(), parameters);
   }
 }

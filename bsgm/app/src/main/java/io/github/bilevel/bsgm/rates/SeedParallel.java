@@ -76,6 +76,40 @@ final class SeedParallel {
     }
   }
 
+  /**
+   * Closes each worker's resources that were made (non-null): worker by worker, in the order
+   * of the arrays (e.g. the estimators before the problems they use).
+   */
+  static void closeEach(AutoCloseable[]... perWorker) {
+    for (int w = 0; w < perWorker[0].length; w++) {
+      for (AutoCloseable[] resources : perWorker) {
+        if (resources[w] != null) {
+          try {
+            resources[w].close();
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException("closing worker " + w + ": " + e.getMessage(), e);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The sample counts every seed shares (row 0 of {@code samples}, one row per seed).
+   *
+   * @throws IllegalStateException when a seed's counts differ from seed 0's
+   */
+  static double[] commonSamples(double[][] samples) {
+    for (int r = 1; r < samples.length; r++) {
+      if (!java.util.Arrays.equals(samples[r], samples[0])) {
+        throw new IllegalStateException("the sample counts of seeds 0 and " + r + " differ");
+      }
+    }
+    return samples[0];
+  }
+
   private static void runUnchecked(SeedTask task, int worker, int seed) {
     try {
       task.run(worker, seed);

@@ -185,14 +185,7 @@ public final class SidMseExperiment implements RateExperiment {
               (System.nanoTime() - start) / 1e9));
         }
       } finally {
-        for (int w = 0; w < workers; w++) {
-          if (estimators[w] != null) {
-            estimators[w].close();
-          }
-          if (problems[w] != null) {
-            problems[w].close();
-          }
-        }
+        SeedParallel.closeEach(estimators, problems);
       }
     }
     Map<String, Object> parameters = new LinkedHashMap<>();

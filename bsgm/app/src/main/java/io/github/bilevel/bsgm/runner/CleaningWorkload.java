@@ -1,13 +1,11 @@
 package io.github.bilevel.bsgm.runner;
 
-import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
 import io.github.bilevel.bsgm.problems.CorruptedLabels;
 import io.github.bilevel.bsgm.problems.HyperCleaning;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -40,7 +38,7 @@ import java.util.Map;
  * algorithms' defaults {@code alpha, t, k, J, lower_batch, km_step}, and
  * {@code eval_iters, retrain_tol, retrain_iters}.
  */
-public final class CleaningWorkload implements Workload {
+public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
 
   /** The workload's name. */
   public static final String NAME = "cleaning";
@@ -58,23 +56,11 @@ public final class CleaningWorkload implements Workload {
         source));
   }
 
-  private final Arena arena = Arena.ofShared();
-  private final HyperCleaning problem;
-  private final CorruptedLabels corruption;
   private final boolean[] corrupted;
-  private final Dataset validation;
-  private final Dataset test;
-  // the validation and test features in the backend's memory (accuracy runs GEMMs on them)
-  private final DMatrix validationX;
-  private final DMatrix testX;
-  private final Batch allValidation;
-  private final DVector weights;
-  private final Algorithms.Defaults defaults;
-  private final ClassifierSettings settings;
-  private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private CleaningWorkload(Backend backend, WorkloadOptions options,
       ClassificationData.Source source) {
+    // the options, one read each with its own default: alike PoisoningWorkload's by shape only
     String data = options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME);
     int nTrain = options.integer("n_train", 2000, 1);
     int nVal = options.integer("n_val", 1000, 1);
@@ -82,27 +68,22 @@ public final class CleaningWorkload implements Workload {
     int splitSeed = options.integer("split_seed", 20260101, 0);
     double rate = options.real("rate", 0.5, 0.0, 1.0);
     double reg = options.real("reg", 1e-3, Double.MIN_NORMAL, 1e12);
-    settings = ClassifierSettings.read(options, 1000.0, 20, 20);
+    ClassifierSettings settings = ClassifierSettings.read(options, 1000.0, 20, 20);
     options.checkAllRead();
 
+    Arena arena = Arena.ofShared();
     ClassificationData.Source from = source != null ? source
         : ClassificationData.fashionMnist(NAME, Path.of(data));
     ClassificationData loaded = from.load(nTrain + nVal, nTest, splitSeed, arena);
     Splits.Split split = Splits.stratifiedSplit(loaded.pool(), nTrain, nVal, splitSeed, arena);
     Dataset train = split.train();
-    validation = split.validation();
-    test = loaded.test();
-    validationX = ClassifierSettings.onBackend(backend, arena, validation.features());
-    testX = ClassifierSettings.onBackend(backend, arena, test.features());
-    corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
+    Dataset validation = split.validation();
+    CorruptedLabels corruption = CorruptedLabels.corrupt(train.labels(), train.classes(), rate,
         splitSeed + 2L);
-    corrupted = corruption.corrupted();
-    problem = new HyperCleaning(backend, train.features(), corruption.labels(),
+    HyperCleaning problem = new HyperCleaning(backend, train.features(), corruption.labels(),
         validation.features(), validation.labels(), train.classes(), reg);
-    allValidation = new Batch(nVal).all(nVal);
-    weights = backend.vector(arena, problem.lowerDimension());
-    defaults = settings.defaults(problem);
 
+    LinkedHashMap<String, Object> configuration = new LinkedHashMap<>();
     configuration.put("data", source != null ? "synthetic" : data);
     configuration.put("n_train", nTrain);
     configuration.put("n_val", nVal);
@@ -113,21 +94,17 @@ public final class CleaningWorkload implements Workload {
     configuration.put("reg", reg);
     configuration.put("q", problem.contractionConstant().orElseThrow());
     configuration.put("map_step", problem.mapStep());
-    settings.describe(configuration);
-    try (Arena scratch = Arena.ofConfined()) {
-      DVector zero = backend.vector(scratch, problem.upperDimension());
+    super(arena, problem, problem::close, problem::solveLowerLevel, problem::accuracy,
+        validation, loaded.test(), settings, configuration);
+    corrupted = corruption.corrupted();
+    atZero(zero -> {
       HyperCleaning.CleaningReport unweighted = problem.report(zero, corrupted,
           testX, test.labels(), settings.retrainTolerance(),
           settings.retrainIterations());
       configuration.put("unweighted_test_accuracy", unweighted.testAccuracy());
       configuration.put("unweighted_retrain",
           ClassifierSettings.describe(unweighted.solution()));
-    }
-  }
-
-  /** The problem (for tests). */
-  HyperCleaning problem() {
-    return problem;
+    });
   }
 
   /** Which training labels were corrupted (for tests). */
@@ -135,49 +112,17 @@ public final class CleaningWorkload implements Workload {
     return corrupted.clone();
   }
 
+  /**
+   * Retrains to {@code retrain_tol} for {@code test_accuracy}, and records the fractions of
+   * corrupted examples flagged and of clean ones kept.
+   */
   @Override
-  public int upperDimension() {
-    return problem.upperDimension();
-  }
-
-  /** {@code λ = 0}: every weight ½. */
-  @Override
-  public void initialLambda(DVector out) {
-    problem.backend().fill(0.0, out);
-  }
-
-  @Override
-  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
-    return Algorithms.create(algorithm, problem, defaults, overrides);
-  }
-
-  @Override
-  public Map<String, Double> evaluate(DVector lambda, boolean last) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    problem.solveLowerLevel(lambda, weights, settings.retrainTolerance(),
-        settings.evalIterations());
-    metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
-    metrics.put("val_accuracy", problem.accuracy(weights, validationX,
-        validation.labels()));
-    if (last) {
-      HyperCleaning.CleaningReport report = problem.report(lambda, corrupted, testX,
-          test.labels(), settings.retrainTolerance(), settings.retrainIterations());
-      metrics.put("test_accuracy", report.testAccuracy());
-      configuration.put("corrupted_flagged", report.corruptedFlagged());
-      configuration.put("clean_kept", report.cleanKept());
-      configuration.put("final_retrain", ClassifierSettings.describe(report.solution()));
-    }
-    return metrics;
-  }
-
-  @Override
-  public Map<String, Object> configuration() {
-    return configuration;
-  }
-
-  @Override
-  public void close() {
-    problem.close();
-    arena.close();
+  void evaluateLast(DVector lambda, Map<String, Double> metrics) {
+    HyperCleaning.CleaningReport report = problem().report(lambda, corrupted, testX,
+        test.labels(), settings.retrainTolerance(), settings.retrainIterations());
+    metrics.put("test_accuracy", report.testAccuracy());
+    configuration.put("corrupted_flagged", report.corruptedFlagged());
+    configuration.put("clean_kept", report.cleanKept());
+    configuration.put("final_retrain", ClassifierSettings.describe(report.solution()));
   }
 }

@@ -1,12 +1,10 @@
 package io.github.bilevel.bsgm.runner;
 
-import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.bsgm.data.FashionMnist;
 import io.github.bilevel.bsgm.data.Splits;
 import io.github.bilevel.bsgm.problems.DataPoisoning;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -39,7 +37,7 @@ import java.util.Map;
  * {@code alpha, t, k, J, lower_batch, km_step}, and {@code eval_iters, retrain_tol,
  * retrain_iters}.
  */
-public final class PoisoningWorkload implements Workload {
+public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
 
   /** The workload's name. */
   public static final String NAME = "poisoning";
@@ -60,21 +58,9 @@ public final class PoisoningWorkload implements Workload {
 
   static final long DEFAULT_BUDGET = 1_000_000;
 
-  private final Arena arena = Arena.ofShared();
-  private final DataPoisoning problem;
-  private final Dataset validation;
-  private final Dataset test;
-  // the validation and test features in the backend's memory (accuracy runs GEMMs on them)
-  private final DMatrix validationX;
-  private final DMatrix testX;
-  private final Batch allValidation;
-  private final DVector weights;
-  private final Algorithms.Defaults defaults;
-  private final ClassifierSettings settings;
-  private final Map<String, Object> configuration = new LinkedHashMap<>();
-
   private PoisoningWorkload(Backend backend, WorkloadOptions options,
       ClassificationData.Source source) {
+    // the options, one read each with its own default: alike CleaningWorkload's by shape only
     String data = options.text("data", FashionMnist.DEFAULT_DIRECTORY_NAME);
     int nTrain = options.integer("n_train", 1000, 0);
     int nPoison = options.integer("n_poison", 300, 1);
@@ -84,9 +70,10 @@ public final class PoisoningWorkload implements Workload {
     double reg = options.real("reg", DataPoisoning.PAPER_REGULARIZATION, Double.MIN_NORMAL,
         1e12);
     double radius = options.real("radius", DataPoisoning.PAPER_RADIUS, Double.MIN_NORMAL, 1e12);
-    settings = ClassifierSettings.read(options, 1e6, 40, 40);
+    ClassifierSettings settings = ClassifierSettings.read(options, 1e6, 40, 40);
     options.checkAllRead();
 
+    Arena arena = Arena.ofShared();
     ClassificationData.Source from = source != null ? source
         : ClassificationData.fashionMnist(NAME, Path.of(data));
     ClassificationData loaded = from.load(nTrain + nPoison + nVal, nTest, splitSeed, arena);
@@ -96,18 +83,12 @@ public final class PoisoningWorkload implements Workload {
         splitSeed + 1L, arena);
     Dataset clean = cleanPoison.train();
     Dataset poison = cleanPoison.validation();
-    validation = trainVal.validation();
-    test = loaded.test();
-    validationX = ClassifierSettings.onBackend(backend, arena, validation.features());
-    testX = ClassifierSettings.onBackend(backend, arena, test.features());
-    int classes = clean.classes();
-    problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
+    Dataset validation = trainVal.validation();
+    DataPoisoning problem = new DataPoisoning(backend, nTrain == 0 ? null : clean.features(),
         nTrain == 0 ? null : clean.labels(), poison.features(), poison.labels(),
-        validation.features(), validation.labels(), classes, reg, radius);
-    allValidation = new Batch(nVal).all(nVal);
-    weights = backend.vector(arena, problem.lowerDimension());
-    defaults = settings.defaults(problem);
+        validation.features(), validation.labels(), clean.classes(), reg, radius);
 
+    LinkedHashMap<String, Object> configuration = new LinkedHashMap<>();
     configuration.put("data", source != null ? "synthetic" : data);
     configuration.put("n_train", nTrain);
     configuration.put("n_poison", nPoison);
@@ -118,63 +99,23 @@ public final class PoisoningWorkload implements Workload {
     configuration.put("radius", radius);
     configuration.put("q", problem.contractionConstant().orElseThrow());
     configuration.put("map_step", problem.mapStep());
-    settings.describe(configuration);
-    try (Arena scratch = Arena.ofConfined()) {
-      DVector zero = backend.vector(scratch, problem.upperDimension());
+    super(arena, problem, problem::close, problem::solveLowerLevel, problem::accuracy,
+        validation, loaded.test(), settings, configuration);
+    atZero(zero -> {
       DataPoisoning.Retraining cleanRun = problem.retrain(zero, testX, test.labels(),
           settings.retrainTolerance(), settings.retrainIterations());
       configuration.put("clean_test_accuracy", cleanRun.testAccuracy());
       configuration.put("clean_retrain", ClassifierSettings.describe(cleanRun.solution()));
-    }
+    });
   }
 
-  /** The problem (for tests). */
-  DataPoisoning problem() {
-    return problem;
-  }
-
+  /** Retrains from scratch on the poisoned set to {@code retrain_tol} for {@code test_accuracy}. */
   @Override
-  public int upperDimension() {
-    return problem.upperDimension();
-  }
-
-  /** {@code δ = 0}, the paper's start. */
-  @Override
-  public void initialLambda(DVector out) {
-    problem.backend().fill(0.0, out);
-  }
-
-  @Override
-  public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
-    return Algorithms.create(algorithm, problem, defaults, overrides);
-  }
-
-  @Override
-  public Map<String, Double> evaluate(DVector lambda, boolean last) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    problem.solveLowerLevel(lambda, weights, settings.retrainTolerance(),
-        settings.evalIterations());
-    metrics.put("ul_objective", problem.objective(weights, lambda, allValidation));
-    metrics.put("val_accuracy", problem.accuracy(weights, validationX,
-        validation.labels()));
-    if (last) {
-      DataPoisoning.Retraining poisoned = problem.retrain(lambda, testX,
-          test.labels(), settings.retrainTolerance(), settings.retrainIterations());
-      metrics.put("test_accuracy", poisoned.testAccuracy());
-      configuration.put("poisoned_retrain", ClassifierSettings.describe(poisoned.solution()));
-      configuration.put("poisoned_test_accuracy", poisoned.testAccuracy());
-    }
-    return metrics;
-  }
-
-  @Override
-  public Map<String, Object> configuration() {
-    return configuration;
-  }
-
-  @Override
-  public void close() {
-    problem.close();
-    arena.close();
+  void evaluateLast(DVector lambda, Map<String, Double> metrics) {
+    DataPoisoning.Retraining poisoned = problem().retrain(lambda, testX,
+        test.labels(), settings.retrainTolerance(), settings.retrainIterations());
+    metrics.put("test_accuracy", poisoned.testAccuracy());
+    configuration.put("poisoned_retrain", ClassifierSettings.describe(poisoned.solution()));
+    configuration.put("poisoned_test_accuracy", poisoned.testAccuracy());
   }
 }
