@@ -112,33 +112,16 @@ public final class Bsgm implements AutoCloseable {
    * BSGM's state: the iteration counter {@code s} alone (no warm start, so no vectors); it
    * picks {@code t_s, k_s, J_s} from the schedule.
    */
-  public static final class State implements AlgorithmState {
-    private int iteration;
+  public static final class State extends IterationState {
 
-    /** The next iteration's index {@code s}. */
-    public int iteration() {
-      return iteration;
+    /** A state at iteration 0. */
+    public State() {
+      super("BSGM's state");
     }
 
     @Override
     public List<NamedVector> vectors() {
       return List.of();
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("BSGM's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -225,7 +208,7 @@ public final class Bsgm implements AutoCloseable {
    * @return the samples this iteration used
    */
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int s = state.iteration;
+    int s = state.iteration();
     IterationSchedule schedule = options.schedule();
     int t = schedule.lowerSteps(s);
     int k = schedule.linearSteps(s);
@@ -246,7 +229,7 @@ public final class Bsgm implements AutoCloseable {
       throw new ArithmeticException("BSGM diverged in the UL step at iteration " + s
           + ": λ is not finite (‖ĥ‖ = " + lastHypergradientNorm + "); reduce alpha");
     }
-    state.iteration = s + 1;
+    state.advance();
     return samples;
   }
 

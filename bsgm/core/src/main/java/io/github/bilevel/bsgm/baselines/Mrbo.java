@@ -1,8 +1,8 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
-import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Checks;
@@ -245,15 +245,15 @@ public final class Mrbo implements AutoCloseable {
    * iteration's phase (no previous point, {@code α_0 = β_0 = 1}) is {@code k = 0}; {@code α_k,
    * β_k, η_k} follow from {@code k}. Mutable, so that iterations allocate nothing.
    */
-  public static final class State implements AlgorithmState {
+  public static final class State extends IterationState {
     private final DVector w;
     private final DVector wPrevious;
     private final DVector lambdaPrevious;
     private final DVector u;
     private final DVector direction;
-    private int iteration;
 
     private State(Backend backend, Arena arena, int d, int m) {
+      super("MRBO's state");
       w = backend.vector(arena, d);
       wPrevious = backend.vector(arena, d);
       u = backend.vector(arena, d);
@@ -271,32 +271,11 @@ public final class Mrbo implements AutoCloseable {
       return direction;
     }
 
-    /** The next iteration's index {@code k}. */
-    public int iteration() {
-      return iteration;
-    }
-
     @Override
     public List<NamedVector> vectors() {
       return List.of(new NamedVector("w", w), new NamedVector("w_previous", wPrevious),
           new NamedVector("lambda_previous", lambdaPrevious), new NamedVector("u", u),
           new NamedVector("d", direction));
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("MRBO's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -381,7 +360,7 @@ public final class Mrbo implements AutoCloseable {
    * @return the samples the iteration used
    */
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int k = state.iteration;
+    int k = state.iteration();
     DVector w = state.w;
     DVector wPrevious = state.wPrevious;
     DVector lambdaPrevious = state.lambdaPrevious;
@@ -434,7 +413,7 @@ public final class Mrbo implements AutoCloseable {
     backend.axpy(-stepLambda, direction, lambda);
     problem.projectUpper(lambda);
     backend.axpy(-options.cW() * eta, u, w);
-    state.iteration = k + 1;
+    state.advance();
     return samples;
   }
 

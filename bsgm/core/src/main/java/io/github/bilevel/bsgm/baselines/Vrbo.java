@@ -1,8 +1,8 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
-import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Checks;
@@ -245,13 +245,13 @@ public final class Vrbo implements AutoCloseable {
    * {@code d} (hypergradient) and the outer-step counter {@code k}, whose remainder modulo the
    * period says when the large batches are drawn. Mutable, so that steps allocate nothing.
    */
-  public static final class State implements AlgorithmState {
+  public static final class State extends IterationState {
     private final DVector w;
     private final DVector u;
     private final DVector direction;
-    private int iteration;
 
     private State(Backend backend, Arena arena, int d, int m) {
+      super("VRBO's state");
       w = backend.vector(arena, d);
       u = backend.vector(arena, d);
       direction = backend.vector(arena, m);
@@ -267,31 +267,10 @@ public final class Vrbo implements AutoCloseable {
       return direction;
     }
 
-    /** The next outer step's index {@code k}. */
-    public int iteration() {
-      return iteration;
-    }
-
     @Override
     public List<NamedVector> vectors() {
       return List.of(new NamedVector("w", w), new NamedVector("u", u),
           new NamedVector("d", direction));
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("VRBO's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -377,7 +356,7 @@ public final class Vrbo implements AutoCloseable {
    * @return the samples the iteration used
    */
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int k = state.iteration;
+    int k = state.iteration();
     DVector w = state.w;
     DVector u = state.u;
     DVector direction = state.direction;
@@ -412,7 +391,7 @@ public final class Vrbo implements AutoCloseable {
       lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
       lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
     }
-    state.iteration = k + 1;
+    state.advance();
     return samples;
   }
 
