@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm;
 
+import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -169,21 +170,13 @@ public final class Bsgm implements AutoCloseable {
     }
     problem.projectUpper(lambda);
     State state = init();
-    int maxIterations = options.maxIterations().orElse(Integer.MAX_VALUE);
+    Budget budget = new Budget(options.maxIterations(), options.sampleBudget(),
+        options.timeLimitNanos());
     long start = System.nanoTime();
     long samples = 0;
     int s = 0;
-    String reason = "iteration limit";
-    for (; s < maxIterations; s++) {
-      if (options.sampleBudget().isPresent() && samples >= options.sampleBudget().getAsLong()) {
-        reason = "sample budget";
-        break;
-      }
-      if (options.timeLimitNanos().isPresent()
-          && System.nanoTime() - start >= options.timeLimitNanos().getAsLong()) {
-        reason = "time limit";
-        break;
-      }
+    String reason;
+    for (; (reason = budget.stopReason(s, samples, System.nanoTime() - start)) == null; s++) {
       samples += iterate(state, lambda, options, random);
       if (listener != null) {
         double objective = monitoredObjective(options, s);
