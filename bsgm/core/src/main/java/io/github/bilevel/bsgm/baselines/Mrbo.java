@@ -93,6 +93,7 @@ public final class Mrbo extends PairedCorrections<Mrbo.State, Mrbo.Options> {
    * {@code b = J = 1}, {@code Q = 10}, {@code η_v = 1}, 1000 iterations, no exact hypergradient.
    */
   public static final class Builder {
+    // Alike Vrbo.Builder by shape only: setters of its own record's fields.
     private double a = 1.0;
     private double m = 8.0;
     private double c1 = 1.0;

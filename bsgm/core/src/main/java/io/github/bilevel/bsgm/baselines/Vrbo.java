@@ -99,6 +99,7 @@ public final class Vrbo extends PairedCorrections<Vrbo.State, Vrbo.Options> {
    * 1000 outer steps, no exact hypergradient.
    */
   public static final class Builder {
+    // Alike Mrbo.Builder by shape only: setters of its own record's fields.
     private double cLambda = 0.1;
     private double cW = 0.5;
     private int period = 10;
