@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm;
 
+import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -112,33 +113,16 @@ public final class Bsgm implements AutoCloseable {
    * BSGM's state: the iteration counter {@code s} alone (no warm start, so no vectors); it
    * picks {@code t_s, k_s, J_s} from the schedule.
    */
-  public static final class State implements AlgorithmState {
-    private int iteration;
+  public static final class State extends IterationState {
 
-    /** The next iteration's index {@code s}. */
-    public int iteration() {
-      return iteration;
+    /** A state at iteration 0. */
+    public State() {
+      super("BSGM's state");
     }
 
     @Override
     public List<NamedVector> vectors() {
       return List.of();
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("BSGM's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -186,21 +170,13 @@ public final class Bsgm implements AutoCloseable {
     }
     problem.projectUpper(lambda);
     State state = init();
-    int maxIterations = options.maxIterations().orElse(Integer.MAX_VALUE);
+    Budget budget = new Budget(options.maxIterations(), options.sampleBudget(),
+        options.timeLimitNanos());
     long start = System.nanoTime();
     long samples = 0;
     int s = 0;
-    String reason = "iteration limit";
-    for (; s < maxIterations; s++) {
-      if (options.sampleBudget().isPresent() && samples >= options.sampleBudget().getAsLong()) {
-        reason = "sample budget";
-        break;
-      }
-      if (options.timeLimitNanos().isPresent()
-          && System.nanoTime() - start >= options.timeLimitNanos().getAsLong()) {
-        reason = "time limit";
-        break;
-      }
+    String reason;
+    for (; (reason = budget.stopReason(s, samples, System.nanoTime() - start)) == null; s++) {
       samples += iterate(state, lambda, options, random);
       if (listener != null) {
         double objective = monitoredObjective(options, s);
@@ -225,7 +201,7 @@ public final class Bsgm implements AutoCloseable {
    * @return the samples this iteration used
    */
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int s = state.iteration;
+    int s = state.iteration();
     IterationSchedule schedule = options.schedule();
     int t = schedule.lowerSteps(s);
     int k = schedule.linearSteps(s);
@@ -246,7 +222,7 @@ public final class Bsgm implements AutoCloseable {
       throw new ArithmeticException("BSGM diverged in the UL step at iteration " + s
           + ": λ is not finite (‖ĥ‖ = " + lastHypergradientNorm + "); reduce alpha");
     }
-    state.iteration = s + 1;
+    state.advance();
     return samples;
   }
 

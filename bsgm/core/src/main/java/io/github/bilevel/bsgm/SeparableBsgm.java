@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm;
 
+import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
@@ -175,22 +176,15 @@ public final class SeparableBsgm implements AutoCloseable {
           + " iteration limit, a sample budget or a time limit");
     }
     problem.projectUpper(lambda);
-    int maxIterations = options.maxIterations().orElse(Integer.MAX_VALUE);
+    Budget budget = new Budget(options.maxIterations(), options.sampleBudget(),
+        options.timeLimitNanos());
     long start = System.nanoTime();
     long listenerNanos = 0;
     long samples = 0;
     int s = 0;
-    String reason = "iteration limit";
-    for (; s < maxIterations; s++) {
-      if (options.sampleBudget().isPresent() && samples >= options.sampleBudget().getAsLong()) {
-        reason = "sample budget";
-        break;
-      }
-      if (options.timeLimitNanos().isPresent()
-          && System.nanoTime() - start - listenerNanos >= options.timeLimitNanos().getAsLong()) {
-        reason = "time limit";
-        break;
-      }
+    String reason;
+    for (; (reason = budget.stopReason(s, samples, System.nanoTime() - start - listenerNanos))
+        == null; s++) {
       monitor = listener != null;
       samples += iterate(s, lambda, options, random);
       if (listener != null) {

@@ -177,7 +177,7 @@ public final class SeparableSid implements AutoCloseable {
     for (int i = 0; i < options.t(); i++) {
       linearization.map(zRows, phiRows);
       double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
-      lowerResidual = checkFinite("LL", i, residual, lowerResidual);
+      lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
     }
 
     // 2. upper-level gradient with respect to the states
@@ -195,7 +195,7 @@ public final class SeparableSid implements AutoCloseable {
       linearization.vjpState(vRows, phiRows);
       backend.axpy(1.0, g1Flat, phiFlat);
       double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
-      linearResidual = checkFinite("LS", i, residual, linearResidual);
+      linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
     }
 
     // 4. ĥ = mean ∇₂E + mean ∂₂Φᵀ v
@@ -230,16 +230,6 @@ public final class SeparableSid implements AutoCloseable {
     vFlat = vRows.asVector();
     g1Flat = g1Rows.asVector();
     viewRows = rows;
-  }
-
-  private static double checkFinite(String step, int iteration, double residual,
-      double lastFinite) {
-    if (!Double.isFinite(residual)) {
-      throw new ArithmeticException("SID diverged in the " + step + " solver at iteration "
-          + iteration + ": residual " + residual + " (last finite residual " + lastFinite
-          + "); is the map a contraction, and the KM step small enough?");
-    }
-    return residual;
   }
 
   /** Frees the workspace. */

@@ -92,6 +92,7 @@ public final class Sid implements AutoCloseable {
     this.backend = problem.backend();
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
+    // Alike the other runners' constructors by shape only: a list of this class's own buffers.
     w = backend.vector(arena, d);
     phi = backend.vector(arena, d);
     v = backend.vector(arena, d);
@@ -225,7 +226,8 @@ public final class Sid implements AutoCloseable {
         : (long) (t + k) * lowerBatchSize + 2L * batch;
   }
 
-  private static double checkFinite(String step, int iteration, double residual,
+  /** The residual, or the divergence error naming the LL or LS solver (SID and separable SID). */
+  static double checkFinite(String step, int iteration, double residual,
       double lastFinite) {
     if (!Double.isFinite(residual)) {
       throw new ArithmeticException("SID diverged in the " + step + " solver at iteration "

@@ -1,7 +1,7 @@
 package io.github.bilevel.bsgm.runner;
 
-import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
@@ -38,38 +38,17 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
    * store is bound to the method's {@link SeparableBsgm}, so a method holds one run's state at a
    * time: {@link #init} clears it.
    */
-  public static final class State implements AlgorithmState {
+  public static final class State extends IterationState {
     private final List<NamedVector> vectors;
-    private int iteration;
 
     private State(List<NamedVector> vectors) {
+      super("separable BSGM's state");
       this.vectors = vectors;
-    }
-
-    /** The next iteration's index {@code s}. */
-    public int iteration() {
-      return iteration;
     }
 
     @Override
     public List<NamedVector> vectors() {
       return vectors;
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("separable BSGM's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -120,8 +99,8 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
 
   @Override
   public long iterate(State state, DVector lambda, SplittableRandom random) {
-    long samples = bsgm.iterate(state.iteration, lambda, options, random);
-    state.iteration++;
+    long samples = bsgm.iterate(state.iteration(), lambda, options, random);
+    state.advance();
     return samples;
   }
 

@@ -1,11 +1,10 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
-import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -37,7 +36,7 @@ import java.util.SplittableRandom;
  *
  * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
  */
-public final class Mrbo implements AutoCloseable {
+public final class Mrbo extends PairedCorrections<Mrbo.State, Mrbo.Options> {
 
   /**
    * MRBO's settings; see {@link #builder()} for defaults.
@@ -57,7 +56,7 @@ public final class Mrbo implements AutoCloseable {
    */
   public record Options(double a, double m, double c1, double c2, double cLambda, double cW,
       int lowerBatch, int batch, int neumannTerms, double linearStep, Budget budget,
-      Bsgm.ExactHypergradient exact) {
+      Bsgm.ExactHypergradient exact) implements PairedCorrections.Settings {
 
     public Options {
       positive("a", a);
@@ -94,6 +93,7 @@ public final class Mrbo implements AutoCloseable {
    * {@code b = J = 1}, {@code Q = 10}, {@code η_v = 1}, 1000 iterations, no exact hypergradient.
    */
   public static final class Builder {
+    // Alike Vrbo.Builder by shape only: setters of its own record's fields.
     private double a = 1.0;
     private double m = 8.0;
     private double c1 = 1.0;
@@ -202,41 +202,13 @@ public final class Mrbo implements AutoCloseable {
     }
   }
 
-  private final BilevelProblem problem;
-  private final Backend backend;
-  private final Arena arena = Arena.ofShared();
-  private final PairedOracle oracle;
-  private final DVector residual;
-  private final DVector residualPrevious;
-  private final DVector estimate;
-  private final DVector estimatePrevious;
-  private final DVector scratch;
+  private final DVector residualPrevious = residualOld;
+  private final DVector estimatePrevious = estimateOld;
   private double lastResidualNorm;
-  private double lastDirectionNorm;
-  private double lastMappingNorm = Double.NaN;
-  private double lastObjective = Double.NaN;
-  private boolean monitor;
-  private final int maxBatch;
-  private final int maxLowerBatch;
 
   /** A runner for {@code problem}, with room for batches up to {@code J = maxBatch}, {@code b = maxLowerBatch}. */
   public Mrbo(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
-    this.problem = Objects.requireNonNull(problem, "problem");
-    this.backend = problem.backend();
-    if (maxBatch < 1 || maxLowerBatch < 1) {
-      throw new IllegalArgumentException("batch capacities must be >= 1, got " + maxBatch + ", "
-          + maxLowerBatch);
-    }
-    this.maxBatch = maxBatch;
-    this.maxLowerBatch = maxLowerBatch;
-    int d = problem.lowerDimension();
-    int m = problem.upperDimension();
-    oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "MRBO");
-    residual = backend.vector(arena, d);
-    residualPrevious = backend.vector(arena, d);
-    estimate = backend.vector(arena, m);
-    estimatePrevious = backend.vector(arena, m);
-    scratch = backend.vector(arena, m);
+    super("MRBO", problem, maxBatch, maxLowerBatch);
   }
 
   /**
@@ -245,15 +217,15 @@ public final class Mrbo implements AutoCloseable {
    * iteration's phase (no previous point, {@code α_0 = β_0 = 1}) is {@code k = 0}; {@code α_k,
    * β_k, η_k} follow from {@code k}. Mutable, so that iterations allocate nothing.
    */
-  public static final class State implements AlgorithmState {
+  public static final class State extends IterationState {
     private final DVector w;
     private final DVector wPrevious;
     private final DVector lambdaPrevious;
     private final DVector u;
     private final DVector direction;
-    private int iteration;
 
     private State(Backend backend, Arena arena, int d, int m) {
+      super("MRBO's state");
       w = backend.vector(arena, d);
       wPrevious = backend.vector(arena, d);
       u = backend.vector(arena, d);
@@ -271,32 +243,11 @@ public final class Mrbo implements AutoCloseable {
       return direction;
     }
 
-    /** The next iteration's index {@code k}. */
-    public int iteration() {
-      return iteration;
-    }
-
     @Override
     public List<NamedVector> vectors() {
       return List.of(new NamedVector("w", w), new NamedVector("w_previous", wPrevious),
           new NamedVector("lambda_previous", lambdaPrevious), new NamedVector("u", u),
           new NamedVector("d", direction));
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("MRBO's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -307,12 +258,6 @@ public final class Mrbo implements AutoCloseable {
    */
   public long stateBytes() {
     return Double.BYTES * (3L * problem.lowerDimension() + 2L * problem.upperDimension());
-  }
-
-  /** Off-heap bytes of the whole workspace, state included. */
-  public long workspaceBytes() {
-    return Double.BYTES * (5L * problem.lowerDimension() + 5L * problem.upperDimension())
-        + oracle.workspaceBytes();
   }
 
   /**
@@ -326,46 +271,17 @@ public final class Mrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    Objects.requireNonNull(options, "options");
-    options.budget().requireLimit("MRBO");
-    try (Arena stateArena = Arena.ofShared()) {
-      return run(init(stateArena, lambda, options), lambda, options, random, listener);
-    }
-  }
-
-  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
-      Bsgm.Listener listener) {
-    Objects.requireNonNull(random, "random");
-    Budget budget = options.budget();
-    long start = System.nanoTime();
-    long samples = 0;
-    int k = 0;
-    String reason;
-    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-      monitor = listener != null;
-      samples += iterate(state, lambda, options, random);
-      if (listener != null) {
-        listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
-            lastMappingNorm, (System.nanoTime() - start) / 1e9));
-      }
-      k++;
-    }
-    monitor = false;
-    return new Bsgm.Result(k, samples, reason);
+    return runToBudget(lambda, options, random, listener);
   }
 
   /**
    * The state of a run driven one iteration at a time with {@link #iterate}, allocated in
    * {@code arena}: checks the options, projects {@code λ}; {@code w_0 = 0}, {@code k = 0}.
    */
+  @Override
   public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Checks.checkLength("lambda", lambda, problem.upperDimension());
-    if (options.batch() > maxBatch || options.lowerBatch() > maxLowerBatch) {
-      throw new IllegalArgumentException("MRBO: batch sizes J = " + options.batch() + ", b = "
-          + options.lowerBatch() + " exceed this runner's capacity " + maxBatch + "/"
-          + maxLowerBatch);
-    }
+    checkInit(lambda, options.batch(), options.lowerBatch(), "J, b");
     problem.projectUpper(lambda);
     State state = new State(backend, arena, problem.lowerDimension(), problem.upperDimension());
     backend.fill(0.0, state.w);
@@ -380,8 +296,9 @@ public final class Mrbo implements AutoCloseable {
    *
    * @return the samples the iteration used
    */
+  @Override
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int k = state.iteration;
+    int k = state.iteration();
     DVector w = state.w;
     DVector wPrevious = state.wPrevious;
     DVector lambdaPrevious = state.lambdaPrevious;
@@ -394,68 +311,35 @@ public final class Mrbo implements AutoCloseable {
     double alphaK = first ? 1.0 : Math.min(1.0, options.c1() * previousEta * previousEta);
     double betaK = first ? 1.0 : Math.min(1.0, options.c2() * previousEta * previousEta);
     // u_k: residual at (w_k, λ_k) and, after the first iteration, at (w_{k−1}, λ_{k−1})
-    samples += oracle.residuals(options.lowerBatch(), false, random, w, lambda, residual,
-        first ? null : wPrevious, lambdaPrevious, residualPrevious);
+    samples += residuals(options, random, w, lambda, first ? null : wPrevious, lambdaPrevious);
     if (first) {
       backend.copy(residual, u);
     } else {
       backend.axpy(-1.0, residualPrevious, u);                  // u_{k−1} − R_old
       backend.axpby(1.0, residual, 1.0 - betaK, u);             // R_new + (1 − β)(…)
     }
-    double uNorm = backend.nrm2(u);
-    if (!Double.isFinite(uNorm)) {
-      throw Monitoring.diverged("MRBO", "LL direction u (STORM on the residual)", k, -1,
-          "‖u‖", uNorm, lastResidualNorm);
-    }
-    lastResidualNorm = uNorm;
+    lastResidualNorm = checkFinite(u, "LL direction u (STORM on the residual)", k, -1, "‖u‖",
+        lastResidualNorm);
     // d_k: hypergradient estimates at both points with the same samples
-    samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
-        options.neumannTerms(), options.linearStep(), false, random, k, w, lambda, estimate,
-        first ? null : wPrevious, lambdaPrevious, estimatePrevious);
+    samples += hypergradients(options, random, k, w, lambda, first ? null : wPrevious,
+        lambdaPrevious);
     if (first) {
       backend.copy(estimate, direction);
     } else {
       backend.axpy(-1.0, estimatePrevious, direction);
       backend.axpby(1.0, estimate, 1.0 - alphaK, direction);
     }
-    double dNorm = backend.nrm2(direction);
-    if (!Double.isFinite(dNorm)) {
-      throw Monitoring.diverged("MRBO", "UL direction d (STORM on the hypergradient)", k, -1,
-          "‖d‖", dNorm, lastDirectionNorm);
-    }
-    lastDirectionNorm = dNorm;
+    lastDirectionNorm = checkFinite(direction, "UL direction d (STORM on the hypergradient)", k,
+        -1, "‖d‖", lastDirectionNorm);
     double stepLambda = options.cLambda() * eta;
-    lastMappingNorm = options.exact() == null ? Double.NaN
-        : gradientMappingNorm(lambda, stepLambda, options.exact());
+    lastMappingNorm = reportedMappingNorm(lambda, stepLambda, options);
     lastObjective = monitor ? problem.objective(w, lambda, oracle.lastUpperBatch()) : Double.NaN;
     // keep (w_k, λ_k), then step
     backend.copy(w, wPrevious);
     backend.copy(lambda, lambdaPrevious);
-    backend.axpy(-stepLambda, direction, lambda);
-    problem.projectUpper(lambda);
+    stepUpper(lambda, stepLambda, direction);
     backend.axpy(-options.cW() * eta, u, w);
-    state.iteration = k + 1;
+    state.advance();
     return samples;
-  }
-
-  /** {@code ‖d_k‖}, the norm of the last upper-level direction. */
-  public double lastDirectionNorm() {
-    return lastDirectionNorm;
-  }
-
-  /**
-   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
-   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
-   */
-  public double gradientMappingNorm(DVector lambda, double alpha,
-      Bsgm.ExactHypergradient exact) {
-    Checks.checkLength("lambda", lambda, problem.upperDimension());
-    return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
-  }
-
-  /** Frees the workspace. */
-  @Override
-  public void close() {
-    arena.close();
   }
 }

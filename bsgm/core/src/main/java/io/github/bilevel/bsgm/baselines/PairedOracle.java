@@ -53,6 +53,7 @@ final class PairedOracle {
     this.algorithm = algorithm;
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
+    // Alike the other runners' constructors by shape only: a list of this class's own buffers.
     g1a = backend.vector(arena, d);
     g1b = backend.vector(arena, d);
     va = backend.vector(arena, d);

@@ -1,11 +1,10 @@
 package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
-import io.github.bilevel.bsgm.AlgorithmState;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
@@ -46,7 +45,7 @@ import java.util.SplittableRandom;
  *
  * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
  */
-public final class Vrbo implements AutoCloseable {
+public final class Vrbo extends PairedCorrections<Vrbo.State, Vrbo.Options> {
 
   /**
    * VRBO's settings; see {@link #builder()} for defaults.
@@ -67,7 +66,7 @@ public final class Vrbo implements AutoCloseable {
    */
   public record Options(double cLambda, double cW, int period, int innerSteps, int lowerBatch,
       int batch, int largeLowerBatch, int largeBatch, int neumannTerms, double linearStep,
-      Budget budget, Bsgm.ExactHypergradient exact) {
+      Budget budget, Bsgm.ExactHypergradient exact) implements PairedCorrections.Settings {
 
     public Options {
       if (!(cLambda > 0) || Double.isInfinite(cLambda) || !(cW > 0) || Double.isInfinite(cW)) {
@@ -100,6 +99,7 @@ public final class Vrbo implements AutoCloseable {
    * 1000 outer steps, no exact hypergradient.
    */
   public static final class Builder {
+    // Alike Mrbo.Builder by shape only: setters of its own record's fields.
     private double cLambda = 0.1;
     private double cW = 0.5;
     private int period = 10;
@@ -194,25 +194,10 @@ public final class Vrbo implements AutoCloseable {
     }
   }
 
-  private final BilevelProblem problem;
-  private final Backend backend;
-  private final Arena arena = Arena.ofShared();
-  private final PairedOracle oracle;
   private final DVector wOld;
-  private final DVector residual;
-  private final DVector residualOld;
   private final DVector lambdaOld;
-  private final DVector estimate;
-  private final DVector estimateOld;
-  private final DVector scratch;
   private double lastU;
   private double lastD;
-  private double lastDirectionNorm = Double.NaN;
-  private double lastMappingNorm = Double.NaN;
-  private double lastObjective = Double.NaN;
-  private boolean monitor;
-  private final int maxBatch;
-  private final int maxLowerBatch;
 
   /**
    * A runner for {@code problem}, with room for batches up to {@code maxBatch} ({@code J} and
@@ -220,24 +205,9 @@ public final class Vrbo implements AutoCloseable {
    * ({@code b}, {@code S_b} likewise).
    */
   public Vrbo(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
-    this.problem = Objects.requireNonNull(problem, "problem");
-    this.backend = problem.backend();
-    if (maxBatch < 1 || maxLowerBatch < 1) {
-      throw new IllegalArgumentException("batch capacities must be >= 1, got " + maxBatch + ", "
-          + maxLowerBatch);
-    }
-    this.maxBatch = maxBatch;
-    this.maxLowerBatch = maxLowerBatch;
-    int d = problem.lowerDimension();
-    int m = problem.upperDimension();
-    oracle = new PairedOracle(problem, arena, maxBatch, maxLowerBatch, "VRBO");
-    wOld = backend.vector(arena, d);
-    residual = backend.vector(arena, d);
-    residualOld = backend.vector(arena, d);
-    lambdaOld = backend.vector(arena, m);
-    estimate = backend.vector(arena, m);
-    estimateOld = backend.vector(arena, m);
-    scratch = backend.vector(arena, m);
+    super("VRBO", problem, maxBatch, maxLowerBatch);
+    wOld = backend.vector(arena, problem.lowerDimension());
+    lambdaOld = backend.vector(arena, problem.upperDimension());
   }
 
   /**
@@ -245,13 +215,13 @@ public final class Vrbo implements AutoCloseable {
    * {@code d} (hypergradient) and the outer-step counter {@code k}, whose remainder modulo the
    * period says when the large batches are drawn. Mutable, so that steps allocate nothing.
    */
-  public static final class State implements AlgorithmState {
+  public static final class State extends IterationState {
     private final DVector w;
     private final DVector u;
     private final DVector direction;
-    private int iteration;
 
     private State(Backend backend, Arena arena, int d, int m) {
+      super("VRBO's state");
       w = backend.vector(arena, d);
       u = backend.vector(arena, d);
       direction = backend.vector(arena, m);
@@ -267,31 +237,10 @@ public final class Vrbo implements AutoCloseable {
       return direction;
     }
 
-    /** The next outer step's index {@code k}. */
-    public int iteration() {
-      return iteration;
-    }
-
     @Override
     public List<NamedVector> vectors() {
       return List.of(new NamedVector("w", w), new NamedVector("u", u),
           new NamedVector("d", direction));
-    }
-
-    @Override
-    public List<String> counterNames() {
-      return List.of("iteration");
-    }
-
-    @Override
-    public long[] counters() {
-      return new long[] {iteration};
-    }
-
-    @Override
-    public void restoreCounters(long[] values) {
-      AlgorithmState.checkCounters("VRBO's state", values, 1);
-      iteration = Math.toIntExact(values[0]);
     }
   }
 
@@ -301,12 +250,6 @@ public final class Vrbo implements AutoCloseable {
    */
   public long stateBytes() {
     return Double.BYTES * (2L * problem.lowerDimension() + problem.upperDimension());
-  }
-
-  /** Off-heap bytes of the whole workspace, state included. */
-  public long workspaceBytes() {
-    return Double.BYTES * (5L * problem.lowerDimension() + 5L * problem.upperDimension())
-        + oracle.workspaceBytes();
   }
 
   /**
@@ -321,43 +264,18 @@ public final class Vrbo implements AutoCloseable {
    */
   public Bsgm.Result run(DVector lambda, Options options, SplittableRandom random,
       Bsgm.Listener listener) {
-    Objects.requireNonNull(options, "options");
-    options.budget().requireLimit("VRBO");
-    try (Arena stateArena = Arena.ofShared()) {
-      return run(init(stateArena, lambda, options), lambda, options, random, listener);
-    }
-  }
-
-  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
-      Bsgm.Listener listener) {
-    Objects.requireNonNull(random, "random");
-    Budget budget = options.budget();
-    long start = System.nanoTime();
-    long samples = 0;
-    int k = 0;
-    String reason;
-    while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-      monitor = listener != null;
-      samples += iterate(state, lambda, options, random);
-      if (listener != null) {
-        listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
-            lastMappingNorm, (System.nanoTime() - start) / 1e9));
-      }
-      k++;
-    }
-    monitor = false;
-    return new Bsgm.Result(k, samples, reason);
+    return runToBudget(lambda, options, random, listener);
   }
 
   /**
    * The state of a run driven one outer step at a time with {@link #iterate}, allocated in
    * {@code arena}: checks the options, projects {@code λ}; {@code w_0 = 0}, {@code k = 0}.
    */
+  @Override
   public State init(Arena arena, DVector lambda, Options options) {
     Objects.requireNonNull(options, "options");
-    Checks.checkLength("lambda", lambda, problem.upperDimension());
-    checkCapacity(options.batch(), options.lowerBatch(), "J, b");
-    checkCapacity(options.largeBatch() >= problem.upperSamples()
+    checkInit(lambda, options.batch(), options.lowerBatch(), "J, b");
+    checkInit(lambda, options.largeBatch() >= problem.upperSamples()
             && options.largeBatch() >= problem.lowerSamples() ? 1 : options.largeBatch(),
         options.largeLowerBatch() >= problem.lowerSamples() ? 1 : options.largeLowerBatch(),
         "S_J, S_b");
@@ -376,8 +294,9 @@ public final class Vrbo implements AutoCloseable {
    *
    * @return the samples the iteration used
    */
+  @Override
   public long iterate(State state, DVector lambda, Options options, SplittableRandom random) {
-    int k = state.iteration;
+    int k = state.iteration();
     DVector w = state.w;
     DVector u = state.u;
     DVector direction = state.direction;
@@ -392,12 +311,10 @@ public final class Vrbo implements AutoCloseable {
       lastD = check(direction, "UL direction d (large-batch recomputation)", k, -1, lastD);
     }
     lastDirectionNorm = backend.nrm2(direction);
-    lastMappingNorm = options.exact() == null ? Double.NaN
-        : gradientMappingNorm(lambda, options.cLambda(), options.exact());
+    lastMappingNorm = reportedMappingNorm(lambda, options.cLambda(), options);
     // upper-level step, then the correction for the move of λ at fixed w
     backend.copy(lambda, lambdaOld);
-    backend.axpy(-options.cLambda(), direction, lambda);
-    problem.projectUpper(lambda);
+    stepUpper(lambda, options.cLambda(), direction);
     samples += correct(state, options, random, k, -1, w, lambda, w, lambdaOld);
     lastU = check(u, "LL direction u (SARAH correction for the λ step)", k, -1, lastU);
     lastD = check(direction, "UL direction d (SARAH correction for the λ step)", k, -1, lastD);
@@ -412,13 +329,8 @@ public final class Vrbo implements AutoCloseable {
       lastU = check(u, "LL direction u (SARAH correction for a w step)", k, t, lastU);
       lastD = check(direction, "UL direction d (SARAH correction for a w step)", k, t, lastD);
     }
-    state.iteration = k + 1;
+    state.advance();
     return samples;
-  }
-
-  /** {@code ‖d‖} before the last λ step. */
-  public double lastDirectionNorm() {
-    return lastDirectionNorm;
   }
 
   /** {@code u += R(new) − R(old)}, {@code d += ∇̂f(new) − ∇̂f(old)} with shared samples. */
@@ -426,46 +338,16 @@ public final class Vrbo implements AutoCloseable {
       DVector wNew, DVector lambdaNew, DVector wPrevious, DVector lambdaPrevious) {
     DVector u = state.u;
     DVector direction = state.direction;
-    long samples = oracle.residuals(options.lowerBatch(), false, random, wNew, lambdaNew,
-        residual, wPrevious, lambdaPrevious, residualOld);
+    long samples = residuals(options, random, wNew, lambdaNew, wPrevious, lambdaPrevious);
     backend.axpy(1.0, residual, u);
     backend.axpy(-1.0, residualOld, u);
-    samples += oracle.hypergradients(options.batch(), options.lowerBatch(),
-        options.neumannTerms(), options.linearStep(), false, random, k, wNew, lambdaNew,
-        estimate, wPrevious, lambdaPrevious, estimateOld);
+    samples += hypergradients(options, random, k, wNew, lambdaNew, wPrevious, lambdaPrevious);
     backend.axpy(1.0, estimate, direction);
     backend.axpy(-1.0, estimateOld, direction);
     return samples;
   }
 
   private double check(DVector vector, String step, int k, int t, double lastFinite) {
-    double norm = backend.nrm2(vector);
-    if (!Double.isFinite(norm)) {
-      throw Monitoring.diverged("VRBO", step, k, t, "norm", norm, lastFinite);
-    }
-    return norm;
-  }
-
-  private void checkCapacity(int batch, int lowerBatch, String names) {
-    if (batch > maxBatch || lowerBatch > maxLowerBatch) {
-      throw new IllegalArgumentException("VRBO: batch sizes " + names + " = " + batch + ", "
-          + lowerBatch + " exceed this runner's capacity " + maxBatch + "/" + maxLowerBatch);
-    }
-  }
-
-  /**
-   * {@code ‖G_α(λ)‖ = ‖λ − P_Λ(λ − α∇f(λ))‖ / α} with the exact gradient (equals
-   * {@code ‖∇f(λ)‖} when {@code Λ = R^m}).
-   */
-  public double gradientMappingNorm(DVector lambda, double alpha,
-      Bsgm.ExactHypergradient exact) {
-    Checks.checkLength("lambda", lambda, problem.upperDimension());
-    return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
-  }
-
-  /** Frees the workspace. */
-  @Override
-  public void close() {
-    arena.close();
+    return checkFinite(vector, step, k, t, "norm", lastFinite);
   }
 }

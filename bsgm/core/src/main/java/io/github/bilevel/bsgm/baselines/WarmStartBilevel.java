@@ -262,6 +262,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     }
     int d = problem.lowerDimension();
     int m = problem.upperDimension();
+    // Alike the other runners' constructors by shape only: a list of this class's own buffers.
     phi = backend.vector(arena, d);
     g1 = backend.vector(arena, d);
     g2 = backend.vector(arena, m);
