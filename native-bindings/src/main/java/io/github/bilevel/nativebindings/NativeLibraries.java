@@ -8,17 +8,20 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The library-search steps shared by {@code OpenBlasLibrary} and {@code CudaLibrary}: the
  * outcome of a search ({@link Resolution}), the logged search that never throws, loading one
- * candidate and checking its symbols, and directory globbing. Each library class keeps its own
- * candidate order and messages.
+ * candidate and checking its symbols, the search of names and directories, and directory
+ * globbing. Each library class keeps its own candidate order and messages.
  */
 @SuppressWarnings("restricted")
 public final class NativeLibraries {
@@ -130,7 +133,69 @@ public final class NativeLibraries {
     return Optional.of(lookup);
   }
 
-  /** The entries of {@code dir} matching the glob {@code pattern}, unsorted; empty on error. */
+  /** What {@link #searchDirectory} records for a directory that holds none of the names. */
+  public static final String NONE_PRESENT = ": none of the names present";
+
+  /**
+   * The search after the configured places: each name without {@code *} through the system
+   * loader's search path, then {@link #searchDirectory} in each directory; the directories that
+   * do not exist are listed together in {@code tried}.
+   *
+   * @param load loads a candidate, given its label and its file (null for a bare name)
+   */
+  public static Optional<Resolution> searchNames(List<String> names, List<Path> directories,
+      List<String> tried, BiFunction<String, Path, Optional<Resolution>> load) {
+    for (String name : names) {
+      Optional<Resolution> found = name.contains("*") ? Optional.empty() : load.apply(name, null);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    List<String> absent = new ArrayList<>();
+    for (Path dir : directories) {
+      if (!Files.isDirectory(dir)) {
+        absent.add(dir.toString());
+        continue;
+      }
+      Optional<Resolution> found = searchDirectory(dir, names, tried, load);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    if (!absent.isEmpty()) {
+      tried.add("directories not present: " + String.join(", ", absent));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Loads the first usable file in {@code dir} among {@code names} ({@code *} wildcards expanded,
+   * newest first), recording {@code dir}{@value #NONE_PRESENT} in {@code tried} when none is there.
+   */
+  public static Optional<Resolution> searchDirectory(Path dir, List<String> names,
+      List<String> tried, BiFunction<String, Path, Optional<Resolution>> load) {
+    boolean any = false;
+    for (String name : names) {
+      List<Path> files = name.contains("*") ? glob(dir, name)
+          : Files.exists(dir.resolve(name)) ? List.of(dir.resolve(name)) : List.of();
+      for (Path file : files) {
+        any = true;
+        Optional<Resolution> found = load.apply(file.toString(), file);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
+    }
+    if (!any) {
+      tried.add(dir + NONE_PRESENT);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The entries of {@code dir} matching the glob {@code pattern}, newest first (names in reverse
+   * order, ignoring case); empty on error.
+   */
   public static List<Path> glob(Path dir, String pattern) {
     if (!Files.isDirectory(dir)) {
       return List.of();
@@ -143,6 +208,8 @@ public final class NativeLibraries {
     } catch (IOException | RuntimeException e) {
       return List.of();
     }
+    out.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT))
+        .reversed());
     return out;
   }
 

@@ -3,6 +3,7 @@ package io.github.bilevel.nativebindings.cuda;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -28,7 +29,7 @@ abstract class CudaBlas extends CudaMemory {
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, true, false);
-      CudaException.checkCublas("cublasDdot_v2", Cublas.cublasDdot_v2(cublas, x.length(),
+      Api.CUBLAS.check("cublasDdot_v2", Cublas.cublasDdot_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment, result));
       ok = true;
     } finally {
@@ -105,7 +106,7 @@ abstract class CudaBlas extends CudaMemory {
     boolean ok = false;
     try {
       Operand ox = vector(0, "x", x, true, false);
-      CudaException.checkCublas("cublasDasum_v2", Cublas.cublasDasum_v2(cublas, x.length(),
+      Api.CUBLAS.check("cublasDasum_v2", Cublas.cublasDasum_v2(cublas, x.length(),
           at(ox), ox.increment, result));
       ok = true;
     } finally {
@@ -121,7 +122,7 @@ abstract class CudaBlas extends CudaMemory {
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, true, true);
-      CudaException.checkCublas("cublasDaxpy_v2", Cublas.cublasDaxpy_v2(cublas, x.length(),
+      Api.CUBLAS.check("cublasDaxpy_v2", Cublas.cublasDaxpy_v2(cublas, x.length(),
           alpha(a), at(ox), ox.increment, at(oy), oy.increment));
       ok = true;
     } finally {
@@ -161,7 +162,7 @@ abstract class CudaBlas extends CudaMemory {
         arg(2, ox);
         launch(SCALE, blocks(x.length()));
       } else {
-        CudaException.checkCublas("cublasDscal_v2", Cublas.cublasDscal_v2(cublas,
+        Api.CUBLAS.check("cublasDscal_v2", Cublas.cublasDscal_v2(cublas,
             x.length(), alpha(a), at(ox), ox.increment));
       }
       ok = true;
@@ -177,7 +178,7 @@ abstract class CudaBlas extends CudaMemory {
     try {
       Operand ox = vector(0, "x", x, true, false);
       Operand oy = vector(1, "y", y, false, true);
-      CudaException.checkCublas("cublasDcopy_v2", Cublas.cublasDcopy_v2(cublas, x.length(),
+      Api.CUBLAS.check("cublasDcopy_v2", Cublas.cublasDcopy_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment));
       ok = true;
     } finally {
@@ -208,7 +209,7 @@ abstract class CudaBlas extends CudaMemory {
     try {
       Operand ox = vector(0, "x", x, true, true);
       Operand oy = vector(1, "y", y, true, true);
-      CudaException.checkCublas("cublasDrot_v2", Cublas.cublasDrot_v2(cublas, x.length(),
+      Api.CUBLAS.check("cublasDrot_v2", Cublas.cublasDrot_v2(cublas, x.length(),
           at(ox), ox.increment, at(oy), oy.increment, alpha(c), beta(s)));
       ok = true;
     } finally {
@@ -277,7 +278,7 @@ abstract class CudaBlas extends CudaMemory {
       Operand om = matrix(0, "a", m, true, false);
       Operand ox = vector(1, "x", x, true, false);
       Operand oy = vector(2, "y", y, b != 0.0, true);
-      CudaException.checkCublas("cublasDgemv_v2", Cublas.cublasDgemv_v2(cublas, op,
+      Api.CUBLAS.check("cublasDgemv_v2", Cublas.cublasDgemv_v2(cublas, op,
           m.cols(), m.rows(), alpha(a), at(om), om.increment, at(ox), ox.increment, beta(b),
           at(oy), oy.increment));
       ok = true;
@@ -295,7 +296,7 @@ abstract class CudaBlas extends CudaMemory {
       Operand oy = vector(1, "y", y, true, false);
       Operand om = matrix(2, "a", m, true, true);
       // Aᵀ ← Aᵀ + α y xᵀ on the column-major cols × rows matrix.
-      CudaException.checkCublas("cublasDger_v2", Cublas.cublasDger_v2(cublas, m.cols(),
+      Api.CUBLAS.check("cublasDger_v2", Cublas.cublasDger_v2(cublas, m.cols(),
           m.rows(), alpha(a), at(oy), oy.increment, at(ox), ox.increment, at(om),
           om.increment));
       ok = true;
@@ -319,7 +320,7 @@ abstract class CudaBlas extends CudaMemory {
       Operand ob = matrix(1, "b", mb, true, false);
       Operand oc = matrix(2, "c", mc, b != 0.0, true);
       // Cᵀ ← α op(B)ᵀ op(A)ᵀ + β Cᵀ, all column-major views of the row-major storage.
-      CudaException.checkCublas("cublasDgemm_v2", Cublas.cublasDgemm_v2(cublas,
+      Api.CUBLAS.check("cublasDgemm_v2", Cublas.cublasDgemm_v2(cublas,
           transB ? Cublas.CUBLAS_OP_T : Cublas.CUBLAS_OP_N,
           transA ? Cublas.CUBLAS_OP_T : Cublas.CUBLAS_OP_N,
           n, m, k, alpha(a), at(ob), ob.increment, at(oa), oa.increment, beta(b), at(oc),

@@ -1,5 +1,6 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -103,7 +104,7 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
                 + CudaLibrary.PATH_PROPERTY + " at the libraries of an older CUDA)"
             : "";
         return new Probe(Optional.empty(), "cudaGetDeviceCount failed: status " + status + " ("
-            + CudaException.describeRuntime(status) + ")" + extra);
+            + Api.RUNTIME.describe(status) + ")" + extra);
       }
       int count = value.get(ValueLayout.JAVA_INT, 0);
       if (count == 0) {
@@ -128,11 +129,9 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
                 + "touching managed memory at once; needs Linux and compute capability >= 6.0)")
             + ", which the CUDA backend's buffers rely on");
       }
-      CudaException.checkRuntime("cudaRuntimeGetVersion",
-          CudaRuntime.cudaRuntimeGetVersion(value));
+      Api.RUNTIME.check("cudaRuntimeGetVersion", CudaRuntime.cudaRuntimeGetVersion(value));
       int runtimeVersion = value.get(ValueLayout.JAVA_INT, 0);
-      CudaException.checkRuntime("cudaDriverGetVersion",
-          CudaRuntime.cudaDriverGetVersion(value));
+      Api.RUNTIME.check("cudaDriverGetVersion", CudaRuntime.cudaDriverGetVersion(value));
       int driverVersion = value.get(ValueLayout.JAVA_INT, 0);
       List<String> missing = new ArrayList<>();
       for (CudaLibrary library : List.of(CudaLibrary.CUBLAS, CudaLibrary.NVRTC,
@@ -142,14 +141,13 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
       if (!missing.isEmpty()) {
         return new Probe(Optional.empty(), String.join("; ", missing));
       }
-      CudaException.checkDriver("cuInit", CudaDriver.cuInit(0));
-      CudaException.checkDriver("cuDeviceGet", CudaDriver.cuDeviceGet(value, ordinal));
+      Api.DRIVER.check("cuInit", CudaDriver.cuInit(0));
+      Api.DRIVER.check("cuDeviceGet", CudaDriver.cuDeviceGet(value, ordinal));
       int handle = value.get(ValueLayout.JAVA_INT, 0);
       MemorySegment nameBuffer = arena.allocate(256);
-      CudaException.checkDriver("cuDeviceGetName", CudaDriver.cuDeviceGetName(nameBuffer, 256,
-          handle));
+      Api.DRIVER.check("cuDeviceGetName", CudaDriver.cuDeviceGetName(nameBuffer, 256, handle));
       MemorySegment bytes = arena.allocate(ValueLayout.JAVA_LONG);
-      CudaException.checkDriver("cuDeviceTotalMem", CudaDriver.cuDeviceTotalMem_v2(bytes, handle));
+      Api.DRIVER.check("cuDeviceTotalMem", CudaDriver.cuDeviceTotalMem_v2(bytes, handle));
       CudaDevice device = new CudaDevice(ordinal, nameBuffer.getString(0), major, minor, sms,
           bytes.get(ValueLayout.JAVA_LONG, 0), pageable != 0, runtimeVersion, driverVersion);
       return new Probe(Optional.of(device), "");
@@ -170,7 +168,7 @@ public record CudaDevice(int ordinal, String name, int computeMajor, int compute
   }
 
   private static int attribute(MemorySegment value, int attribute, int ordinal) {
-    CudaException.checkRuntime("cudaDeviceGetAttribute(" + attribute + ")",
+    Api.RUNTIME.check("cudaDeviceGetAttribute(" + attribute + ")",
         CudaRuntime.cudaDeviceGetAttribute(value, attribute, ordinal));
     return value.get(ValueLayout.JAVA_INT, 0);
   }

@@ -22,26 +22,66 @@ public final class CudaException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Which library reported the status. */
+  /** Which library reported the status, and how to check and describe its statuses. */
   public enum Api {
     /** {@code cudaError_t} of the CUDA runtime. */
-    RUNTIME("CUDA runtime"),
+    RUNTIME("CUDA runtime", CudaLibrary.RUNTIME, "cudaGetErrorString",
+        s -> cString(CudaRuntime.cudaGetErrorName(s)) + ": "
+            + cString(CudaRuntime.cudaGetErrorString(s))),
     /** {@code cublasStatus_t} of cuBLAS. */
-    CUBLAS("cuBLAS"),
+    CUBLAS("cuBLAS", CudaLibrary.CUBLAS, "cublasGetStatusString", s -> {
+      String text = cString(Cublas.cublasGetStatusString(s));
+      return CudaLibrary.CUBLAS.hasSymbol("cublasGetStatusName")
+          ? cString(Cublas.cublasGetStatusName(s)) + ": " + text : text;
+    }),
     /** {@code nvrtcResult} of NVRTC. */
-    NVRTC("NVRTC"),
+    NVRTC("NVRTC", CudaLibrary.NVRTC, "nvrtcGetErrorString",
+        s -> cString(Nvrtc.nvrtcGetErrorString(s))),
     /** {@code CUresult} of the driver API. */
-    DRIVER("CUDA driver");
+    DRIVER("CUDA driver", CudaLibrary.DRIVER, "cuGetErrorString", CudaException::describeDriver);
 
     private final String label;
+    private final CudaLibrary library;
+    private final String describer;
+    private final IntFunction<String> describe;
 
-    Api(String label) {
+    Api(String label, CudaLibrary library, String describer, IntFunction<String> describe) {
       this.label = label;
+      this.library = library;
+      this.describer = describer;
+      this.describe = describe;
     }
 
     /** The library's name, for messages. */
     public String label() {
       return label;
+    }
+
+    /** Throws a {@link CudaException} for {@code call} unless {@code status} is success (0). */
+    public void check(String call, int status) {
+      if (status != 0) {
+        throw new CudaException(this, call, status, describe(status), null);
+      }
+    }
+
+    /**
+     * The library's name and description of {@code status} ({@code cudaGetErrorName:
+     * cudaGetErrorString}, {@code cublasGetStatusName: cublasGetStatusString},
+     * {@code nvrtcGetErrorString}, {@code cuGetErrorName: cuGetErrorString}), or why unavailable.
+     */
+    public String describe(int status) {
+      if (!library.isAvailable()) {
+        return "no description: " + library.description() + " is not loaded";
+      }
+      if (!library.hasSymbol(describer)) {
+        return "no description: " + library.loadedFrom().orElse("the library") + " has no "
+            + describer;
+      }
+      try {
+        return describe.apply(status);
+      } catch (RuntimeException | LinkageError e) {
+        return "no description: " + describer + " failed: " + e;
+      }
     }
   }
 
@@ -88,90 +128,18 @@ public final class CudaException extends RuntimeException {
     return description;
   }
 
-  // ---------------------------------------------------------------- checks
-
-  /** Throws a {@link CudaException} unless {@code status} is {@code cudaSuccess} (0). */
-  public static void checkRuntime(String call, int status) {
-    if (status != 0) {
-      throw new CudaException(Api.RUNTIME, call, status, describeRuntime(status), null);
-    }
-  }
-
-  /** Throws a {@link CudaException} unless {@code status} is {@code CUBLAS_STATUS_SUCCESS}. */
-  public static void checkCublas(String call, int status) {
-    if (status != 0) {
-      throw new CudaException(Api.CUBLAS, call, status, describeCublas(status), null);
-    }
-  }
-
-  /** Throws a {@link CudaException} unless {@code status} is {@code NVRTC_SUCCESS}. */
-  public static void checkNvrtc(String call, int status) {
-    if (status != 0) {
-      throw new CudaException(Api.NVRTC, call, status, describeNvrtc(status), null);
-    }
-  }
-
-  /** Throws a {@link CudaException} unless {@code status} is {@code CUDA_SUCCESS}. */
-  public static void checkDriver(String call, int status) {
-    if (status != 0) {
-      throw new CudaException(Api.DRIVER, call, status, describeDriver(status), null);
-    }
-  }
-
-  // ---------------------------------------------------------------- descriptions
-
-  /** {@code cudaGetErrorName(status): cudaGetErrorString(status)}, or why unavailable. */
-  public static String describeRuntime(int status) {
-    return describe(CudaLibrary.RUNTIME, "cudaGetErrorString", status,
-        s -> cString(CudaRuntime.cudaGetErrorName(s)) + ": "
-            + cString(CudaRuntime.cudaGetErrorString(s)));
-  }
-
-  /** {@code cublasGetStatusName(status): cublasGetStatusString(status)}, or why unavailable. */
-  public static String describeCublas(int status) {
-    return describe(CudaLibrary.CUBLAS, "cublasGetStatusString", status, s -> {
-      String text = cString(Cublas.cublasGetStatusString(s));
-      return CudaLibrary.CUBLAS.hasSymbol("cublasGetStatusName")
-          ? cString(Cublas.cublasGetStatusName(s)) + ": " + text : text;
-    });
-  }
-
-  /** {@code nvrtcGetErrorString(status)}, or why unavailable. */
-  public static String describeNvrtc(int status) {
-    return describe(CudaLibrary.NVRTC, "nvrtcGetErrorString", status,
-        s -> cString(Nvrtc.nvrtcGetErrorString(s)));
-  }
-
   /** {@code cuGetErrorName(status): cuGetErrorString(status)}, or why unavailable. */
-  public static String describeDriver(int status) {
-    return describe(CudaLibrary.DRIVER, "cuGetErrorString", status, s -> {
-      try (Arena arena = Arena.ofConfined()) {
-        MemorySegment name = arena.allocate(Downcalls.C_POINTER);
-        MemorySegment text = arena.allocate(Downcalls.C_POINTER);
-        int r1 = CudaDriver.cuGetErrorName(s, name);
-        int r2 = CudaDriver.cuGetErrorString(s, text);
-        if (r1 != 0 || r2 != 0) {
-          return "unknown CUresult (cuGetErrorString returned " + r2 + ")";
-        }
-        return cString(name.get(Downcalls.C_POINTER, 0)) + ": "
-            + cString(text.get(Downcalls.C_POINTER, 0));
+  private static String describeDriver(int s) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment name = arena.allocate(Downcalls.C_POINTER);
+      MemorySegment text = arena.allocate(Downcalls.C_POINTER);
+      int r1 = CudaDriver.cuGetErrorName(s, name);
+      int r2 = CudaDriver.cuGetErrorString(s, text);
+      if (r1 != 0 || r2 != 0) {
+        return "unknown CUresult (cuGetErrorString returned " + r2 + ")";
       }
-    });
-  }
-
-  private static String describe(CudaLibrary library, String function, int status,
-      IntFunction<String> describe) {
-    if (!library.isAvailable()) {
-      return "no description: " + library.description() + " is not loaded";
-    }
-    if (!library.hasSymbol(function)) {
-      return "no description: " + library.loadedFrom().orElse("the library") + " has no "
-          + function;
-    }
-    try {
-      return describe.apply(status);
-    } catch (RuntimeException | LinkageError e) {
-      return "no description: " + function + " failed: " + e;
+      return cString(name.get(Downcalls.C_POINTER, 0)) + ": "
+          + cString(text.get(Downcalls.C_POINTER, 0));
     }
   }
 

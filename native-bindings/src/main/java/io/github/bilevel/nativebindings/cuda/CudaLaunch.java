@@ -6,6 +6,7 @@ import io.github.bilevel.kernels.Backends;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import io.github.bilevel.kernels.ScalarBackend;
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -125,17 +126,17 @@ abstract class CudaLaunch extends AbstractBackend implements AutoCloseable {
     }
     bind();
     MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
-    CudaException.checkRuntime("cudaStreamCreateWithFlags",
+    Api.RUNTIME.check("cudaStreamCreateWithFlags",
         CudaRuntime.cudaStreamCreateWithFlags(holder, CudaRuntime.cudaStreamNonBlocking));
     stream = holder.get(ValueLayout.ADDRESS, 0);
     int status = Cublas.cublasCreate_v2(holder);
     if (status != 0) {
       CudaRuntime.cudaStreamDestroy(stream);
-      CudaException.checkCublas("cublasCreate_v2", status);
+      Api.CUBLAS.check("cublasCreate_v2", status);
     }
     cublas = holder.get(ValueLayout.ADDRESS, 0);
-    CudaException.checkCublas("cublasSetStream_v2", Cublas.cublasSetStream_v2(cublas, stream));
-    CudaException.checkCublas("cublasSetPointerMode_v2",
+    Api.CUBLAS.check("cublasSetStream_v2", Cublas.cublasSetStream_v2(cublas, stream));
+    Api.CUBLAS.check("cublasSetPointerMode_v2",
         Cublas.cublasSetPointerMode_v2(cublas, Cublas.CUBLAS_POINTER_MODE_HOST));
     alpha = arena.allocate(ValueLayout.JAVA_DOUBLE);
     beta = arena.allocate(ValueLayout.JAVA_DOUBLE);
@@ -193,15 +194,14 @@ abstract class CudaLaunch extends AbstractBackend implements AutoCloseable {
   void bind() {
     int[] bound = BOUND_DEVICE.get();
     if (bound[0] != device.ordinal()) {
-      CudaException.checkRuntime("cudaSetDevice", CudaRuntime.cudaSetDevice(device.ordinal()));
-      CudaException.checkDriver("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(module.context()));
+      Api.RUNTIME.check("cudaSetDevice", CudaRuntime.cudaSetDevice(device.ordinal()));
+      Api.DRIVER.check("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(module.context()));
       bound[0] = device.ordinal();
     }
   }
 
   void synchronize() {
-    CudaException.checkRuntime("cudaStreamSynchronize",
-        CudaRuntime.cudaStreamSynchronize(stream));
+    Api.RUNTIME.check("cudaStreamSynchronize", CudaRuntime.cudaStreamSynchronize(stream));
   }
 
   /** Where an operand lives for the duration of one call. */
@@ -257,7 +257,7 @@ abstract class CudaLaunch extends AbstractBackend implements AutoCloseable {
         parameterPointers, MemorySegment.NULL);
     if (status != 0) {
       throw new CudaException(CudaException.Api.DRIVER, "cuLaunchKernel", status,
-          CudaException.describeDriver(status), "kernel " + KernelCompiler.KERNELS.get(k)
+          Api.DRIVER.describe(status), "kernel " + KernelCompiler.KERNELS.get(k)
               + " on " + blocks + " x " + THREADS + " threads");
     }
   }

@@ -10,10 +10,8 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -91,7 +89,7 @@ public enum CudaLibrary {
   private final List<String> names;
   private final List<String> requiredSymbols;
   private final List<String> companions;
-  private volatile Resolution resolution;
+  private Resolution resolution;
 
   CudaLibrary(String what, List<String> names, List<String> requiredSymbols,
       List<String> companions) {
@@ -117,23 +115,13 @@ public enum CudaLibrary {
   }
 
   /** The search with the default candidates, done once (on first use) and kept. */
-  public Resolution resolution() {
-    Resolution r = resolution;
-    if (r == null) {
-      synchronized (this) {
-        r = resolution;
-        if (r == null) {
-          r = resolveDefault();
-          resolution = r;
-        }
-      }
+  public synchronized Resolution resolution() {
+    if (resolution == null) {
+      resolution = NativeLibraries.searchLogged(what, () -> resolve(
+          System.getProperty(PATH_PROPERTY), System.getenv(PATH_ENV), names,
+          defaultDirectories()), LOG);
     }
-    return r;
-  }
-
-  private Resolution resolveDefault() {
-    return NativeLibraries.searchLogged(what, () -> resolve(System.getProperty(PATH_PROPERTY),
-        System.getenv(PATH_ENV), names, defaultDirectories()), LOG);
+    return resolution;
   }
 
   /** Whether the library was found and loaded. */
@@ -174,7 +162,7 @@ public enum CudaLibrary {
     Set<Path> dirs = new LinkedHashSet<>();
     dirs.add(Path.of("/usr/local/cuda/lib64"));
     dirs.add(Path.of("/usr/local/cuda/targets/x86_64-linux/lib"));
-    for (Path cuda : newestFirst(glob(Path.of("/usr/local"), "cuda-*"))) {
+    for (Path cuda : glob(Path.of("/usr/local"), "cuda-*")) {
       dirs.add(cuda.resolve("lib64"));
       dirs.add(cuda.resolve("targets/x86_64-linux/lib"));
     }
@@ -204,14 +192,14 @@ public enum CudaLibrary {
     List<Path> sitePackages = new ArrayList<>();
     sitePackages.add(Path.of("/usr/lib/python3/dist-packages"));
     for (Path prefix : prefixes) {
-      for (Path python : newestFirst(glob(prefix.resolve("lib"), "python3*"))) {
+      for (Path python : glob(prefix.resolve("lib"), "python3*")) {
         sitePackages.add(python.resolve("site-packages"));
         sitePackages.add(python.resolve("dist-packages"));
       }
     }
     List<Path> out = new ArrayList<>();
     for (Path site : sitePackages) {
-      for (Path pkg : newestFirst(glob(site.resolve("nvidia"), "*"))) {
+      for (Path pkg : glob(site.resolve("nvidia"), "*")) {
         Path lib = pkg.resolve("lib");
         if (Files.isDirectory(lib)) {
           out.add(lib);
@@ -253,35 +241,14 @@ public enum CudaLibrary {
       List<Path> directories) {
     List<String> tried = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
-    Optional<Resolution> found;
-    found = tryDirectories("system property " + PATH_PROPERTY, configuredDirs, names, tried,
-        warnings);
+    Optional<Resolution> found = tryDirectories("system property " + PATH_PROPERTY,
+        configuredDirs, names, tried, warnings)
+        .or(() -> tryDirectories("environment variable " + PATH_ENV, envDirs, names, tried,
+            warnings))
+        .or(() -> NativeLibraries.searchNames(names, directories, tried,
+            (label, file) -> tryLoad(label, file, tried, warnings)));
     if (found.isPresent()) {
       return found.get();
-    }
-    found = tryDirectories("environment variable " + PATH_ENV, envDirs, names, tried, warnings);
-    if (found.isPresent()) {
-      return found.get();
-    }
-    for (String name : names) {
-      found = tryLoad(name, null, tried, warnings);
-      if (found.isPresent()) {
-        return found.get();
-      }
-    }
-    List<String> absent = new ArrayList<>();
-    for (Path dir : directories) {
-      if (!Files.isDirectory(dir)) {
-        absent.add(dir.toString());
-        continue;
-      }
-      found = tryDirectory(dir, names, tried, warnings);
-      if (found.isPresent()) {
-        return found.get();
-      }
-    }
-    if (!absent.isEmpty()) {
-      tried.add("directories not present: " + String.join(", ", absent));
     }
     String reason = what + " not found: looked for " + names
         + " through the system library path and in " + directories + " (tried: "
@@ -315,38 +282,18 @@ public enum CudaLibrary {
         continue;
       }
       int before = tried.size();
-      Optional<Resolution> found = tryDirectory(dir, names, tried, warnings);
+      Optional<Resolution> found = NativeLibraries.searchDirectory(dir, names, tried,
+          (label, file) -> tryLoad(label, file, tried, warnings));
       if (found.isPresent()) {
         return found;
       }
       // A directory that does not hold this library is no problem (a path list names the
       // directories of several libraries); one whose copy failed to load is.
       for (int i = before; i < tried.size(); i++) {
-        if (!tried.get(i).endsWith(NONE_PRESENT)) {
+        if (!tried.get(i).endsWith(NativeLibraries.NONE_PRESENT)) {
           warnings.add(what + ": " + tried.get(i));
         }
       }
-    }
-    return Optional.empty();
-  }
-
-  private static final String NONE_PRESENT = ": none of the names present";
-
-  private Optional<Resolution> tryDirectory(Path dir, List<String> names, List<String> tried,
-      List<String> warnings) {
-    boolean any = false;
-    for (String name : names) {
-      Path file = dir.resolve(name);
-      if (Files.exists(file)) {
-        any = true;
-        Optional<Resolution> found = tryLoad(file.toString(), file, tried, warnings);
-        if (found.isPresent()) {
-          return found;
-        }
-      }
-    }
-    if (!any) {
-      tried.add(dir + NONE_PRESENT);
     }
     return Optional.empty();
   }
@@ -374,7 +321,7 @@ public enum CudaLibrary {
       return;
     }
     for (String companion : companions) {
-      for (Path c : newestFirst(glob(file.getParent(), companion))) {
+      for (Path c : glob(file.getParent(), companion)) {
         try {
           SymbolLookup.libraryLookup(c, arena);
         } catch (IllegalArgumentException e) {
@@ -382,12 +329,5 @@ public enum CudaLibrary {
         }
       }
     }
-  }
-
-  private static List<Path> newestFirst(List<Path> paths) {
-    List<Path> out = new ArrayList<>(paths);
-    out.sort(Comparator.comparing((Path p) -> p.getFileName().toString().toLowerCase(Locale.ROOT))
-        .reversed());
-    return out;
   }
 }

@@ -3,6 +3,7 @@ package io.github.bilevel.nativebindings.cuda;
 import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,8 +40,7 @@ abstract class CudaMemory extends CudaLaunch {
     requireOpen();
     bind();
     MemorySegment s = ManagedMemory.allocate(owner, bytes);
-    CudaException.checkRuntime("cudaMemsetAsync",
-        CudaRuntime.cudaMemsetAsync(s, 0, s.byteSize(), stream));
+    Api.RUNTIME.check("cudaMemsetAsync", CudaRuntime.cudaMemsetAsync(s, 0, s.byteSize(), stream));
     synchronize();
     return s;
   }
@@ -178,10 +178,10 @@ abstract class CudaMemory extends CudaLaunch {
     location.set(ValueLayout.JAVA_INT, 4, id);
     int v = device.runtimeVersion();
     if (v >= 13000) {
-      CudaException.checkRuntime("cudaMemPrefetchAsync", CudaRuntime.cudaMemPrefetchAsync(
+      Api.RUNTIME.check("cudaMemPrefetchAsync", CudaRuntime.cudaMemPrefetchAsync(
           segment, segment.byteSize(), location, 0, stream));
     } else if (v >= 12020 && CudaLibrary.RUNTIME.hasSymbol("cudaMemPrefetchAsync_v2")) {
-      CudaException.checkRuntime("cudaMemPrefetchAsync_v2",
+      Api.RUNTIME.check("cudaMemPrefetchAsync_v2",
           CudaRuntime.cudaMemPrefetchAsync_v2(segment, segment.byteSize(), location, 0,
               stream));
     }

@@ -1,5 +1,6 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -67,23 +68,23 @@ final class CudaModule {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment holder = arena.allocate(ValueLayout.ADDRESS);
       MemorySegment intHolder = arena.allocate(ValueLayout.JAVA_INT);
-      CudaException.checkDriver("cuInit", CudaDriver.cuInit(0));
-      CudaException.checkDriver("cuDeviceGet", CudaDriver.cuDeviceGet(intHolder, device.ordinal()));
+      Api.DRIVER.check("cuInit", CudaDriver.cuInit(0));
+      Api.DRIVER.check("cuDeviceGet", CudaDriver.cuDeviceGet(intHolder, device.ordinal()));
       int handle = intHolder.get(ValueLayout.JAVA_INT, 0);
-      CudaException.checkDriver("cuDevicePrimaryCtxRetain",
+      Api.DRIVER.check("cuDevicePrimaryCtxRetain",
           CudaDriver.cuDevicePrimaryCtxRetain(holder, handle));
       MemorySegment context = holder.get(ValueLayout.ADDRESS, 0);
-      CudaException.checkDriver("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(context));
+      Api.DRIVER.check("cuCtxSetCurrent", CudaDriver.cuCtxSetCurrent(context));
       KernelCompiler.Compiled compiled = compileForDevice(device);
       MemorySegment image = arena.allocate(compiled.image().length + 1L);
       MemorySegment.copy(compiled.image(), 0, image, ValueLayout.JAVA_BYTE, 0,
           compiled.image().length);
-      CudaException.checkDriver("cuModuleLoadData(" + compiled.arch() + ")",
+      Api.DRIVER.check("cuModuleLoadData(" + compiled.arch() + ")",
           CudaDriver.cuModuleLoadData(holder, image));
       MemorySegment module = holder.get(ValueLayout.ADDRESS, 0);
       Map<String, MemorySegment> functions = new HashMap<>();
       for (String name : KernelCompiler.KERNELS) {
-        CudaException.checkDriver("cuModuleGetFunction(" + name + ")",
+        Api.DRIVER.check("cuModuleGetFunction(" + name + ")",
             CudaDriver.cuModuleGetFunction(holder, module, arena.allocateFrom(name)));
         functions.put(name, holder.get(ValueLayout.ADDRESS, 0));
       }

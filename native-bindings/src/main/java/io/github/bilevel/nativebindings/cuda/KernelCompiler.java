@@ -1,6 +1,7 @@
 package io.github.bilevel.nativebindings.cuda;
 
 import io.github.bilevel.nativebindings.Downcalls;
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -85,7 +86,7 @@ public final class KernelCompiler {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment major = arena.allocate(ValueLayout.JAVA_INT);
       MemorySegment minor = arena.allocate(ValueLayout.JAVA_INT);
-      CudaException.checkNvrtc("nvrtcVersion", Nvrtc.nvrtcVersion(major, minor));
+      Api.NVRTC.check("nvrtcVersion", Nvrtc.nvrtcVersion(major, minor));
       return major.get(ValueLayout.JAVA_INT, 0) + "." + minor.get(ValueLayout.JAVA_INT, 0);
     }
   }
@@ -114,7 +115,7 @@ public final class KernelCompiler {
     boolean cubin = arch.startsWith("sm_");
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment programHolder = arena.allocate(Downcalls.C_POINTER);
-      CudaException.checkNvrtc("nvrtcCreateProgram", Nvrtc.nvrtcCreateProgram(programHolder,
+      Api.NVRTC.check("nvrtcCreateProgram", Nvrtc.nvrtcCreateProgram(programHolder,
           arena.allocateFrom(source), arena.allocateFrom(name), 0, MemorySegment.NULL,
           MemorySegment.NULL));
       MemorySegment program = programHolder.get(Downcalls.C_POINTER, 0);
@@ -128,20 +129,20 @@ public final class KernelCompiler {
         String log = log(arena, program);
         if (status != Nvrtc.NVRTC_SUCCESS) {
           throw new CudaException(CudaException.Api.NVRTC, "nvrtcCompileProgram", status,
-              CudaException.describeNvrtc(status), "compiling " + name + " for " + arch
+              Api.NVRTC.describe(status), "compiling " + name + " for " + arch
                   + " with " + options + (log.isBlank() ? "" : "; NVRTC's log:\n" + log));
         }
         MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
         byte[] image;
         if (cubin) {
-          CudaException.checkNvrtc("nvrtcGetCUBINSize", Nvrtc.nvrtcGetCUBINSize(program, size));
+          Api.NVRTC.check("nvrtcGetCUBINSize", Nvrtc.nvrtcGetCUBINSize(program, size));
           MemorySegment out = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-          CudaException.checkNvrtc("nvrtcGetCUBIN", Nvrtc.nvrtcGetCUBIN(program, out));
+          Api.NVRTC.check("nvrtcGetCUBIN", Nvrtc.nvrtcGetCUBIN(program, out));
           image = out.toArray(ValueLayout.JAVA_BYTE);
         } else {
-          CudaException.checkNvrtc("nvrtcGetPTXSize", Nvrtc.nvrtcGetPTXSize(program, size));
+          Api.NVRTC.check("nvrtcGetPTXSize", Nvrtc.nvrtcGetPTXSize(program, size));
           MemorySegment out = arena.allocate(size.get(ValueLayout.JAVA_LONG, 0));
-          CudaException.checkNvrtc("nvrtcGetPTX", Nvrtc.nvrtcGetPTX(program, out));
+          Api.NVRTC.check("nvrtcGetPTX", Nvrtc.nvrtcGetPTX(program, out));
           image = out.toArray(ValueLayout.JAVA_BYTE);
         }
         return new Compiled(image, arch, cubin, log);

@@ -1,5 +1,6 @@
 package io.github.bilevel.nativebindings.cuda;
 
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -54,7 +55,7 @@ final class ManagedMemory {
           CudaRuntime.cudaMemAttachGlobal);
       if (status != 0) {
         throw new CudaException(CudaException.Api.RUNTIME, "cudaMallocManaged", status,
-            CudaException.describeRuntime(status), "allocating " + size + " bytes");
+            Api.RUNTIME.describe(status), "allocating " + size + " bytes");
       }
       pointer = holder.get(ValueLayout.ADDRESS, 0);
     }
@@ -95,7 +96,7 @@ final class ManagedMemory {
     int status = CudaRuntime.cudaFree(pointer);
     if (status != 0) {
       LOG.log(Level.WARNING, "cudaFree(0x" + Long.toHexString(pointer.address())
-          + ") failed: status " + status + " (" + CudaException.describeRuntime(status) + ")");
+          + ") failed: status " + status + " (" + Api.RUNTIME.describe(status) + ")");
     }
   }
 

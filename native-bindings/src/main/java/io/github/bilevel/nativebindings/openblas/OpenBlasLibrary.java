@@ -6,7 +6,6 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -123,46 +122,13 @@ public final class OpenBlasLibrary {
   public static Resolution resolve(String configuredPath, String envPath, List<String> names,
       List<Path> directories) {
     List<String> tried = new ArrayList<>();
-    Optional<Resolution> found;
-    found = tryConfigured("system property " + PATH_PROPERTY, configuredPath, tried);
+    Optional<Resolution> found = tryConfigured("system property " + PATH_PROPERTY,
+        configuredPath, tried)
+        .or(() -> tryConfigured("environment variable " + PATH_ENV, envPath, tried))
+        .or(() -> NativeLibraries.searchNames(names, directories, tried,
+            (label, file) -> tryLoad(label, file, tried)));
     if (found.isPresent()) {
       return found.get();
-    }
-    found = tryConfigured("environment variable " + PATH_ENV, envPath, tried);
-    if (found.isPresent()) {
-      return found.get();
-    }
-    for (String name : names) {
-      if (name.contains("*")) {
-        continue;
-      }
-      found = tryLoad(name, null, tried);
-      if (found.isPresent()) {
-        return found.get();
-      }
-    }
-    List<String> absentDirs = new ArrayList<>();
-    for (Path dir : directories) {
-      if (!Files.isDirectory(dir)) {
-        absentDirs.add(dir.toString());
-        continue;
-      }
-      boolean any = false;
-      for (String name : names) {
-        for (Path file : expand(dir, name)) {
-          any = true;
-          found = tryLoad(file.toString(), file, tried);
-          if (found.isPresent()) {
-            return found.get();
-          }
-        }
-      }
-      if (!any) {
-        tried.add(dir + ": none of the names present");
-      }
-    }
-    if (!absentDirs.isEmpty()) {
-      tried.add("directories not present: " + String.join(", ", absentDirs));
     }
     String reason = "OpenBLAS not found: looked for " + names + " through the system library path"
         + " and in " + directories + " (tried: " + String.join("; ", tried) + "); "
@@ -200,16 +166,5 @@ public final class OpenBlasLibrary {
         .map(t -> "OpenBLAS: " + t + "; using " + label + " instead")
         .toList();
     return Optional.of(new Resolution(lookup, label, warnings));
-  }
-
-  /** The files in {@code dir} matching {@code name} ({@code *} wildcards), newest name first. */
-  private static List<Path> expand(Path dir, String name) {
-    if (!name.contains("*")) {
-      Path file = dir.resolve(name);
-      return Files.exists(file) ? List.of(file) : List.of();
-    }
-    List<Path> out = new ArrayList<>(NativeLibraries.glob(dir, name));
-    out.sort(Comparator.comparing(Path::toString).reversed());
-    return out;
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.bilevel.nativebindings.cuda.CudaException.Api;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
@@ -17,16 +18,16 @@ class CudaExceptionTest {
 
   @Test
   void successIsNoException() {
-    CudaException.checkRuntime("cudaMalloc", 0);
-    CudaException.checkCublas("cublasDgemm_v2", 0);
-    CudaException.checkNvrtc("nvrtcCompileProgram", 0);
-    CudaException.checkDriver("cuLaunchKernel", 0);
+    Api.RUNTIME.check("cudaMalloc", 0);
+    Api.CUBLAS.check("cublasDgemm_v2", 0);
+    Api.NVRTC.check("nvrtcCompileProgram", 0);
+    Api.DRIVER.check("cuLaunchKernel", 0);
   }
 
   @Test
   void runtimeStatusIsDescribedByCudaGetErrorString() {
     CudaException e = assertThrows(CudaException.class,
-        () -> CudaException.checkRuntime("cudaMallocManaged", 2));
+        () -> Api.RUNTIME.check("cudaMallocManaged", 2));
     assertSame(CudaException.Api.RUNTIME, e.api());
     assertEquals("cudaMallocManaged", e.call());
     assertEquals(2, e.status());
@@ -43,7 +44,7 @@ class CudaExceptionTest {
   @Test
   void cublasStatusIsDescribedByCublasGetStatusString() {
     CudaException e = assertThrows(CudaException.class,
-        () -> CudaException.checkCublas("cublasDgemv_v2", 7));
+        () -> Api.CUBLAS.check("cublasDgemv_v2", 7));
     assertSame(CudaException.Api.CUBLAS, e.api());
     assertEquals(7, e.status());
     assertTrue(e.getMessage().startsWith("cublasDgemv_v2 failed: cuBLAS status 7 ("),
@@ -59,7 +60,7 @@ class CudaExceptionTest {
   @Test
   void nvrtcStatusIsDescribedByNvrtcGetErrorString() {
     CudaException e = assertThrows(CudaException.class,
-        () -> CudaException.checkNvrtc("nvrtcCompileProgram", 6));
+        () -> Api.NVRTC.check("nvrtcCompileProgram", 6));
     assertSame(CudaException.Api.NVRTC, e.api());
     if (CudaLibrary.NVRTC.isAvailable()) {
       assertEquals("NVRTC_ERROR_COMPILATION", e.description());
@@ -71,7 +72,7 @@ class CudaExceptionTest {
   @Test
   void driverStatusIsDescribedByCuGetErrorString() {
     CudaException e = assertThrows(CudaException.class,
-        () -> CudaException.checkDriver("cuModuleLoadData", 200));
+        () -> Api.DRIVER.check("cuModuleLoadData", 200));
     assertSame(CudaException.Api.DRIVER, e.api());
     assertTrue(e.getMessage().startsWith("cuModuleLoadData failed: CUDA driver status 200 ("),
         e.getMessage());
@@ -85,7 +86,7 @@ class CudaExceptionTest {
   @Test
   void anUnknownStatusStillGivesAMessageNamingTheCall() {
     CudaException e = assertThrows(CudaException.class,
-        () -> CudaException.checkRuntime("cudaFree", 987654));
+        () -> Api.RUNTIME.check("cudaFree", 987654));
     assertTrue(e.getMessage().contains("cudaFree failed"), e.getMessage());
     assertTrue(e.getMessage().contains("987654"), e.getMessage());
   }
