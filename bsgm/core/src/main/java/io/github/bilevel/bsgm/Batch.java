@@ -122,4 +122,21 @@ public final class Batch {
           "batch size must be in [1, " + indices.length + "], got " + count);
     }
   }
+
+  /**
+   * Fills {@code permutation} with a uniformly random permutation of {@code 0 .. length − 1}
+   * (Fisher–Yates, drawing {@code length − 1} integers from {@code random}), for sampling
+   * without replacement in epochs.
+   */
+  public static void shuffle(int[] permutation, SplittableRandom random) {
+    for (int i = 0; i < permutation.length; i++) {
+      permutation[i] = i;
+    }
+    for (int i = permutation.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = permutation[i];
+      permutation[i] = permutation[j];
+      permutation[j] = swap;
+    }
+  }
 }

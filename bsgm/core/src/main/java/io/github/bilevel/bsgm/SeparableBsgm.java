@@ -259,15 +259,7 @@ public final class SeparableBsgm implements AutoCloseable {
   }
 
   private void shuffle(SplittableRandom random) {
-    for (int i = 0; i < permutation.length; i++) {
-      permutation[i] = i;
-    }
-    for (int i = permutation.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int swap = permutation[i];
-      permutation[i] = permutation[j];
-      permutation[j] = swap;
-    }
+    Batch.shuffle(permutation, random);
     cursor = 0;
   }
 

@@ -37,12 +37,7 @@ public final class Dataset {
       throw new IllegalArgumentException("the feature matrix has " + features.rows()
           + " rows but there are " + labels.length + " labels");
     }
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= classes) {
-        throw new IllegalArgumentException("label " + labels[i] + " of example " + i
-            + " is not a class index in [0, " + classes + ")");
-      }
-    }
+    checkLabels(labels, classes);
     this.features = features;
     this.labels = labels.clone();
     this.classes = classes;
@@ -119,5 +114,18 @@ public final class Dataset {
   public String toString() {
     return "Dataset[n = " + size() + ", p = " + featureCount() + ", classes = " + classes
         + ", counts = " + Arrays.toString(classCounts()) + "]";
+  }
+
+  /**
+   * Throws unless every label is a class index in {@code [0, classes)}, naming the first that
+   * is not and its example.
+   */
+  public static void checkLabels(int[] labels, int classes) {
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("label " + labels[i] + " of example " + i
+            + " is not a class index in [0, " + classes + ")");
+      }
+    }
   }
 }

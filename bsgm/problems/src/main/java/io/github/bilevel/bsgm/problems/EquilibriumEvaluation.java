@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -46,12 +47,7 @@ final class EquilibriumEvaluation {
       throw new IllegalArgumentException("forwardSteps must be >= 1, got " + forwardSteps);
     }
     if (y != null) {
-      for (int i = 0; i < y.length; i++) {
-        if (y[i] < 0 || y[i] >= classes) {
-          throw new IllegalArgumentException("label " + y[i] + " of example " + i
-              + " is not a class index in [0, " + classes + ")");
-        }
-      }
+      Dataset.checkLabels(y, classes);
     }
     EquilibriumKernels.Blocks blocks = new EquilibriumKernels.Blocks();
     kernels.fill(blocks, lambda);

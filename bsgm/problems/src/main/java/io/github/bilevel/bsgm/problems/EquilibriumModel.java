@@ -4,8 +4,8 @@ import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
-import io.github.bilevel.bsgm.problems.EquilibriumKernels.Blocks;
 import io.github.bilevel.bsgm.data.Dataset;
+import io.github.bilevel.bsgm.problems.EquilibriumKernels.Blocks;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -250,12 +250,7 @@ public final class EquilibriumModel implements SeparableProblem, AutoCloseable {
           + outputBound);
     }
     this.layout = new Layout(stateDimension, features.cols(), classes);
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= classes) {
-        throw new IllegalArgumentException("label " + labels[i] + " of example " + i
-            + " is not a class index in [0, " + classes + ")");
-      }
-    }
+    Dataset.checkLabels(labels, classes);
     this.features = features;
     this.labels = labels.clone();
     this.n = labels.length;

@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.problems;
 
+import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.data.Dataset;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
@@ -124,7 +125,7 @@ public final class LinearSoftmax implements AutoCloseable {
         int rows = (int) Math.min(size, options.examples() - used);
         for (int r = 0; r < rows; r++) {
           if (cursor == n) {
-            shuffle(permutation, random);
+            Batch.shuffle(permutation, random);
             cursor = 0;
           }
           int i = permutation[cursor++];
@@ -216,25 +217,9 @@ public final class LinearSoftmax implements AutoCloseable {
       throw new IllegalArgumentException("expected n >= 1 rows of " + p + " features with one"
           + " label each, got " + x.rows() + "x" + x.cols() + " and " + y.length + " labels");
     }
-    for (int i = 0; i < y.length; i++) {
-      if (y[i] < 0 || y[i] >= classes) {
-        throw new IllegalArgumentException("label " + y[i] + " of example " + i
-            + " is not a class index in [0, " + classes + ")");
-      }
-    }
+    Dataset.checkLabels(y, classes);
   }
 
-  private static void shuffle(int[] permutation, SplittableRandom random) {
-    for (int i = 0; i < permutation.length; i++) {
-      permutation[i] = i;
-    }
-    for (int i = permutation.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int swap = permutation[i];
-      permutation[i] = permutation[j];
-      permutation[j] = swap;
-    }
-  }
 
   /** Frees the parameters. */
   @Override
