@@ -1,6 +1,5 @@
 package io.github.bilevel.bsgm;
 
-import io.github.bilevel.bsgm.baselines.Budget;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;

@@ -1,7 +1,7 @@
 package io.github.bilevel.bsgm.rates;
 
 import io.github.bilevel.bsgm.problems.QuadraticProblem;
-import io.github.bilevel.bsgm.baselines.Budget;
+import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.baselines.Mrbo;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;

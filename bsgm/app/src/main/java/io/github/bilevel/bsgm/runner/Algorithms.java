@@ -5,7 +5,7 @@ import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StepSchedule;
-import io.github.bilevel.bsgm.baselines.Budget;
+import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.baselines.Mrbo;
 import io.github.bilevel.bsgm.baselines.Vrbo;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel;

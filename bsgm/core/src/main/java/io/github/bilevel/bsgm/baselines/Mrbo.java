@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationState;

@@ -14,7 +14,7 @@
  *
  * <p>All of them report progress with {@link io.github.bilevel.bsgm.Bsgm.Progress} to a
  * {@link io.github.bilevel.bsgm.Bsgm.Listener}, stop by a {@link
- * io.github.bilevel.bsgm.baselines.Budget} (iterations, samples, time) and return a {@link
+ * io.github.bilevel.bsgm.Budget} (iterations, samples, time) and return a {@link
  * io.github.bilevel.bsgm.Bsgm.Result}, and they count samples the way
  * {@link io.github.bilevel.bsgm.Sid} does, so that every method is compared on one axis: a
  * sample counts once for every point at which an oracle evaluates it — one per sample of a map

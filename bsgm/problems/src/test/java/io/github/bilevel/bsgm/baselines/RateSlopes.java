@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.problems.QuadraticProblem;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel.Options;
 import io.github.bilevel.bsgm.baselines.WarmStartPreset;

@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.baselines;
 
+import io.github.bilevel.bsgm.Budget;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

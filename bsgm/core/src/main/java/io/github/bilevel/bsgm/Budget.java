@@ -1,4 +1,4 @@
-package io.github.bilevel.bsgm.baselines;
+package io.github.bilevel.bsgm;
 
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -92,7 +92,7 @@ public record Budget(OptionalInt maxIterations, OptionalLong sampleBudget,
    *
    * @throws IllegalArgumentException naming {@code algorithm} when no rule is present
    */
-  void requireLimit(String algorithm) {
+  public void requireLimit(String algorithm) {
     if (isUnlimited()) {
       throw new IllegalArgumentException(algorithm + ": run needs a stopping rule (an iteration"
           + " limit, a sample budget or a time limit); the budget has none");
