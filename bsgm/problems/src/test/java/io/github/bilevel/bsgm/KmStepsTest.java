@@ -81,7 +81,7 @@ class KmStepsTest {
 
   /**
    * The largest over samples of ‖I − ∂₁Φ̂(w, λ, ξ)ᵀ‖ by power iteration through
-   * {@code mapVjpW} on one-sample batches.
+   * {@code vjpW} of linearizations on one-sample batches.
    */
   private static double largestSampleResidualNorm(BilevelProblem problem, double[] w,
       double[] lambda, int iterations) {
