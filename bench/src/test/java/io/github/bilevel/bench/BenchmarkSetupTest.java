@@ -231,4 +231,141 @@ class BenchmarkSetupTest {
       g3.tearDown();
     }
   }
+
+  // ---------------------------------------------------------------- workload benchmarks
+
+  /** {@code a} and {@code b} agree entrywise within {@code 1e-10} of the largest entry of a. */
+  private static void assertRelativelyClose(double[] a, double[] b, String what) {
+    assertEquals(a.length, b.length, what + ": length");
+    double scale = 0;
+    for (double e : a) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    assertTrue(scale > 0, what + ": the hypergradient is not zero");
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(a[i], b[i], 1e-10 * scale, what + ": entry " + i);
+    }
+  }
+
+  private static EquilibriumBench equilibrium(String impl) {
+    EquilibriumBench b = new EquilibriumBench();
+    b.impl = impl;
+    b.threads = 1;
+    b.allowFashionMnist = false;
+    b.n = 13;
+    b.t = 4;
+    b.d = 7;
+    b.setup();
+    return b;
+  }
+
+  @Test
+  void equilibriumBenchSimdMatchesScalarAndNudgesLambda() {
+    EquilibriumBench s = equilibrium("scalar");
+    EquilibriumBench v = equilibrium("simd");
+    try {
+      assertEquals(BenchImages.SYNTHETIC, s.dataSource);
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "set-up");
+      double lambda0 = s.lambda.get(0);
+      s.hypergradient();
+      v.hypergradient();
+      assertEquals(lambda0 + WorkloadBench.NUDGE, s.lambda.get(0), 0.0, "first op nudges up");
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "one op");
+      s.hypergradient();
+      assertEquals(lambda0, s.lambda.get(0), 1e-24, "second op nudges back");
+    } finally {
+      s.tearDown();
+      v.tearDown();
+    }
+  }
+
+  private static MetaBench meta(String impl) {
+    MetaBench b = new MetaBench();
+    b.impl = impl;
+    b.threads = 1;
+    b.allowFashionMnist = false;
+    b.images = 60;
+    b.tasks = 3;
+    b.t = 5;
+    b.ways = 3;
+    b.shots = 2;
+    b.queries = 2;
+    b.rank = 4;
+    b.setup();
+    return b;
+  }
+
+  @Test
+  void metaBenchSimdMatchesScalar() {
+    MetaBench s = meta("scalar");
+    MetaBench v = meta("simd");
+    try {
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "set-up");
+      s.hypergradient();
+      v.hypergradient();
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "one op");
+    } finally {
+      s.tearDown();
+      v.tearDown();
+    }
+  }
+
+  private static PoisoningBench poisoning(String impl, boolean fullBatch) {
+    PoisoningBench b = new PoisoningBench();
+    b.impl = impl;
+    b.threads = 1;
+    b.allowFashionMnist = false;
+    b.t = 4;
+    b.fullBatch = fullBatch;
+    b.clean = 20;
+    b.poisoned = 6;
+    b.validation = 15;
+    b.batch = 7;
+    b.lowerBatch = 5;
+    b.setup();
+    return b;
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void poisoningBenchSimdMatchesScalar(boolean fullBatch) {
+    PoisoningBench s = poisoning("scalar", fullBatch);
+    PoisoningBench v = poisoning("simd", fullBatch);
+    try {
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "set-up");
+      assertEquals(s.hypergradient(), v.hypergradient(), "samples");
+      assertRelativelyClose(s.out.toArray(), v.out.toArray(), "one op");
+    } finally {
+      s.tearDown();
+      v.tearDown();
+    }
+  }
+
+  @Test
+  void workloadBenchRefusesThreadsAndNetlib() {
+    EquilibriumBench b = new EquilibriumBench();
+    b.impl = "simd";
+    b.threads = 2;
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setup);
+    assertTrue(e.getMessage().contains("threads = 2"), e.getMessage());
+    b.impl = "netlib";
+    b.threads = 1;
+    assertThrows(Impls.Skipped.class, b::setup);
+  }
+
+  @Test
+  void syntheticImagesHaveTheShapeOfFashionMnist() {
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      BenchImages images = BenchImages.first(25, arena, false);
+      assertEquals(25, images.pixels().rows());
+      assertEquals(784, images.pixels().cols());
+      for (double p : images.pixels().toArray()) {
+        assertTrue(p >= 0 && p < 1, "pixel in [0, 1)");
+      }
+      for (int label : images.labels()) {
+        assertTrue(label >= 0 && label < 10, "label in [0, 10)");
+      }
+      assertThrows(IllegalArgumentException.class, () -> BenchImages.first(0, arena, false));
+    }
+  }
 }
