@@ -71,7 +71,9 @@ class SimdGemmThreadsTest {
   @ParameterizedTest(name = "{0}x{1}x{2} transA={3} transB={4}")
   @MethodSource("shapesAndTransposes")
   void everyThreadCountGivesTheSameBits(int m, int n, int k, boolean ta, boolean tb) {
-    for (double beta : new double[] {0.0, -0.5}) {
+    // β = -0.7 is no power of two: βC rounds, so a vector (fused) and a scalar write-back of the
+    // same element differ, and a cut that moved a column between them would show.
+    for (double beta : new double[] {0.0, -0.7}) {
       long seed = 31L * m + 17L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0);
       Random random = new Random(seed);
       try (Arena arena = Arena.ofShared()) {
