@@ -22,7 +22,7 @@ import jdk.incubator.vector.DoubleVector;
  * (elementwise kernels, softmax, cross-entropy) and {@link SimdClamp} (clamp, simplex search),
  * on the memory helpers of {@link SimdSupport}. This class delegates to them.
  *
- * <p><b>Threads.</b> {@code gemm} runs on up to {@link #threads()} threads (the caller and a
+ * <p><b>Threads.</b> {@code gemm} runs on up to {@link #kernelThreads()} threads (the caller and a
  * lazily created pool of daemon threads owned by this backend), set by the constructor argument
  * or, for {@link #SimdBackend()}, the system property {@value #THREADS_PROPERTY} (default: the
  * available processors). C is cut into a fixed static partition of whole row blocks or column
@@ -74,8 +74,11 @@ public class SimdBackend extends AbstractBackend {
     this.threads = threads;
   }
 
-  /** Threads per kernel call, the caller included. */
-  public int threads() {
+  /**
+   * Threads per kernel call of this backend, the caller included (for the OpenBLAS subclass,
+   * those of the kernels it keeps from this class; OpenBLAS has its own count).
+   */
+  public int kernelThreads() {
     return threads.threads();
   }
 

@@ -168,7 +168,7 @@ class SimdGemmThreadsTest {
       assertTrue(e.getMessage().contains("threads must be >= 1"), e.getMessage());
       assertTrue(e.getMessage().contains(String.valueOf(threads)), e.getMessage());
     }
-    assertEquals(3, new SimdBackend(3).threads());
+    assertEquals(3, new SimdBackend(3).kernelThreads());
   }
 
   @Test
@@ -183,9 +183,9 @@ class SimdGemmThreadsTest {
         assertTrue(e.getMessage().contains(value), e.getMessage());
       }
       System.setProperty(SimdBackend.THREADS_PROPERTY, " 3 ");
-      assertEquals(3, new SimdBackend().threads());
+      assertEquals(3, new SimdBackend().kernelThreads());
       System.clearProperty(SimdBackend.THREADS_PROPERTY);
-      assertEquals(Runtime.getRuntime().availableProcessors(), new SimdBackend().threads());
+      assertEquals(Runtime.getRuntime().availableProcessors(), new SimdBackend().kernelThreads());
     } finally {
       if (saved == null) {
         System.clearProperty(SimdBackend.THREADS_PROPERTY);
