@@ -22,12 +22,65 @@ import jdk.incubator.vector.DoubleVector;
  * (elementwise kernels, softmax, cross-entropy) and {@link SimdClamp} (clamp, simplex search),
  * on the memory helpers of {@link SimdSupport}. This class delegates to them.
  *
+ * <p><b>Threads.</b> {@code gemm} runs on up to {@link #kernelThreads()} threads (the caller and a
+ * lazily created pool of daemon threads owned by this backend), set by the constructor argument
+ * or, for {@link #SimdBackend()}, the system property {@value #THREADS_PROPERTY} (default: the
+ * available processors). C is cut into a fixed static partition of whole row blocks or column
+ * panels, each computed exactly as the single-threaded code computes it, so results are
+ * bit-identical for every thread count. Products below {@value #PARALLEL_MIN_FLOPS_PER_THREAD}
+ * floating-point operations per thread, and operands in memory confined to the calling thread,
+ * run inline on the caller.
+ *
  * <p>Subclasses (the OpenBLAS backend) may override the BLAS kernels and keep the rest.
  */
 public class SimdBackend extends AbstractBackend {
 
   // The kernel overrides delegate one by one to SimdBlas1/2, SimdGemm, SimdActivations and
   // SimdClamp, deliberately alike (one override per Backend kernel).
+
+  /** System property with the thread count of {@link #SimdBackend()}: an integer {@code >= 1}. */
+  public static final String THREADS_PROPERTY = "bilevel.threads";
+
+  /**
+   * Smallest work, in floating-point operations ({@code 2mnk} for gemm), that each extra thread
+   * must get: about 0.2–0.5 ms of one core's gemm, far above the tens of microseconds a
+   * hand-off to a pool thread costs, so small products never pay for the pool.
+   */
+  public static final long PARALLEL_MIN_FLOPS_PER_THREAD = 1L << 22;
+
+  private final KernelThreads threads;
+
+  /**
+   * A backend with the thread count of {@value #THREADS_PROPERTY}, or the available processors
+   * when it is unset.
+   *
+   * @throws IllegalArgumentException if {@value #THREADS_PROPERTY} is not an integer {@code >= 1}
+   */
+  public SimdBackend() {
+    this(KernelThreads.fromProperty(THREADS_PROPERTY));
+  }
+
+  /**
+   * A backend whose kernels use up to {@code threads} threads, the caller included.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public SimdBackend(int threads) {
+    this(new KernelThreads(threads, PARALLEL_MIN_FLOPS_PER_THREAD));
+  }
+
+  /** A backend on the given threads (tests lower the threshold to split small products). */
+  SimdBackend(KernelThreads threads) {
+    this.threads = threads;
+  }
+
+  /**
+   * Threads per kernel call of this backend, the caller included (for the OpenBLAS subclass,
+   * those of the kernels it keeps from this class; OpenBLAS has its own count).
+   */
+  public int kernelThreads() {
+    return threads.threads();
+  }
 
   /** Double lanes of the preferred species. */
   public static int lanes() {
@@ -118,7 +171,7 @@ public class SimdBackend extends AbstractBackend {
   @Override
   protected void gemmKernel(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
       double beta, DMatrix c) {
-    SimdGemm.gemm(transA, transB, alpha, a, b, beta, c);
+    SimdGemm.gemm(transA, transB, alpha, a, b, beta, c, threads);
   }
 
   // ---------------------------------------------------------------- elementwise, softmax / CE

@@ -89,6 +89,50 @@ final class SimdGemm {
 
   private SimdGemm() {}
 
+  /**
+   * {@code C ← α op(A) op(B) + β C} on up to {@code threads.threads()} threads; arguments already
+   * checked (m, n, k > 0, α ≠ 0).
+   *
+   * <p>C is cut along its longer side into as many parts as pay off (see
+   * {@link KernelThreads#parts}): whole MR-row blocks of C and op(A), or whole NR-column panels of
+   * C and op(B). Each part is the single-threaded {@link #gemm} on views, and an element's
+   * arithmetic (its k blocks, the FMA order along k, and whether its column is written back by a
+   * vector or scalar lane) depends only on k and on its column's place among NR-aligned panels,
+   * both unchanged by such a cut, so the result is bit-identical for every thread count.
+   */
+  static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
+      double beta, DMatrix c, KernelThreads threads) {
+    int m = c.rows();
+    int n = c.cols();
+    int k = transA ? a.rows() : a.cols();
+    boolean byRows = m >= n;
+    int unit = byRows ? MR : NR;
+    int units = ceilDiv(byRows ? m : n, unit);
+    int parts = threads.parts(2.0 * m * n * k, units, a.segment(), b.segment(), c.segment());
+    if (parts == 1) {
+      gemm(transA, transB, alpha, a, b, beta, c);
+      return;
+    }
+    threads.run(parts, p -> {
+      // Part p: units [p U / P, (p + 1) U / P), a fixed static cut.
+      int from = (int) ((long) p * units / parts) * unit;
+      int to = Math.min(byRows ? m : n, (int) ((long) (p + 1) * units / parts) * unit);
+      int count = to - from;
+      if (byRows) {
+        DMatrix ap = transA ? columns(a, from, count) : a.rowSlice(from, count);
+        gemm(transA, transB, alpha, ap, b, beta, c.rowSlice(from, count));
+      } else {
+        DMatrix bp = transB ? b.rowSlice(from, count) : columns(b, from, count);
+        gemm(transA, transB, alpha, a, bp, beta, columns(c, from, count));
+      }
+    });
+  }
+
+  /** Columns {@code from .. from + count - 1} of {@code x} as a view. */
+  private static DMatrix columns(DMatrix x, int from, int count) {
+    return new DMatrix(x.segment(), x.offset() + from, x.rows(), count, x.ld());
+  }
+
   /** {@code C ← α op(A) op(B) + β C}; arguments already checked (m, n, k > 0, α ≠ 0). */
   static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
       double beta, DMatrix c) {
