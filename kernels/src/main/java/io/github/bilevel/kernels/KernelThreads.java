@@ -32,19 +32,39 @@ final class KernelThreads {
   private final int threads;
   /** Smallest FLOP count per part worth a hand-off to another thread. */
   private final long minFlopsPerPart;
+  /** Smallest count of matrix elements per part of a streaming kernel (gemv) worth a hand-off. */
+  private final long minElementsPerPart;
   private volatile ThreadPoolExecutor pool;
 
   /**
-   * @param threads         threads per kernel call, caller included, {@code >= 1}
-   * @param minFlopsPerPart smallest amount of work a part must have ({@code >= 0}); below
-   *                        {@code 2 ×} this a kernel runs inline on the caller
+   * Threads with one threshold for both work measures (tests: 0 cuts every kernel into as many
+   * parts as it has units).
+   *
+   * @param threads    threads per kernel call, caller included, {@code >= 1}
+   * @param minPerPart smallest work a part must have, in FLOPs or matrix elements, {@code >= 0}
    */
-  KernelThreads(int threads, long minFlopsPerPart) {
+  KernelThreads(int threads, long minPerPart) {
+    this(threads, minPerPart, minPerPart);
+  }
+
+  /**
+   * @param threads            threads per kernel call, caller included, {@code >= 1}
+   * @param minFlopsPerPart    smallest amount of work a part must have ({@code >= 0}); below
+   *                           {@code 2 ×} this a kernel runs inline on the caller
+   * @param minElementsPerPart the same for kernels that stream a matrix once (gemv), in
+   *                           elements of the matrix ({@code >= 0})
+   */
+  KernelThreads(int threads, long minFlopsPerPart, long minElementsPerPart) {
     this.threads = checkThreads(threads, "threads");
     if (minFlopsPerPart < 0) {
       throw new IllegalArgumentException("minFlopsPerPart must be >= 0, got " + minFlopsPerPart);
     }
+    if (minElementsPerPart < 0) {
+      throw new IllegalArgumentException("minElementsPerPart must be >= 0, got "
+          + minElementsPerPart);
+    }
     this.minFlopsPerPart = minFlopsPerPart;
+    this.minElementsPerPart = minElementsPerPart;
   }
 
   /** Returns {@code threads} if it is at least 1; else throws naming {@code what}. */
@@ -87,9 +107,23 @@ final class KernelThreads {
    * accessible from other threads and each part gets at least {@code minFlopsPerPart}.
    */
   int parts(double flops, int units, MemorySegment... segments) {
+    return parts(flops, minFlopsPerPart, units, segments);
+  }
+
+  /** Smallest count of matrix elements per part of a streaming kernel (gemv). */
+  long minElementsPerPart() {
+    return minElementsPerPart;
+  }
+
+  /**
+   * How many parts to cut a kernel of {@code work} into, when each part must get at least
+   * {@code minWorkPerPart} (in the same measure) and it can be cut into at most {@code units}
+   * pieces; 1 when any segment is confined to the calling thread.
+   */
+  int parts(double work, long minWorkPerPart, int units, MemorySegment... segments) {
     int parts = Math.min(threads, units);
-    if (minFlopsPerPart > 0) {
-      parts = (int) Math.min(parts, flops / minFlopsPerPart);
+    if (minWorkPerPart > 0) {
+      parts = (int) Math.min(parts, work / minWorkPerPart);
     }
     if (parts < 2) {
       return 1;

@@ -22,14 +22,16 @@ import jdk.incubator.vector.DoubleVector;
  * (elementwise kernels, softmax, cross-entropy) and {@link SimdClamp} (clamp, simplex search),
  * on the memory helpers of {@link SimdSupport}. This class delegates to them.
  *
- * <p><b>Threads.</b> {@code gemm} runs on up to {@link #kernelThreads()} threads (the caller and a
- * lazily created pool of daemon threads owned by this backend), set by the constructor argument
- * or, for {@link #SimdBackend()}, the system property {@value #THREADS_PROPERTY} (default: the
- * available processors). C is cut into a fixed static partition of whole row blocks or column
- * panels, each computed exactly as the single-threaded code computes it, so results are
+ * <p><b>Threads.</b> {@code gemm} and {@code gemv} run on up to {@link #kernelThreads()} threads
+ * (the caller and a lazily created pool of daemon threads owned by this backend), set by the
+ * constructor argument or, for {@link #SimdBackend()}, the system property
+ * {@value #THREADS_PROPERTY} (default: the available processors). The output is cut into a fixed
+ * static partition (for gemm whole row blocks or column panels of C, for gemv whole four-row
+ * blocks of A), each computed exactly as the single-threaded code computes it, so results are
  * bit-identical for every thread count. Products below {@value #PARALLEL_MIN_FLOPS_PER_THREAD}
- * floating-point operations per thread, and operands in memory confined to the calling thread,
- * run inline on the caller.
+ * floating-point operations per thread, gemv below {@value #PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD}
+ * elements of A per thread, and operands in memory confined to the calling thread, run inline on
+ * the caller.
  *
  * <p>Subclasses (the OpenBLAS backend) may override the BLAS kernels and keep the rest.
  */
@@ -47,6 +49,15 @@ public class SimdBackend extends AbstractBackend {
    * hand-off to a pool thread costs, so small products never pay for the pool.
    */
   public static final long PARALLEL_MIN_FLOPS_PER_THREAD = 1L << 22;
+
+  /**
+   * Smallest gemv work, in elements of A ({@code mn}), that each extra thread must get: 2 MiB
+   * of A, about 0.1–0.2 ms of one core streaming it at 10–20 GB/s, several times the tens of
+   * microseconds a hand-off costs. gemv is bound by memory, not arithmetic, so its threshold is
+   * counted in elements read rather than in FLOPs (2<sup>18</sup> elements are 1/8 of the gemm
+   * threshold's FLOPs, for about the same time).
+   */
+  public static final long PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD = 1L << 18;
 
   private final KernelThreads threads;
 
@@ -66,7 +77,8 @@ public class SimdBackend extends AbstractBackend {
    * @throws IllegalArgumentException if {@code threads < 1}
    */
   public SimdBackend(int threads) {
-    this(new KernelThreads(threads, PARALLEL_MIN_FLOPS_PER_THREAD));
+    this(new KernelThreads(threads, PARALLEL_MIN_FLOPS_PER_THREAD,
+        PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD));
   }
 
   /** A backend on the given threads (tests lower the threshold to split small products). */
@@ -153,7 +165,7 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected void gemvKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
-    SimdBlas2.gemvKernel(alpha, a, x, beta, y);
+    SimdBlas2.gemv(alpha, a, x, beta, y, threads);
   }
 
   @Override

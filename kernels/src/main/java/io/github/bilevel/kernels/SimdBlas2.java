@@ -17,11 +17,53 @@ final class SimdBlas2 {
 
   private SimdBlas2() {}
 
-  static void gemvKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
+  /** Rows of {@code A} per {@link #gemvFourRows} block: the unit of a threaded gemv's cut. */
+  static final int GEMV_BLOCK_ROWS = 4;
+
+  /**
+   * {@code y ← αAx + βy} on up to {@code threads.threads()} threads; arguments already checked
+   * (m, n > 0, α ≠ 0).
+   *
+   * <p>The rows are cut into as many parts as pay off (see {@link KernelThreads#parts}), each
+   * a range of whole {@value #GEMV_BLOCK_ROWS}-row blocks counted from row 0 (the last part also
+   * takes the leftover rows). A part runs the single-threaded row loop on its range, so every
+   * row is summed by the same code in the same order as with one thread (a block row by
+   * {@link #gemvFourRows}, a leftover row by {@code dot}, which sum in different orders), and
+   * the result is bit-identical for every thread count.
+   */
+  static void gemv(double alpha, DMatrix a, DVector x, double beta, DVector y,
+      KernelThreads threads) {
     int m = a.rows();
+    int units = Math.ceilDiv(m, GEMV_BLOCK_ROWS);
+    int parts = threads.parts((double) m * a.cols(), threads.minElementsPerPart(), units,
+        a.segment(), x.segment(), y.segment());
+    if (parts == 1) {
+      gemvRows(alpha, a, x, beta, y, 0, m);
+      return;
+    }
+    threads.run(parts, p -> {
+      // Part p: blocks [p U / P, (p + 1) U / P), a fixed static cut.
+      int from = (int) ((long) p * units / parts) * GEMV_BLOCK_ROWS;
+      int to = Math.min(m, (int) ((long) (p + 1) * units / parts) * GEMV_BLOCK_ROWS);
+      gemvRows(alpha, a, x, beta, y, from, to);
+    });
+  }
+
+  static void gemvKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
+    gemvRows(alpha, a, x, beta, y, 0, a.rows());
+  }
+
+  /**
+   * Rows {@code from .. to-1} of {@code y ← αAx + βy}: {@value #GEMV_BLOCK_ROWS}-row blocks from
+   * {@code from}, then the leftover rows one by one. Equal bits to the whole-matrix loop only
+   * when {@code from} is a multiple of {@value #GEMV_BLOCK_ROWS} and {@code to} is one or
+   * {@code m}.
+   */
+  static void gemvRows(double alpha, DMatrix a, DVector x, double beta, DVector y, int from,
+      int to) {
     int n = a.cols();
     if (x.stride() != 1) {
-      for (int i = 0; i < m; i++) {
+      for (int i = from; i < to; i++) {
         double sum = 0.0;
         for (int j = 0; j < n; j++) {
           sum = Math.fma(a.segment().get(D, a.byteOffset(i, j)), get(x, j), sum);
@@ -35,11 +77,11 @@ final class SimdBlas2 {
     long ao = a.offset() << 3;
     long ld = (long) a.ld() << 3;
     long xo = base(x);
-    int i = 0;
-    for (; i + 4 <= m; i += 4) {
+    int i = from;
+    for (; i + 4 <= to; i += 4) {
       gemvFourRows(alpha, as, ao + i * ld, ld, xs, xo, n, beta, y, i);
     }
-    for (; i < m; i++) {
+    for (; i < to; i++) {
       double sum = dot(as, ao + i * ld, xs, xo, n);
       set(y, i, beta == 0.0 ? alpha * sum : alpha * sum + beta * get(y, i));
     }
