@@ -36,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
+    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1",
+    "-Dbilevel.threads=1"})
 @State(Scope.Benchmark)
 public class SidBench {
 

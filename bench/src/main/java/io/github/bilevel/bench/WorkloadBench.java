@@ -2,6 +2,7 @@ package io.github.bilevel.bench;
 
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.SimdBackend;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector",
-    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1"})
+    "--enable-native-access=ALL-UNNAMED", "-Dbilevel.openblas.threads=1",
+    "-Dbilevel.threads=1"})
 @State(Scope.Benchmark)
 public abstract class WorkloadBench {
 
@@ -37,10 +39,11 @@ public abstract class WorkloadBench {
   public String impl;
 
   /**
-   * Threads of the backend. The SIMD backend is single-threaded today, so only 1 is offered;
-   * 2 is added when the backend takes a thread count (other values are refused, not faked).
+   * Threads of the SIMD backend's kernels ({@code SimdBackend(threads)}). The fork pins every
+   * default to one thread ({@code -Dbilevel.threads=1}, one OpenBLAS thread), so the other
+   * implementations run on one thread and refuse other counts instead of faking them.
    */
-  @Param({"1"})
+  @Param({"1", "2"})
   public int threads;
 
   /** The benchmark's own buffers (freed by the subclass's tear-down). */
@@ -54,15 +57,19 @@ public abstract class WorkloadBench {
   /**
    * The backend of {@link #impl} with a fresh arena.
    *
-   * @throws Impls.Skipped if it cannot run here
-   * @throws IllegalArgumentException for a thread count other than 1
+   * @throws Impls.Skipped if it cannot run here, or {@code threads > 1} for a backend other
+   *     than simd
+   * @throws IllegalArgumentException for a thread count below 1
    */
   final Backend openBackend() {
-    if (threads != 1) {
-      throw new IllegalArgumentException("threads = " + threads + ": the backends run on one"
-          + " thread today; only threads = 1 is measured");
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads = " + threads + ": must be >= 1");
     }
-    Backend backend = Impls.backendOrNull(impl);
+    if (threads > 1 && !impl.equals("simd")) {
+      throw new Impls.Skipped(impl, "threads = " + threads + ": only the simd backend takes a"
+          + " thread count here");
+    }
+    Backend backend = impl.equals("simd") ? new SimdBackend(threads) : Impls.backendOrNull(impl);
     if (backend == null) {
       throw new Impls.Skipped(impl, "netlib is a BLAS, not a Backend: no hypergradient");
     }

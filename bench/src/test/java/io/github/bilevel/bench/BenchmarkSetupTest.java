@@ -345,9 +345,13 @@ class BenchmarkSetupTest {
   void workloadBenchRefusesThreadsAndNetlib() {
     EquilibriumBench b = new EquilibriumBench();
     b.impl = "simd";
-    b.threads = 2;
+    b.threads = 0;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setup);
-    assertTrue(e.getMessage().contains("threads = 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("threads = 0"), e.getMessage());
+    b.impl = "scalar";
+    b.threads = 2;
+    Impls.Skipped skipped = assertThrows(Impls.Skipped.class, b::setup);
+    assertTrue(skipped.getMessage().contains("threads = 2"), skipped.getMessage());
     b.impl = "netlib";
     b.threads = 1;
     assertThrows(Impls.Skipped.class, b::setup);
