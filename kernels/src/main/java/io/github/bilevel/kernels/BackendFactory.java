@@ -23,4 +23,16 @@ public interface BackendFactory {
 
   /** Creates the backend; only called when {@link #unavailableReason()} is empty. */
   Backend create();
+
+  /**
+   * Creates the backend with its CPU kernels on up to {@code threads} threads; only called when
+   * {@link #unavailableReason()} is empty.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}, or if this backend has no CPU
+   *     kernel threads to set (the default)
+   */
+  default Backend create(int threads) {
+    throw new IllegalArgumentException("the " + name() + " backend has no CPU kernel threads"
+        + " to set");
+  }
 }

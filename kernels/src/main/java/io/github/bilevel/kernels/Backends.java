@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.ServiceLoader;
 
 /**
@@ -51,13 +52,31 @@ public final class Backends {
    *     message lists every backend with its availability)
    */
   public static Backend byName(String name) {
+    return byName(name, BackendFactory::create);
+  }
+
+  /**
+   * The backend of the given name ({@code auto}: as {@link #byName(String)}) with its CPU
+   * kernels on up to {@code threads} threads ({@link BackendFactory#create(int)}).
+   *
+   * @throws IllegalArgumentException for an unknown name, one that cannot run here, a backend
+   *     without CPU kernel threads, or {@code threads < 1}
+   */
+  public static Backend byName(String name, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    return byName(name, f -> f.create(threads));
+  }
+
+  private static Backend byName(String name, Function<BackendFactory, Backend> create) {
     String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     List<BackendFactory> factories = factories();
     if (wanted.equals("auto")) {
       for (BackendFactory f : factories) {
         Optional<String> reason = f.unavailableReason();
         if (reason.isEmpty() && f.priority() >= 0) {
-          return f.create();
+          return create.apply(f);
         }
         if (reason.isPresent() && f.priority() >= 100) {
           // The SIMD backend missing is news; an accelerator missing (ranked above it) is the
@@ -75,7 +94,7 @@ public final class Backends {
           throw new IllegalArgumentException(
               "backend '" + wanted + "' cannot run here: " + reason.get());
         }
-        return f.create();
+        return create.apply(f);
       }
     }
     throw new IllegalArgumentException(
@@ -149,6 +168,11 @@ public final class Backends {
     @Override
     public Backend create() {
       return new SimdBackend();
+    }
+
+    @Override
+    public Backend create(int threads) {
+      return new SimdBackend(threads);
     }
   }
 

@@ -1,11 +1,13 @@
 package io.github.bilevel.tests;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.BackendFactory;
 import io.github.bilevel.kernels.Backends;
+import io.github.bilevel.kernels.SimdBackend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -294,5 +296,16 @@ class BadInputTest {
       assertTrue(thrown.getMessage().contains(f.name()),
           () -> "message \"" + thrown.getMessage() + "\" does not list backend " + f.name());
     }
+  }
+
+  @Test
+  void backendThreadsAreSetWhereThereAreCpuKernelThreadsAndRefusedElsewhere() {
+    assertEquals(3, ((SimdBackend) Backends.byName("simd", 3)).kernelThreads());
+    assertThrowsNaming(IllegalArgumentException.class, () -> Backends.byName("scalar", 2),
+        "scalar", "no CPU kernel threads");
+    assertThrowsNaming(IllegalArgumentException.class, () -> Backends.byName("simd", 0),
+        "threads", ">= 1", "0");
+    assertThrowsNaming(IllegalArgumentException.class, () -> Backends.byName("nope", 2),
+        "nope", "known");
   }
 }

@@ -210,7 +210,7 @@ public final class Bsgm implements AutoCloseable {
           + ", J = " + batch + " at iteration " + s + " (need t, k >= 0 and J >= 1)");
     }
     long samples = sid.estimate(lambda, t, k, batch, options.lowerBatch(), options.steps(),
-        options.fullBatch(), random, hypergradient);
+        options.fullBatch(), false, random, hypergradient);
     lastHypergradientNorm = backend.nrm2(hypergradient);
     lastGradientMappingNorm = options.exact() == null ? Double.NaN
         : gradientMappingNorm(lambda, options.alpha(), options.exact());

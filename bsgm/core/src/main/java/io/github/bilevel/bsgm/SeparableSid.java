@@ -5,6 +5,7 @@ import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * SID for a {@link SeparableProblem}, on a batch of {@code J} tasks at once (docs/mathematics.md §2
@@ -38,12 +39,24 @@ public final class SeparableSid implements AutoCloseable {
    * @param k   linear-system KM steps, {@code >= 0}
    * @param eta the constant KM step {@code η ∈ (0, 1]} of both solvers (1: plain fixed-point
    *            iteration)
+   * @param residuals compute the KM residual of every step for {@link Diagnostics} (one more
+   *            pass over the iterates per step; off by default)
    */
-  public record Options(int t, int k, double eta) {
+  public record Options(int t, int k, double eta, boolean residuals) {
 
-    /** {@code t} and {@code k} steps with {@code η = 1}. */
+    /** {@code t} and {@code k} steps with {@code η = 1}, no residuals. */
     public Options(int t, int k) {
-      this(t, k, 1.0);
+      this(t, k, 1.0, false);
+    }
+
+    /** {@code t} and {@code k} steps with step {@code η}, no residuals. */
+    public Options(int t, int k, double eta) {
+      this(t, k, eta, false);
+    }
+
+    /** These options with the per-step residuals computed ({@code true}) or not. */
+    public Options withResiduals(boolean compute) {
+      return new Options(t, k, eta, compute);
     }
 
     public Options {
@@ -60,11 +73,12 @@ public final class SeparableSid implements AutoCloseable {
    * What one call saw.
    *
    * @param lowerResidual  {@code ‖Φ(Z) − Z‖_F} over the batch at the last lower-level step (0
-   *                       if {@code t = 0})
+   *                       if {@code t = 0}); empty unless {@link Options#residuals()} asked
    * @param linearResidual the same for the last linear-system step (0 if {@code k = 0})
    * @param samples        {@code J (t + k + 2)}
    */
-  public record Diagnostics(double lowerResidual, double linearResidual, long samples) {}
+  public record Diagnostics(OptionalDouble lowerResidual, OptionalDouble linearResidual,
+      long samples) {}
 
   private final SeparableProblem problem;
   private final Backend backend;
@@ -132,8 +146,8 @@ public final class SeparableSid implements AutoCloseable {
    * @param warmStart null for the cold start {@code Z = V = 0}; otherwise the solvers start
    *                  from its stored rows ({@code V} only if it stores solutions, else 0) and
    *                  the final {@code Z_t} (and {@code V_k}) are written back
-   * @throws ArithmeticException naming the solver (LL or LS) and iteration where an iterate
-   *     stopped being finite, with the last finite residual
+   * @throws ArithmeticException naming the solver (LL or LS) whose iterate stopped being
+   *     finite (with residuals: the iteration, and the last finite residual)
    */
   public Diagnostics hypergradient(DVector lambda, Batch tasks, Options options,
       WarmStartStore warmStart, DVector out) {
@@ -176,9 +190,14 @@ public final class SeparableSid implements AutoCloseable {
     double lowerResidual = 0.0;
     for (int i = 0; i < options.t(); i++) {
       linearization.map(zRows, phiRows);
-      double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
-      lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
+      if (options.residuals()) {
+        double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
+        lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
+      } else {
+        backend.kmStep(eta, phiFlat, zFlat);
+      }
     }
+    Sid.checkFinite(backend, "LL", options.t(), zFlat);
 
     // 2. upper-level gradient with respect to the states
     problem.objectiveGradientState(zRows, lambda, tasks, g1Rows);
@@ -194,9 +213,14 @@ public final class SeparableSid implements AutoCloseable {
     for (int i = 0; i < options.k(); i++) {
       linearization.vjpState(vRows, phiRows);
       backend.axpy(1.0, g1Flat, phiFlat);
-      double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
-      linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
+      if (options.residuals()) {
+        double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
+        linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
+      } else {
+        backend.kmStep(eta, phiFlat, vFlat);
+      }
     }
+    Sid.checkFinite(backend, "LS", options.k(), vFlat);
 
     // 4. ĥ = mean ∇₂E + mean ∂₂Φᵀ v
     problem.objectiveGradientLambda(zRows, lambda, tasks, out);
@@ -214,7 +238,10 @@ public final class SeparableSid implements AutoCloseable {
       }
     }
     long samples = (long) batch * (options.t() + options.k() + 2);
-    return new Diagnostics(lowerResidual, linearResidual, samples);
+    return options.residuals()
+        ? new Diagnostics(OptionalDouble.of(lowerResidual), OptionalDouble.of(linearResidual),
+            samples)
+        : new Diagnostics(OptionalDouble.empty(), OptionalDouble.empty(), samples);
   }
 
   private void views(int rows) {

@@ -4,6 +4,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
@@ -35,13 +36,26 @@ public final class Sid implements AutoCloseable {
    * @param schedule       the KM steps {@code η_i} (the same sequence for both solvers)
    * @param fullBatch      every step uses every sample (deterministic SID); the batch sizes
    *                       are then ignored
+   * @param residuals      compute the KM residual of every step for {@link Diagnostics} (one
+   *                       more pass over each iterate per step; off by default)
    */
   public record Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule,
-      boolean fullBatch) {
+      boolean fullBatch, boolean residuals) {
 
-    /** Mini-batch options ({@code fullBatch = false}). */
+    /** Mini-batch options ({@code fullBatch = false}), no residuals. */
     public Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule) {
-      this(t, k, batch, lowerBatch, schedule, false);
+      this(t, k, batch, lowerBatch, schedule, false, false);
+    }
+
+    /** Options without residuals. */
+    public Options(int t, int k, int batch, int lowerBatch, StepSchedule schedule,
+        boolean fullBatch) {
+      this(t, k, batch, lowerBatch, schedule, fullBatch, false);
+    }
+
+    /** These options with the per-step residuals computed ({@code true}) or not. */
+    public Options withResiduals(boolean compute) {
+      return new Options(t, k, batch, lowerBatch, schedule, fullBatch, compute);
     }
 
     public Options {
@@ -59,12 +73,14 @@ public final class Sid implements AutoCloseable {
   /**
    * What one call saw.
    *
-   * @param lowerResidual  {@code ‖Φ̂(w_{t−1}) − w_{t−1}‖} of the last lower-level step (0 if t = 0)
+   * @param lowerResidual  {@code ‖Φ̂(w_{t−1}) − w_{t−1}‖} of the last lower-level step (0 if
+   *                       t = 0); empty unless {@link Options#residuals()} asked for it
    * @param linearResidual the same for the last linear-system step (0 if k = 0)
    * @param samples        samples used: {@code (t + k)·lowerBatch + 2J} (full batch:
    *                       {@code (t + k + 1)·n_ξ + n_ζ})
    */
-  public record Diagnostics(double lowerResidual, double linearResidual, long samples) {}
+  public record Diagnostics(OptionalDouble lowerResidual, OptionalDouble linearResidual,
+      long samples) {}
 
   private final BilevelProblem problem;
   private final Backend backend;
@@ -82,6 +98,7 @@ public final class Sid implements AutoCloseable {
   private final BilevelProblem.Linearization linearization;
   private double lastLowerResidual;
   private double lastLinearResidual;
+  private boolean lastHasResiduals;
 
   /**
    * An estimator for {@code problem}, with room for batches of up to {@code maxBatch}
@@ -119,13 +136,13 @@ public final class Sid implements AutoCloseable {
   /**
    * Writes the SID estimate {@code ĥ} of {@code ∇f(λ)} into {@code out}.
    *
-   * @throws ArithmeticException naming the step (LL or LS) and iteration where an iterate
-   *     stopped being finite, with the last finite residual
+   * @throws ArithmeticException naming the solver (LL or LS) whose iterate stopped being
+   *     finite (with residuals: the iteration, and the last finite residual)
    */
   public Diagnostics hypergradient(DVector lambda, Options options, SplittableRandom random,
       DVector out) {
     long samples = estimate(lambda, options, random, out);
-    return new Diagnostics(lastLowerResidual, lastLinearResidual, samples);
+    return new Diagnostics(lastLowerResidual(), lastLinearResidual(), samples);
   }
 
   /**
@@ -135,22 +152,26 @@ public final class Sid implements AutoCloseable {
    */
   public long estimate(DVector lambda, Options options, SplittableRandom random, DVector out) {
     return estimate(lambda, options.t(), options.k(), options.batch(), options.lowerBatch(),
-        options.schedule(), options.fullBatch(), random, out);
+        options.schedule(), options.fullBatch(), options.residuals(), random, out);
   }
 
-  /** The lower-level residual of the last call (see {@link Diagnostics#lowerResidual()}). */
-  public double lastLowerResidual() {
-    return lastLowerResidual;
+  /**
+   * The lower-level residual of the last call (see {@link Diagnostics#lowerResidual()}); empty
+   * unless it asked for residuals.
+   */
+  public OptionalDouble lastLowerResidual() {
+    return lastHasResiduals ? OptionalDouble.of(lastLowerResidual) : OptionalDouble.empty();
   }
 
   /** The linear-system residual of the last call (see {@link Diagnostics#linearResidual()}). */
-  public double lastLinearResidual() {
-    return lastLinearResidual;
+  public OptionalDouble lastLinearResidual() {
+    return lastHasResiduals ? OptionalDouble.of(lastLinearResidual) : OptionalDouble.empty();
   }
 
   /** The estimator on unpacked options (BSGM calls it without making an options record). */
   long estimate(DVector lambda, int t, int k, int batch, int lowerBatchSize,
-      StepSchedule schedule, boolean full, SplittableRandom random, DVector out) {
+      StepSchedule schedule, boolean full, boolean residuals, SplittableRandom random,
+      DVector out) {
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(schedule, "schedule");
     if (lambda.length() != problem.upperDimension() || out.length() != problem.upperDimension()) {
@@ -166,6 +187,7 @@ public final class Sid implements AutoCloseable {
     int upperPopulation = problem.upperSamples();
     lastLowerResidual = 0.0;
     lastLinearResidual = 0.0;
+    lastHasResiduals = false;
 
     // 1. lower level
     backend.fill(0.0, w);
@@ -177,9 +199,14 @@ public final class Sid implements AutoCloseable {
         lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
       }
       problem.map(w, lambda, xi, phi);
-      double residual = backend.kmStepResidual(schedule.step(i), phi, w);
-      lowerResidual = checkFinite("LL", i, residual, lowerResidual);
+      if (residuals) {
+        double residual = backend.kmStepResidual(schedule.step(i), phi, w);
+        lowerResidual = checkFinite("LL", i, residual, lowerResidual);
+      } else {
+        backend.kmStep(schedule.step(i), phi, w);
+      }
     }
+    checkFinite(backend, "LL", t, w);
 
     // 2. upper-level partial gradients on one batch
     if (!full) {
@@ -201,9 +228,14 @@ public final class Sid implements AutoCloseable {
       }
       linearization.vjpW(v, phi);
       backend.axpy(1.0, g1, phi);
-      double residual = backend.kmStepResidual(schedule.step(i), phi, v);
-      linearResidual = checkFinite("LS", i, residual, linearResidual);
+      if (residuals) {
+        double residual = backend.kmStepResidual(schedule.step(i), phi, v);
+        linearResidual = checkFinite("LS", i, residual, linearResidual);
+      } else {
+        backend.kmStep(schedule.step(i), phi, v);
+      }
     }
+    checkFinite(backend, "LS", k, v);
 
     // 4. ĥ = ĝ₂ + ∂₂Φ̂ᵀ v_k
     if (!full) {
@@ -221,6 +253,7 @@ public final class Sid implements AutoCloseable {
     }
     lastLowerResidual = lowerResidual;
     lastLinearResidual = linearResidual;
+    lastHasResiduals = residuals;
     return full
         ? (long) (t + k + 1) * lowerPopulation + upperPopulation
         : (long) (t + k) * lowerBatchSize + 2L * batch;
@@ -235,6 +268,23 @@ public final class Sid implements AutoCloseable {
           + "); is the map a contraction, and the KM step small enough?");
     }
     return residual;
+  }
+
+  /**
+   * The divergence error naming the LL or LS solver if its iterate {@code x} is not finite
+   * after {@code steps} steps: one pass over {@code x} per solve, instead of a residual per step.
+   */
+  static void checkFinite(Backend backend, String step, int steps, DVector x) {
+    if (steps == 0) {
+      return;
+    }
+    double norm = backend.nrm2(x);
+    if (!Double.isFinite(norm)) {
+      throw new ArithmeticException("SID diverged in the " + step + " solver: its iterate is"
+          + " not finite after " + steps + " steps (norm " + norm + "); is the map a"
+          + " contraction, and the KM step small enough? (Options.withResiduals(true) names"
+          + " the first non-finite step)");
+    }
   }
 
   /** Frees the workspace. */

@@ -51,13 +51,14 @@ class SeparableSidTest {
             DVector out = Buffers.vector(arena, problem.m);
             Batch batch = new Batch(9).assign(problem.tasks, tasks);
             SeparableSid.Diagnostics diagnostics = sid.hypergradient(
-                Buffers.vector(arena, lambda), batch, new SeparableSid.Options(400, 400, eta),
+                Buffers.vector(arena, lambda), batch, new SeparableSid.Options(400, 400, eta, true),
                 out);
             double[] exact = problem.exactHypergradient(tasks, lambda);
             assertTrue(distance(out.toArray(), exact) <= 1e-10 * (1 + norm(exact)),
                 "seed " + seed + ", eta " + eta + ": error " + distance(out.toArray(), exact));
             assertEquals((long) tasks.length * (400 + 400 + 2), diagnostics.samples());
-            assertTrue(diagnostics.lowerResidual() < 1e-12 && diagnostics.linearResidual() < 1e-12);
+            assertTrue(diagnostics.lowerResidual().orElseThrow() < 1e-12
+                && diagnostics.linearResidual().orElseThrow() < 1e-12);
             // the states are the exact fixed points, row r for task tasks[r]
             for (int r = 0; r < tasks.length; r++) {
               assertTrue(distance(sid.states().row(r).toArray(),
@@ -183,13 +184,46 @@ class SeparableSidTest {
       DVector out = Buffers.vector(arena, expanding.m);
       DVector lambda = Buffers.vector(arena, new double[] {1, -1, 0.5, 0.2});
       Batch batch = new Batch(9).all(9);
+      SeparableSid.Options lower = new SeparableSid.Options(5000, 1).withResiduals(true);
       ArithmeticException e = assertThrows(ArithmeticException.class,
-          () -> sid.hypergradient(lambda, batch, new SeparableSid.Options(5000, 1), out));
+          () -> sid.hypergradient(lambda, batch, lower, out));
       assertTrue(e.getMessage().contains("LL solver at iteration"), e.getMessage());
       assertTrue(e.getMessage().contains("last finite residual"), e.getMessage());
+      SeparableSid.Options linear = new SeparableSid.Options(3, 5000).withResiduals(true);
+      e = assertThrows(ArithmeticException.class,
+          () -> sid.hypergradient(lambda, batch, linear, out));
+      assertTrue(e.getMessage().contains("LS solver at iteration"), e.getMessage());
+      // without residuals: one check per solve, still naming the solver
+      e = assertThrows(ArithmeticException.class,
+          () -> sid.hypergradient(lambda, batch, new SeparableSid.Options(5000, 1), out));
+      assertTrue(e.getMessage().contains("LL solver: its iterate is not finite after 5000"),
+          e.getMessage());
       e = assertThrows(ArithmeticException.class,
           () -> sid.hypergradient(lambda, batch, new SeparableSid.Options(3, 5000), out));
-      assertTrue(e.getMessage().contains("LS solver at iteration"), e.getMessage());
+      assertTrue(e.getMessage().contains("LS solver: its iterate is not finite after 5000"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void residualsAreComputedOnlyWhenAskedForAndChangeNothingElse() {
+    LinearSeparableProblem problem = problem(4, 0.5);
+    try (Arena arena = Arena.ofConfined(); SeparableSid sid = new SeparableSid(problem, 9)) {
+      DVector lambda = Buffers.vector(arena, new SplittableRandom(5).doubles(problem.m, -1, 1)
+          .toArray());
+      DVector plainOut = Buffers.vector(arena, problem.m);
+      DVector monitoredOut = Buffers.vector(arena, problem.m);
+      Batch batch = new Batch(9).all(9);
+      SeparableSid.Options plain = new SeparableSid.Options(7, 6, 0.8);
+      SeparableSid.Diagnostics a = sid.hypergradient(lambda, batch, plain, plainOut);
+      SeparableSid.Diagnostics b = sid.hypergradient(lambda, batch, plain.withResiduals(true),
+          monitoredOut);
+      assertTrue(a.lowerResidual().isEmpty() && a.linearResidual().isEmpty());
+      assertTrue(b.lowerResidual().orElseThrow() > 0 && b.linearResidual().orElseThrow() > 0);
+      assertEquals(a.samples(), b.samples());
+      for (int i = 0; i < problem.m; i++) {
+        assertEquals(monitoredOut.get(i), plainOut.get(i), 0.0, "entry " + i);
+      }
     }
   }
 

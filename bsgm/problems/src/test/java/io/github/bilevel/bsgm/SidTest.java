@@ -285,9 +285,39 @@ class SidTest {
       StepSchedule tooLarge = StepSchedule.of(i -> 1e3);
       ArithmeticException e = assertThrows(ArithmeticException.class,
           () -> sid.hypergradient(Buffers.vector(arena, 1.0),
+              new Sid.Options(10_000, 1, 1, 1, tooLarge).withResiduals(true),
+              new SplittableRandom(1), Buffers.vector(arena, 1)));
+      assertTrue(e.getMessage().contains("LL solver at iteration"), e.getMessage());
+      // without residuals, one finiteness check per solve still names the solver
+      e = assertThrows(ArithmeticException.class,
+          () -> sid.hypergradient(Buffers.vector(arena, 1.0),
               new Sid.Options(10_000, 1, 1, 1, tooLarge), new SplittableRandom(1),
               Buffers.vector(arena, 1)));
-      assertTrue(e.getMessage().contains("LL solver at iteration"), e.getMessage());
+      assertTrue(e.getMessage().contains("LL solver: its iterate is not finite after 10000"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void residualsAreComputedOnlyWhenAskedForAndChangeNothingElse() {
+    try (QuadraticProblem problem = instance(3); Arena arena = Arena.ofConfined();
+        Sid sid = new Sid(problem, 4, 4)) {
+      int m = problem.upperDimension();
+      DVector lambda = Buffers.vector(arena, new SplittableRandom(3).doubles(m, -1, 1)
+          .toArray());
+      DVector plainOut = Buffers.vector(arena, m);
+      DVector monitoredOut = Buffers.vector(arena, m);
+      Sid.Options plain = new Sid.Options(8, 6, 4, 2, StepSchedule.constant(0.5));
+      Sid.Diagnostics a = sid.hypergradient(lambda, plain, new SplittableRandom(7), plainOut);
+      Sid.Diagnostics b = sid.hypergradient(lambda, plain.withResiduals(true),
+          new SplittableRandom(7), monitoredOut);
+      assertTrue(a.lowerResidual().isEmpty() && a.linearResidual().isEmpty());
+      assertTrue(sid.lastLowerResidual().isPresent());
+      assertTrue(b.lowerResidual().orElseThrow() > 0 && b.linearResidual().orElseThrow() > 0);
+      assertEquals(a.samples(), b.samples());
+      for (int i = 0; i < m; i++) {
+        assertEquals(monitoredOut.get(i), plainOut.get(i), 0.0, "entry " + i);
+      }
     }
   }
 

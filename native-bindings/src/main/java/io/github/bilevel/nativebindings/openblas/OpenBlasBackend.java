@@ -67,6 +67,19 @@ public class OpenBlasBackend extends SimdBackend {
     super();
   }
 
+  /**
+   * Creates the backend with OpenBLAS on {@code threads} threads ({@link #setThreads}, for every
+   * caller in this JVM) and the inherited SIMD kernels on as many.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   * @throws IllegalStateException    when OpenBLAS or the Vector API is not available here
+   */
+  public OpenBlasBackend(int threads) {
+    requireAvailable();
+    super(threads);
+    setThreads(threads);
+  }
+
   private static Optional<String> computeUnavailableReason() {
     Optional<String> library = OpenBlasLibrary.unavailableReason();
     if (library.isPresent()) {

@@ -51,4 +51,10 @@ public final class OpenBlasBackendFactory implements BackendFactory {
   public Backend create() {
     return new OpenBlasBackend();
   }
+
+  /** OpenBLAS on {@code threads} threads (for the whole JVM), its SIMD kernels likewise. */
+  @Override
+  public Backend create(int threads) {
+    return new OpenBlasBackend(threads);
+  }
 }

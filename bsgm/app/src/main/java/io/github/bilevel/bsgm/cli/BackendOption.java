@@ -12,10 +12,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --backend NAME}: the kernel backend a command runs on (a picocli mixin, the one
- * declaration of the option for every command that takes a backend).
+ * {@code --backend NAME} and {@code --threads N}: the kernel backend a command runs on and the
+ * threads of its CPU kernels (a picocli mixin, the one declaration of the options for every
+ * command that takes a backend).
  */
 final class BackendOption {
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Threads of the CPU kernels of the simd and openblas backends (default: "
+          + "-Dbilevel.threads, else the number of processors). The simd backend's results do "
+          + "not depend on it; the scalar and cuda backends refuse it.")
+  Integer threads;
 
   @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
       description = "Kernel backend: auto, scalar, simd, openblas, cuda (default: "
@@ -62,8 +69,12 @@ final class BackendOption {
    * @throws IllegalStateException    if {@code auto} finds no backend
    */
   Choice choose(int maxPriority, String whyLimited) {
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+    }
     if (!name.trim().toLowerCase(Locale.ROOT).equals("auto")) {
-      return new Choice(Backends.byName(name), Optional.empty(), List.of());
+      return new Choice(threads == null ? Backends.byName(name) : Backends.byName(name, threads),
+          Optional.empty(), List.of());
     }
     List<BackendFactory> factories = Backends.factories();
     List<String> skipped = new ArrayList<>();
@@ -82,7 +93,8 @@ final class BackendOption {
         String note = "backend auto picked " + f.name() + (skipped.isEmpty()
             ? ", the fastest available here"
             : "; passed over " + String.join(", ", skipped));
-        return new Choice(f.create(), Optional.of(note), List.copyOf(passedOver));
+        return new Choice(threads == null ? f.create() : f.create(threads), Optional.of(note),
+            List.copyOf(passedOver));
       }
     }
     throw new IllegalStateException("no backend available: " + Backends.describe(factories));

@@ -93,7 +93,8 @@ final class HypergradRidgeCommand extends ProblemCommand {
         try (Arena arena = Arena.ofConfined(); Sid sid = new Sid(ridge, j, lowerBatch)) {
           DVector lambda = Buffers.vector(arena, d.lambda());
           DVector result = Buffers.vector(arena, d.p());
-          Sid.Options options = new Sid.Options(t, k, j, lowerBatch, km.schedule(), fullBatch);
+          Sid.Options options = new Sid.Options(t, k, j, lowerBatch, km.schedule(), fullBatch,
+              true);
           start = System.nanoTime();
           try (ProgressDisplay progress = ProgressDisplay.open(spec, "SID", -1)) {
             diagnostics = sid.hypergradient(lambda, options,
@@ -105,8 +106,8 @@ final class HypergradRidgeCommand extends ProblemCommand {
         method = String.format(Locale.ROOT, "SID, t = %d, k = %d, %s; KM steps %s%n"
                 + "samples used: %d; last residuals ‖Φ̂(w) − w‖ = %.3e (LL), %.3e (LS)", t, k,
             fullBatch ? "full batch" : "J = " + j + ", LL batch " + lowerBatch + ", seed "
-                + seed, km.description(), diagnostics.samples(), diagnostics.lowerResidual(),
-            diagnostics.linearResidual());
+                + seed, km.description(), diagnostics.samples(),
+            diagnostics.lowerResidual().orElseThrow(), diagnostics.linearResidual().orElseThrow());
       }
       Npy.writeVector(out, h);
       double norm = 0;

@@ -90,10 +90,10 @@ final class RatesCommand implements Callable<Integer> {
       description = "Bootstrap resamples per interval (default: ${DEFAULT-VALUE}).")
   int resamples;
 
-  @Option(names = "--threads", paramLabel = "N",
+  @Option(names = "--workers", paramLabel = "N",
       description = "Worker threads for independent seeds; the results do not depend on it "
-          + "(default: the number of processors).")
-  Integer threads;
+          + "(default: the number of processors). --threads sets the kernels' threads.")
+  Integer workerThreads;
 
   /** Test-only: a seconds-long configuration whose verdicts mean little. */
   @Option(names = "--tiny", hidden = true)
@@ -109,9 +109,10 @@ final class RatesCommand implements Callable<Integer> {
     if (resamples < 1) {
       throw new IllegalArgumentException("--resamples must be >= 1, got " + resamples);
     }
-    int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    int workers = workerThreads == null ? Runtime.getRuntime().availableProcessors()
+        : workerThreads;
     if (workers < 1) {
-      throw new IllegalArgumentException("--threads must be >= 1, got " + workers);
+      throw new IllegalArgumentException("--workers must be >= 1, got " + workers);
     }
     RateProfile profile = tiny ? RateProfile.TINY : quick ? RateProfile.QUICK : RateProfile.FULL;
     List<RateExperiment> experiments = select(RateSuite.standardExperiments(), only);

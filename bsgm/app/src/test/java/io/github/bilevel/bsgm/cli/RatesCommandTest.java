@@ -141,7 +141,7 @@ class RatesCommandTest {
     assertNotEquals(0, Main.run("rates", "--tiny", "--only", "no-such-experiment"));
     assertNotEquals(0, Main.run("rates", "--tiny", "--backend", "nope"));
     assertNotEquals(0, Main.run("rates", "--tiny", "--resamples", "0"));
-    assertNotEquals(0, Main.run("rates", "--tiny", "--threads", "0"));
+    assertNotEquals(0, Main.run("rates", "--tiny", "--workers", "0"));
   }
 
   @Test

@@ -136,6 +136,28 @@ class RidgeCommandsTest {
   }
 
   @Test
+  void threadsSetTheCpuKernelsAndLeaveTheSimdResultUnchanged() throws IOException {
+    byte[][] outputs = new byte[2][];
+    for (int threads = 1; threads <= 2; threads++) {
+      Path out = dir.resolve("threads" + threads + ".npy");
+      Result r = run(args("hypergrad ridge", data(), "--full-batch", "--t", "50", "--k", "50",
+          "--backend", "simd", "--threads", String.valueOf(threads), "--out", out.toString()));
+      assertEquals(0, r.status(), r.err());
+      outputs[threads - 1] = Files.readAllBytes(out);
+    }
+    assertArrayEquals(outputs[0], outputs[1]);
+    Result scalar = run(args("hypergrad ridge", data(), "--full-batch", "--t", "5", "--k", "5",
+        "--backend", "scalar", "--threads", "2", "--out", dir.resolve("s.npy").toString()));
+    assertNotEquals(0, scalar.status());
+    assertTrue(scalar.err().contains("the scalar backend has no CPU kernel threads"),
+        scalar.err());
+    Result zero = run(args("hypergrad ridge", data(), "--full-batch", "--t", "5", "--k", "5",
+        "--threads", "0", "--out", dir.resolve("z.npy").toString()));
+    assertNotEquals(0, zero.status());
+    assertTrue(zero.err().contains("--threads must be >= 1, got 0"), zero.err());
+  }
+
+  @Test
   void miniBatchRunsRepeatWithTheSeedAndDifferWithAnother() throws IOException {
     String[] common = {"--t", "300", "--k", "300", "--batch", "20", "--ll-batch", "2"};
     byte[][] outputs = new byte[3][];

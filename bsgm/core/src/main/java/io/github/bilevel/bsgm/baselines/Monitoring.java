@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.baselines;
 
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 
 /** The stationarity measure and the checks the runners share. */
@@ -32,5 +33,23 @@ final class Monitoring {
         + iteration + (inner >= 0 ? ", inner step " + inner : "") + ": " + quantity + " = "
         + value + " (last finite value " + lastFinite + "); is the map a contraction, and are"
         + " the steps small enough?");
+  }
+
+  /**
+   * The divergence error if the iterate {@code x} (named {@code name}) is not finite after
+   * {@code steps} inner steps of {@code step}: one pass per solve instead of a residual per step.
+   */
+  static void checkIterate(Backend backend, String algorithm, String step, int iteration,
+      int steps, String name, DVector x) {
+    if (steps == 0) {
+      return;
+    }
+    double norm = backend.nrm2(x);
+    if (!Double.isFinite(norm)) {
+      throw new ArithmeticException(algorithm + " diverged in the " + step + " at iteration "
+          + iteration + ": ‖" + name + "‖ = " + norm + " after " + steps + " steps; is the map"
+          + " a contraction, and are the steps small enough? (residuals(true) names the first"
+          + " non-finite step)");
+    }
   }
 }

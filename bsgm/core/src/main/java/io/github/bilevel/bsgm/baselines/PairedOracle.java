@@ -138,31 +138,24 @@ final class PairedOracle {
     }
     backend.fill(0.0, va);
     backend.fill(0.0, vb);
-    double lastA = 0.0;
-    double lastB = 0.0;
     for (int i = 0; i < terms; i++) {
       Batch xi = draw(lower, allLower, lowerBatch, problem.lowerSamples(), whole, random);
       samples += xi.size();
       linearizationA.linearize(wA, lambdaA, xi);
       linearizationA.vjpW(va, phi);
       backend.axpy(1.0, g1a, phi);
-      double residual = backend.kmStepResidual(linearStep, phi, va);
-      if (!Double.isFinite(residual)) {
-        throw Monitoring.diverged(algorithm, "LS solve", iteration, i, "LS residual", residual,
-            lastA);
-      }
-      lastA = residual;
+      backend.kmStep(linearStep, phi, va);
       if (two) {
         linearizationB.linearize(wB, lambdaB, xi);
         linearizationB.vjpW(vb, phi);
         backend.axpy(1.0, g1b, phi);
-        residual = backend.kmStepResidual(linearStep, phi, vb);
-        if (!Double.isFinite(residual)) {
-          throw Monitoring.diverged(algorithm, "LS solve at the previous point", iteration, i,
-              "LS residual", residual, lastB);
-        }
-        lastB = residual;
+        backend.kmStep(linearStep, phi, vb);
       }
+    }
+    Monitoring.checkIterate(backend, algorithm, "LS solve", iteration, terms, "v", va);
+    if (two) {
+      Monitoring.checkIterate(backend, algorithm, "LS solve at the previous point", iteration,
+          terms, "v", vb);
     }
     Batch xi = draw(cross, allLower, batch, problem.lowerSamples(), whole, random);
     samples += xi.size();

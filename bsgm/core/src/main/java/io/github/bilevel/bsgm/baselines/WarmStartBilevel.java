@@ -14,6 +14,7 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
@@ -112,11 +113,14 @@ public final class WarmStartBilevel implements AutoCloseable {
    * @param alphaDecay   {@code p >= 0}: {@code α_s = α / (s + 1)^p}
    * @param budget       when {@link #run} stops ({@link Budget#unlimited()} for {@link #iterate})
    * @param exact        the exact hypergradient for the progress report, or null
+   * @param residuals    compute every LL and LS step's residual (for {@link WarmStartEstimate}
+   *                     and errors naming the inner step); off: one check per solve
    */
   public record Options(String name, Start lowerStart, Start linearStart,
       LinearSolver linearSolver, IterationSchedule schedule, int lowerBatch,
       StepSchedule lowerSteps, StepSchedule linearSteps, StepClock clock, boolean fullBatch,
-      double alpha, double alphaDecay, Budget budget, Bsgm.ExactHypergradient exact) {
+      double alpha, double alphaDecay, Budget budget, Bsgm.ExactHypergradient exact,
+      boolean residuals) {
 
     public Options {
       Objects.requireNonNull(name, "name");
@@ -314,8 +318,11 @@ public final class WarmStartBilevel implements AutoCloseable {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
     long samples = estimate(state, lambda, options, s, random, out);
-    return new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps, lastLowerResidual,
-        lastLinearResidual);
+    return options.residuals()
+        ? new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps,
+            OptionalDouble.of(lastLowerResidual), OptionalDouble.of(lastLinearResidual))
+        : new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps, OptionalDouble.empty(),
+            OptionalDouble.empty());
   }
 
   /**
@@ -496,12 +503,17 @@ public final class WarmStartBilevel implements AutoCloseable {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
       problem.map(w, lambda, xi, phi);
+      if (!o.residuals()) {
+        backend.kmStep(steps.step(index(base + i)), phi, w);
+        continue;
+      }
       double residual = backend.kmStepResidual(steps.step(index(base + i)), phi, w);
       if (!Double.isFinite(residual)) {
         throw Monitoring.diverged(o.name(), "LL solver", s, i, "LL residual", residual, last);
       }
       last = residual;
     }
+    Monitoring.checkIterate(backend, o.name(), "LL solver", s, t, "w", w);
     if (cumulative) {
       state.lowerClock += t;
     }
@@ -532,13 +544,17 @@ public final class WarmStartBilevel implements AutoCloseable {
       if (solver == LinearSolver.SGD) {
         backend.axpby(1.0, v, -1.0, phi);              // (I − ∂₁Φ̂ᵀ) v
         backend.axpy(-1.0, g1, phi);                   // the gradient (I − ∂₁Φ̂ᵀ) v − ĝ₁
-        residual = backend.nrm2(phi);
+        residual = o.residuals() ? backend.nrm2(phi) : 0.0;
         if (Double.isFinite(residual)) {
           backend.axpy(-steps.step(index(base + i)), phi, v);
         }
       } else {
         backend.axpy(1.0, g1, phi);
         double eta = solver == LinearSolver.NEUMANN ? 1.0 : steps.step(index(base + i));
+        if (!o.residuals()) {
+          backend.kmStep(eta, phi, v);
+          continue;
+        }
         residual = backend.kmStepResidual(eta, phi, v);
       }
       if (!Double.isFinite(residual)) {
@@ -547,6 +563,8 @@ public final class WarmStartBilevel implements AutoCloseable {
       }
       last = residual;
     }
+    Monitoring.checkIterate(backend, o.name(), solver == LinearSolver.SGD ? "LS solver (SGD)"
+        : "LS solver", s, k, "v", v);
     return last;
   }
 

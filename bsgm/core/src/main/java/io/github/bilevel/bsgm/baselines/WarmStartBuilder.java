@@ -48,6 +48,7 @@ public final class WarmStartBuilder {
   private double alphaDecay;
   private Budget budget = Budget.iterations(1000);
   private Bsgm.ExactHypergradient exact;
+  private boolean residuals;
 
   WarmStartBuilder(WarmStartPreset preset) {
     Objects.requireNonNull(preset, "preset");
@@ -171,9 +172,19 @@ public final class WarmStartBuilder {
     return this;
   }
 
+  /**
+   * Whether every LL and LS step computes its residual, for {@link WarmStartEstimate} and for
+   * divergence errors that name the inner step (default false: one finiteness check per solve).
+   */
+  public WarmStartBuilder residuals(boolean value) {
+    residuals = value;
+    return this;
+  }
+
   /** The options. */
   public WarmStartBilevel.Options build() {
     return new WarmStartBilevel.Options(name, lowerStart, linearStart, linearSolver, schedule,
-        lowerBatch, lowerSteps, linearSteps, clock, fullBatch, alpha, alphaDecay, budget, exact);
+        lowerBatch, lowerSteps, linearSteps, clock, fullBatch, alpha, alphaDecay, budget, exact,
+        residuals);
   }
 }

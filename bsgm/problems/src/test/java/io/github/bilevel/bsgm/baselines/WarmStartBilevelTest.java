@@ -479,6 +479,45 @@ class WarmStartBilevelTest {
           () -> runner.run(Buffers.vector(arena, 1), Options.builder(WarmStartPreset.STOCBIO)
               .fixed(10, 1, 1).lowerSteps(StepSchedule.constant(1.0))
               .budget(Budget.iterations(1000)).build(), new SplittableRandom(1), null));
+      // without residuals one check per solve: w_n = 2^n − 1 overflows at n = 1024 (iteration
+      // 102), and the next KM step's 0·∞ makes it NaN before the check after its 10 steps
+      assertTrue(e.getMessage().startsWith("STOCBIO diverged in the LL solver at iteration 102:"
+          + " ‖w‖ = NaN after 10 steps"), e.getMessage());
+    }
+  }
+
+  @Test
+  void residualsAreComputedOnlyWhenAskedFor() {
+    try (Arena arena = Arena.ofConfined(); ExpandingProblem problem = new ExpandingProblem(BACKEND);
+        WarmStartBilevel runner = new WarmStartBilevel(problem, 1, 1)) {
+      Options plain = Options.builder(WarmStartPreset.STOCBIO).fixed(3, 2, 1)
+          .lowerSteps(StepSchedule.constant(1.0)).budget(Budget.iterations(1)).build();
+      Options monitored = Options.builder(WarmStartPreset.STOCBIO).fixed(3, 2, 1)
+          .lowerSteps(StepSchedule.constant(1.0)).budget(Budget.iterations(1)).residuals(true)
+          .build();
+      DVector lambda = Buffers.vector(arena, 1);
+      DVector out = Buffers.vector(arena, 1);
+      DVector outMonitored = Buffers.vector(arena, 1);
+      WarmStartEstimate a = runner.hypergradient(runner.init(arena, plain), lambda, plain, 0,
+          new SplittableRandom(1), out);
+      WarmStartEstimate b = runner.hypergradient(runner.init(arena, monitored), lambda,
+          monitored, 0, new SplittableRandom(1), outMonitored);
+      assertTrue(a.lowerResidual().isEmpty() && a.linearResidual().isEmpty());
+      // w_n = 2^n − 1: the third LL step's residual is |w_3 − w_2| = 4
+      assertEquals(4.0, b.lowerResidual().orElseThrow(), 0.0);
+      assertTrue(b.linearResidual().isPresent());
+      assertEquals(outMonitored.get(0), out.get(0), 0.0);
+    }
+  }
+
+  @Test
+  void divergenceWithResidualsNamesTheInnerStep() {
+    try (Arena arena = Arena.ofConfined(); ExpandingProblem problem = new ExpandingProblem(BACKEND);
+        WarmStartBilevel runner = new WarmStartBilevel(problem, 1, 1)) {
+      ArithmeticException e = assertThrows(ArithmeticException.class,
+          () -> runner.run(Buffers.vector(arena, 1), Options.builder(WarmStartPreset.STOCBIO)
+              .fixed(10, 1, 1).lowerSteps(StepSchedule.constant(1.0)).residuals(true)
+              .budget(Budget.iterations(1000)).build(), new SplittableRandom(1), null));
       // w_n = 2^n − 1, so the residual of LL step n is 2^n, whose square (a plain sum of
       // squares) overflows at n = 512: iteration 51 (10 steps each), inner step 2
       assertTrue(e.getMessage().startsWith("STOCBIO diverged in the LL solver at iteration 51,"
