@@ -193,6 +193,8 @@ public final class SeparableSid implements AutoCloseable {
       if (options.residuals()) {
         double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
         lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
+      } else if (eta == 1.0) {
+        swapStatesAndScratch();       // Z ← Φ(Z) without a copy
       } else {
         backend.kmStep(eta, phiFlat, zFlat);
       }
@@ -216,6 +218,8 @@ public final class SeparableSid implements AutoCloseable {
       if (options.residuals()) {
         double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
         linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
+      } else if (eta == 1.0) {
+        swapSolutionsAndScratch();    // V ← ∂₁Φᵀ V + G₁ without a copy
       } else {
         backend.kmStep(eta, phiFlat, vFlat);
       }
@@ -242,6 +246,26 @@ public final class SeparableSid implements AutoCloseable {
         ? new Diagnostics(OptionalDouble.of(lowerResidual), OptionalDouble.of(linearResidual),
             samples)
         : new Diagnostics(OptionalDouble.empty(), OptionalDouble.empty(), samples);
+  }
+
+  /** Exchanges the views of the states and the scratch (η = 1: the new iterate is Φ(Z)). */
+  private void swapStatesAndScratch() {
+    DMatrix rows = zRows;
+    zRows = phiRows;
+    phiRows = rows;
+    DVector flat = zFlat;
+    zFlat = phiFlat;
+    phiFlat = flat;
+  }
+
+  /** Exchanges the views of the linear-system solutions and the scratch. */
+  private void swapSolutionsAndScratch() {
+    DMatrix rows = vRows;
+    vRows = phiRows;
+    phiRows = rows;
+    DVector flat = vFlat;
+    vFlat = phiFlat;
+    phiFlat = flat;
   }
 
   private void views(int rows) {
