@@ -34,8 +34,9 @@ import java.lang.foreign.Arena;
  *
  * <p>A matrix inside the ball is returned unchanged (only clipped directions are corrected;
  * singular values within {@code 16ε} of {@code ρ}, relative, count as on the boundary).
- * {@code V} is re-orthonormalised by a Newton–Schulz step at every call, so rounding does not
- * accumulate over many calls. Workspaces are allocated once. Not thread-safe.
+ * {@code V} is re-orthonormalised by a Newton–Schulz step at the start of every call that follows
+ * a rotation, so rounding does not accumulate over many calls. Workspaces are allocated once.
+ * Not thread-safe.
  */
 final class SpectralBallProjector implements AutoCloseable {
 
@@ -59,6 +60,8 @@ final class SpectralBallProjector implements AutoCloseable {
   private long sweeps;
   private long rotations;
   private int lastClipped;
+  /** No rotation since V was last made orthonormal (the Newton–Schulz step can be skipped). */
+  private boolean orthonormal;
 
   SpectralBallProjector(Backend backend, int d) {
     this.backend = backend;
@@ -81,6 +84,7 @@ final class SpectralBallProjector implements AutoCloseable {
     for (int i = 0; i < d; i++) {
       vt.set(i, i, 1.0);
     }
+    orthonormal = true;
   }
 
   /** How many singular values the last call clipped. */
@@ -111,7 +115,10 @@ final class SpectralBallProjector implements AutoCloseable {
           + " projector works on " + d + "x" + d);
     }
     lastClipped = 0;
-    orthonormalize();
+    if (!orthonormal) {
+      orthonormalize();
+      orthonormal = true;
+    }
     backend.gemm(Transpose.NO, Transpose.YES, 1.0, vt, a, 0.0, y);
     double frobenius = backend.nrm2(y.asVector());
     if (!Double.isFinite(frobenius)) {
@@ -149,6 +156,7 @@ final class SpectralBallProjector implements AutoCloseable {
           if ((active[i] || active[j])
               && Jacobi.rotate(backend, yRows, vtRows, norms, i, j, negligible)) {
             rotated = true;
+            orthonormal = false;
             rotations++;
           }
         }
