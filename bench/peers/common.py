@@ -150,24 +150,31 @@ def check(peer, data):
     return record
 
 
-def timing(peer, data, warmup, reps, seed):
-    """warmup ops (excluded), then reps timed ops; an op nudges λ₀, draws fresh poisoning
-    batches, and computes the hypergradient to the end."""
+def timing(peer, data, warmup, warmup_seconds, reps, seed):
+    """Warm-up ops (at least warmup of them and warmup_seconds; not timed), then reps timed
+    ops; an op nudges λ₀, draws fresh poisoning batches, and computes the hypergradient to the
+    end."""
     settings = data.settings
     lam = peer.lam(data["lambda"].copy())
     rng = np.random.default_rng(seed)
     poisoning = settings["workload"] == "poisoning"
-    samples = []
-    for op in range(warmup + reps):
+    def op(index):
+        nonlocal lam
         start = time.perf_counter_ns()
-        lam = peer.nudge(lam, nudge_step(op, settings["nudge"]))
+        lam = peer.nudge(lam, nudge_step(index, settings["nudge"]))
         batches = peer.batches(draw_batches(settings, rng)) if poisoning else None
-        h = peer.hypergradient(lam, batches)
-        elapsed = (time.perf_counter_ns() - start) / 1e6
-        if op >= warmup:
-            samples.append(elapsed)
-    del h
-    return {"median_ms": statistics.median(samples), "samples_ms": samples}
+        peer.hypergradient(lam, batches)
+        return (time.perf_counter_ns() - start) / 1e6
+
+    warmup_start = time.perf_counter()
+    ops = 0
+    while ops < warmup or time.perf_counter() - warmup_start < warmup_seconds:
+        op(ops)
+        ops += 1
+    warmup_time = time.perf_counter() - warmup_start
+    samples = [op(ops + i) for i in range(reps)]
+    return {"warmup_ops": ops, "warmup_s": warmup_time,
+            "median_ms": statistics.median(samples), "samples_ms": samples}
 
 
 def main(name, workloads, versions):
@@ -178,7 +185,9 @@ def main(name, workloads, versions):
     parser.add_argument("workload", choices=WORKLOAD_NAMES)
     parser.add_argument("dir", help="the directory written by PeerReference export")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up ops, at least")
+    parser.add_argument("--warmup-seconds", type=float, default=0.0,
+                        help="seconds of warm-up, at least")
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--seed", type=int, default=20240607,
                         help="seed of the fresh poisoning batches of the timed ops")
@@ -193,8 +202,8 @@ def main(name, workloads, versions):
     if args.mode == "check":
         record.update(check(peer, data))
     else:
-        record.update({"warmup": args.warmup, "reps": args.reps})
-        record.update(timing(peer, data, args.warmup, args.reps, args.seed))
+        record["reps"] = args.reps
+        record.update(timing(peer, data, args.warmup, args.warmup_seconds, args.reps, args.seed))
         record["affinity"] = len(os.sched_getaffinity(0))
     record["versions"] = versions()
     print(json.dumps(record), flush=True)

@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <pre>
  * PeerReference export WORKLOAD DIR [--synthetic] [--SIZE VALUE ...]
- * PeerReference time   WORKLOAD DIR --impl simd|openblas --threads N [--warmup W] [--reps R]
+ * PeerReference time   WORKLOAD DIR --impl simd|openblas --threads N [--warmup W]
+ *                      [--warmup-seconds S] [--reps R]
  * </pre>
  *
  * <p>{@code export} sets the workload up exactly as its JMH benchmark does (images from
@@ -34,9 +35,10 @@ import java.util.Map;
  * {@code λ}, the simd backend on one thread) and writes into {@code DIR}: the data as
  * {@code .npy} files, {@code lambda.npy}, our hypergradient at that {@code λ} ({@code h.npy}) and
  * {@code settings.json} (sizes and scalars). {@code time} sets the same workload up from
- * {@code DIR/settings.json}, checks that its {@code λ} is the exported one, runs {@code W} ops
- * and then times {@code R} ops (each nudges {@code λ₀} by {@code ±1e-9} first, as the benchmark
- * does) and prints one JSON line. Threads: {@code SimdBackend(N)} for simd; for openblas,
+ * {@code DIR/settings.json}, checks that its {@code λ} is the exported one, warms up for at least
+ * {@code W} ops and {@code S} seconds (the JIT compiles the hot paths during the first seconds,
+ * on the same cores when the process is pinned), then times {@code R} ops (each nudges
+ * {@code λ₀} by {@code ±1e-9} first, as the benchmark does) and prints one JSON line. Threads: {@code SimdBackend(N)} for simd; for openblas,
  * OpenBLAS's own count ({@code -Dbilevel.openblas.threads=N}, set here unless given) and
  * {@code -Dbilevel.threads=N} for the kernels it inherits from the SIMD backend.
  */
@@ -56,7 +58,8 @@ public final class PeerReference {
       if (args.length < 3) {
         throw new IllegalArgumentException("usage: PeerReference export WORKLOAD DIR"
             + " [--synthetic] [--SIZE VALUE ...] | time WORKLOAD DIR --impl simd|openblas"
-            + " --threads N [--warmup W] [--reps R]; workloads: " + PeerWorkloads.NAMES);
+            + " --threads N [--warmup W] [--warmup-seconds S] [--reps R]; workloads: "
+            + PeerWorkloads.NAMES);
       }
       Path dir = Path.of(args[2]);
       List<String> rest = Arrays.asList(args).subList(3, args.length);
@@ -64,12 +67,15 @@ public final class PeerReference {
         case "export" -> export(args[1], dir, rest);
         case "time" -> {
           Map<String, String> options = options(rest, List.of("impl", "threads", "warmup",
-              "reps"));
+              "warmup_seconds", "reps"));
           String impl = options.getOrDefault("impl", "simd");
           int threads = integer(options.getOrDefault("threads", "1"), "threads");
           int warmup = integer(options.getOrDefault("warmup", "3"), "warmup");
           int reps = integer(options.getOrDefault("reps", "10"), "reps");
-          System.out.println(new Gson().toJson(time(args[1], dir, impl, threads, warmup, reps)));
+          int warmupSeconds = integer(options.getOrDefault("warmup_seconds", "0"),
+              "warmup-seconds");
+          System.out.println(new Gson().toJson(time(args[1], dir, impl, threads,
+              new Protocol(warmup, warmupSeconds, reps))));
         }
         default -> throw new IllegalArgumentException("unknown mode '" + args[0]
             + "'; modes: export, time");
@@ -150,8 +156,17 @@ public final class PeerReference {
   }
 
   /**
-   * Times our hypergradient on the workload exported in {@code dir}: {@code warmup} ops, then
-   * {@code reps} timed ops.
+   * The timing protocol (the peers' too).
+   *
+   * @param warmup        warm-up ops, at least
+   * @param warmupSeconds seconds of warm-up, at least
+   * @param reps          timed ops
+   */
+  record Protocol(int warmup, int warmupSeconds, int reps) {}
+
+  /**
+   * Times our hypergradient on the workload exported in {@code dir}: warm-up ops (at least
+   * {@code warmup} of them and {@code warmupSeconds}), then {@code reps} timed ops.
    *
    * @return the record printed as one JSON line: impl, threads, median and all samples in ms
    * @throws IllegalArgumentException for an implementation other than simd and openblas, a
@@ -159,8 +174,9 @@ public final class PeerReference {
    *     {@code threads}
    * @throws IllegalStateException if the set-up's {@code λ} is not the exported one
    */
-  static Map<String, Object> time(String name, Path dir, String impl, int threads, int warmup,
-      int reps) throws IOException {
+  static Map<String, Object> time(String name, Path dir, String impl, int threads,
+      Protocol protocol) throws IOException {
+    int reps = protocol.reps();
     if (!impl.equals("simd") && !impl.equals("openblas")) {
       throw new IllegalArgumentException("--impl must be simd or openblas, got '" + impl + "'");
     }
@@ -196,9 +212,14 @@ public final class PeerReference {
         throw new IllegalStateException("the set-up's λ is not " + dir.resolve("lambda.npy")
             + ": export again");
       }
-      for (int i = 0; i < warmup; i++) {
+      long warmupStart = System.nanoTime();
+      long warmupNanos = protocol.warmupSeconds() * 1_000_000_000L;
+      int warmupOps = 0;
+      while (warmupOps < protocol.warmup() || System.nanoTime() - warmupStart < warmupNanos) {
         workload.op();
+        warmupOps++;
       }
+      double warmupTime = (System.nanoTime() - warmupStart) / 1e9;
       double[] samples = new double[reps];
       for (int i = 0; i < reps; i++) {
         long start = System.nanoTime();
@@ -208,7 +229,8 @@ public final class PeerReference {
       record.put("impl", impl);
       record.put("workload", name);
       record.put("threads", threads);
-      record.put("warmup", warmup);
+      record.put("warmup_ops", warmupOps);
+      record.put("warmup_s", warmupTime);
       record.put("reps", reps);
       record.put("median_ms", median(samples));
       List<Double> all = new ArrayList<>();
