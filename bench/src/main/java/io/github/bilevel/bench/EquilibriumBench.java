@@ -34,7 +34,7 @@ public class EquilibriumBench extends WorkloadBench {
   @Param({"200"})
   public int d;
 
-  private EquilibriumModel model;
+  EquilibriumModel model;
   private SeparableSid sid;
   private Batch all;
   private SeparableSid.Options options;

@@ -44,7 +44,7 @@ public class MetaBench extends WorkloadBench {
   int queries = 15;
   int rank = 32;
 
-  private MetaLearning problem;
+  MetaLearning problem;
   private SeparableSid sid;
   private Batch batch;
   private SeparableSid.Options options;

@@ -40,9 +40,9 @@ public class PoisoningBench extends WorkloadBench {
   int batch = 100;
   int lowerBatch = 90;
 
-  private DataPoisoning problem;
+  DataPoisoning problem;
   private Sid sid;
-  private Sid.Options options;
+  Sid.Options options;
   private SplittableRandom random;
   DVector lambda;
   DVector out;

@@ -52,6 +52,8 @@ public abstract class WorkloadBench {
   boolean allowFashionMnist = true;
   /** Where the images came from ({@link BenchImages#source()}). */
   String dataSource;
+  /** The images of the set-up, as the problem was given them (for {@link PeerReference}). */
+  BenchImages data;
   private int ops;
 
   /**
@@ -82,6 +84,7 @@ public abstract class WorkloadBench {
   final BenchImages images(int n) {
     BenchImages images = BenchImages.first(n, arena, allowFashionMnist);
     dataSource = images.source();
+    data = images;
     System.out.println(getClass().getSimpleName() + ": " + n + " images from " + dataSource);
     return images;
   }
