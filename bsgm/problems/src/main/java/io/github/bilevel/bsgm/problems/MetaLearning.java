@@ -253,7 +253,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   }
 
   private int gather(MetaLearningPart part, boolean isSupport, Batch batch, int start) {
-    return part.gather(backend, tasks, exampleRows, isSupport, batch, start, chunkTasks);
+    return part.gather(backend, tasks, exampleRows, isSupport, batch, start, part.tasks);
   }
 
   /**
@@ -263,7 +263,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
    */
   private int forward(MetaLearningPart part, boolean isSupport, DMatrix states, DMatrix r,
       Batch batch, int start, boolean reuse) {
-    int count = Math.min(chunkTasks, batch.size() - start);
+    int count = Math.min(part.tasks, batch.size() - start);
     if (!reuse) {
       count = gather(part, isSupport, batch, start);
       backend.gemm(Transpose.NO, Transpose.NO, 1.0, part.x[count], r, 0.0,
@@ -327,9 +327,10 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     return new MetaLearningLinearization(this, arena, maxTasks);
   }
 
-  /** A support-side workspace for a chunk of tasks, in {@code arena}. */
-  MetaLearningPart supportPart(Arena arena) {
-    return new MetaLearningPart(backend, arena, chunkTasks, supportSize, features, rank, ways);
+  /** A support-side workspace for a linearization of up to {@code maxTasks} tasks. */
+  MetaLearningPart supportPart(Arena arena, int maxTasks) {
+    return new MetaLearningPart(backend, arena, MetaLearningPart.linearizationCapacity(maxTasks,
+        chunkTasks, supportSize), supportSize, features, rank, ways);
   }
 
   /**
@@ -339,7 +340,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   boolean prepareSupport(MetaLearningPart part, DVector lambda, Batch batch) {
     Objects.requireNonNull(batch, "tasks");
     Checks.checkLength("lambda", lambda, upperDimension());
-    if (batch.size() > chunkTasks) {
+    if (batch.size() > part.tasks) {
       return false;
     }
     int count = gather(part, true, batch, 0);
@@ -361,7 +362,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
       DMatrix out) {
     DMatrix r = lambdaView.matrix(lambda);
     double shrink = 1 - mapStep * headRegularization;
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += part.tasks) {
       int count = forward(part, true, states, r, batch, start, reuse);
       DMatrix g = part.gradient[count];                 // (S − Y)/(count·NK)
       backend.softmaxCrossEntropy(part.logits[count], part.labels, g);
@@ -395,7 +396,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     double shrink = 1 - mapStep * headRegularization;
     double scale = mapStep / supportSize;
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += part.tasks) {
       int count = forward(part, true, states, r, batch, start, reuse);
       DMatrix s = part.probabilities[count];
       backend.softmax(part.logits[count], s);
@@ -424,7 +425,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += part.tasks) {
       int count = forward(part, true, states, r, batch, start, reuse);
       DMatrix g = part.gradient[count];                 // (S − Y)/(count·NK)
       backend.softmaxCrossEntropy(part.logits[count], part.labels, g);
@@ -461,7 +462,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     checkCall(states, lambda, batch);
     DMatrix r = lambdaView.matrix(lambda);
     double sum = 0;
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += query.tasks) {
       int count = forward(query, false, states, r, batch, start, false);
       sum += count * backend.softmaxCrossEntropy(query.logits[count], query.labels, null);
     }
@@ -474,7 +475,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     checkCall(states, lambda, batch);
     checkStates("out", out, batch);
     DMatrix r = lambdaView.matrix(lambda);
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += query.tasks) {
       int count = forward(query, false, states, r, batch, start, false);
       DMatrix g = query.gradient[count];                   // (S − Y)/(count·NQ)
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
@@ -502,7 +503,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     DMatrix r = lambdaView.matrix(lambda);
     DMatrix total = lambdaOutView.matrix(out);
     backend.fill(0.0, out);
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += query.tasks) {
       int count = forward(query, false, states, r, batch, start, false);
       DMatrix g = query.gradient[count];
       backend.softmaxCrossEntropy(query.logits[count], query.labels, g);
@@ -554,7 +555,7 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
     checkCall(states, lambda, batch);
     DMatrix r = lambdaView.matrix(lambda);
     long correct = 0;
-    for (int start = 0; start < batch.size(); start += chunkTasks) {
+    for (int start = 0; start < batch.size(); start += query.tasks) {
       int count = forward(query, false, states, r, batch, start, false);
       DMatrix logits = query.logits[count];
       for (int row = 0; row < count * querySize; row++) {
@@ -573,12 +574,9 @@ public final class MetaLearning implements SeparableProblem, AutoCloseable {
   }
 
   /**
-   * The quality of a representation on the whole pool.
-   *
-   * @param queryLoss     mean query cross-entropy over all tasks
-   * @param queryAccuracy fraction of all query rows classified correctly
-   * @param lowerResidual the largest fixed-point residual {@code ‖Φ(H) − H‖_F} of the last
-   *                      head-solver step over the chunks of tasks
+   * The quality of a representation on the whole pool: mean query cross-entropy and accuracy
+   * over all tasks, and the largest fixed-point residual {@code ‖Φ(H) − H‖_F} of the last
+   * head-solver step over the chunks of tasks.
    */
   public record Evaluation(double queryLoss, double queryAccuracy, double lowerResidual) {}
 

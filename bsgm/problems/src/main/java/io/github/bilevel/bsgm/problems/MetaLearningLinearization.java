@@ -36,7 +36,7 @@ final class MetaLearningLinearization implements SeparableLinearization {
     this.problem = problem;
     this.backend = problem.backend();
     this.maxTasks = maxTasks;
-    part = problem.supportPart(arena);
+    part = problem.supportPart(arena, maxTasks);
     lambda = backend.vector(arena, problem.upperDimension());
     states = backend.matrix(arena, maxTasks, problem.stateDimension());
     tasks = new Batch(maxTasks);

@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
  * gradients, with views of the first {@code c} tasks' rows for every {@code c}.
  */
 final class MetaLearningPart {
+  /** Tasks this workspace holds at once. */
+  final int tasks;
   final int rowsPerTask;
   final DVector[] xRows;
   final MemorySegment labels;
@@ -25,6 +27,7 @@ final class MetaLearningPart {
   final DMatrix[] rowGradient;
 
   MetaLearningPart(Backend backend, Arena arena, int chunkTasks, int rowsPerTask, int p, int r, int n) {
+    this.tasks = chunkTasks;
     this.rowsPerTask = rowsPerTask;
     int rows = chunkTasks * rowsPerTask;
     DMatrix xWork = backend.matrix(arena, rows, p);
@@ -36,6 +39,21 @@ final class MetaLearningPart {
     gradient = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
     probabilities = byTasks(backend.matrix(arena, rows, n), chunkTasks, rowsPerTask);
     rowGradient = byTasks(backend.matrix(arena, rows, r), chunkTasks, rowsPerTask);
+  }
+
+  /**
+   * Most support rows a linearization keeps gathered with their features (8192 rows of
+   * {@code p} doubles: 51 MB at {@code p = 784}); larger batches are processed in chunks.
+   */
+  static final int LINEARIZATION_ROWS = 8192;
+
+  /**
+   * Tasks of a linearization's workspace: the whole batch of {@code maxTasks}, so that rows are
+   * gathered and features evaluated once per {@code (λ, B)}, up to {@link #LINEARIZATION_ROWS}
+   * rows (and at least the problem's chunk).
+   */
+  static int linearizationCapacity(int maxTasks, int chunkTasks, int rowsPerTask) {
+    return Math.min(maxTasks, Math.max(chunkTasks, LINEARIZATION_ROWS / rowsPerTask));
   }
 
   private static DMatrix[] byTasks(DMatrix work, int chunkTasks, int rowsPerTask) {
