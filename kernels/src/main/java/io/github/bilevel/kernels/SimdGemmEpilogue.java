@@ -18,17 +18,18 @@ import jdk.incubator.vector.VectorOperators;
  * to C and the Krasnoselskii–Mann mix {@code X ← X + η (v − X)} ({@code fma}, as
  * {@link SimdBackend#kmStep}), while the tile is still in cache: one pass over C, Y and X.
  *
- * <p>The activations are those of {@link SimdActivations}, term for term: vector lanes use the
- * Vector API's {@code TANH} and {@code EXP}, the scalar columns at a tile's right edge use
- * {@code Math.tanh} and {@code Math.exp}, so an element agrees with the elementwise kernel
- * bit for bit when both take the same kind of lane, and within the Vector API's error bound of
- * the transcendental functions (1 ulp) otherwise. Also the operand slicing of the threaded
- * gemm's cuts.
+ * <p>The activations are {@link SimdMath}'s {@code tanh} and sigmoid (ReLU a blend, as in
+ * {@link SimdActivations}), applied to every element, the few columns at a tile's right edge too
+ * (through one vector): pure IEEE arithmetic, so the result does not depend on an element's
+ * column, on the thread count, or on how warm the JIT is. They agree with the backend's
+ * elementwise kernels (the Vector API's {@code TANH} and {@code EXP}, or {@code Math}'s on the
+ * scalar tail) within 3 ulps for tanh and 4 for the sigmoid; identity and ReLU are exact.
+ *
+ * <p>Also the operand slicing of the threaded gemm's cuts.
  */
 final class SimdGemmEpilogue {
 
   private static final long BYTES = Double.BYTES;
-  private static final DoubleVector ONE = DoubleVector.broadcast(SPECIES, 1.0);
   private static final DoubleVector ZERO = DoubleVector.zero(SPECIES);
 
   private final DMatrix c;
@@ -39,6 +40,10 @@ final class SimdGemmEpilogue {
   private final long biasBase;
   private final DMatrix mix;
   private final double eta;
+  /** Whether the activation is tanh or the sigmoid, computed on vectors only. */
+  private final boolean transcendental;
+  /** The pre-activation values of a tile row's right edge (fewer than L columns). */
+  private final double[] lanes = new double[L];
 
   /**
    * @param c        the output
@@ -62,6 +67,7 @@ final class SimdGemmEpilogue {
     }
     this.mix = epilogue.mixTarget();
     this.eta = epilogue.mixRate();
+    this.transcendental = activation == Activation.TANH || activation == Activation.SIGMOID;
   }
 
   /**
@@ -109,14 +115,26 @@ final class SimdGemmEpilogue {
           v.sub(xv).fma(ve, xv).intoMemorySegment(xs, xRow + at, ORDER);
         }
       }
-      for (; jj < nr; jj++) {
-        long at = jj * BYTES;
+      if (jj == nr) {
+        continue;
+      }
+      // the right edge: the sums as the plain write-back's scalar tail forms them, the
+      // activation through one vector, so that every element takes the vector functions
+      for (int e = jj; e < nr; e++) {
+        long at = e * BYTES;
         double sum = tile.get(D, t + at);
         double v = betaZero ? alpha * sum : alpha * sum + beta * ys.get(D, yRow + at);
         if (bias != null) {
           v += bias.get(D, bOff + at);
         }
-        v = activation.apply(v);
+        lanes[e - jj] = v;
+      }
+      if (transcendental) {
+        activate(DoubleVector.fromArray(SPECIES, lanes, 0)).intoArray(lanes, 0);
+      }
+      for (int e = jj; e < nr; e++) {
+        long at = e * BYTES;
+        double v = transcendental ? lanes[e - jj] : activation.apply(lanes[e - jj]);
         cs.set(D, cRow + at, v);
         if (xs != null) {
           double x = xs.get(D, xRow + at);
@@ -126,13 +144,12 @@ final class SimdGemmEpilogue {
     }
   }
 
-  /** The activation on a vector, as {@link SimdActivations} computes it. */
+  /** The activation on a vector. */
   private DoubleVector activate(DoubleVector v) {
     return switch (activation) {
       case IDENTITY -> v;
-      case TANH -> v.lanewise(VectorOperators.TANH);
-      // exp(−x) overflows to +∞ for x < −709.78: 1/(1 + ∞) = 0, the correctly rounded limit
-      case SIGMOID -> ONE.div(v.neg().lanewise(VectorOperators.EXP).add(ONE));
+      case TANH -> SimdMath.tanh(v);
+      case SIGMOID -> SimdMath.sigmoid(v);
       // x > 0 ? x : +0.0 (NaN and −0.0 map to +0.0)
       case RELU -> ZERO.blend(v, v.compare(VectorOperators.GT, ZERO));
     };
