@@ -150,7 +150,7 @@ public interface Backend {
    *
    * <pre>
    *   op(A) = op(S ⊙ A)                  (the scale multiplies A as stored, before the transpose)
-   *   C_ij ← act(α Σ_l op(A)_il op(B)_lj + β Y_ij + bias_j)     for every i < m, j < n
+   *   C_ij ← act(α Σ_l op(A)_il op(B)_lj + β Y_ij + bias_j)     for every i &lt; m, j &lt; n
    *   X_ij ← (1 − η) X_ij + η C_ij                              (after C_ij is computed)
    * </pre>
    *
