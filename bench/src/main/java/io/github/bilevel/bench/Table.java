@@ -206,6 +206,16 @@ public final class Table {
     });
   }
 
+  /** The rate of a non-square gemm: 2mnk flops (m or k "0" stands for n). */
+  static Optional<Rate> gemmRate(String group, String op, long n, String m, String k) {
+    if (!(group + "." + op).equals("Blas3Bench.gemm")) {
+      return Optional.empty();
+    }
+    double rows = m == null || m.equals("0") ? n : Double.parseDouble(m);
+    double inner = k == null || k.equals("0") ? n : Double.parseDouble(k);
+    return Optional.of(new Rate(2 * rows * n * inner, 1, "GFLOP/s"));
+  }
+
   // ---------------------------------------------------------------- table
 
   private record RowKey(String benchmark, String group, String op, Map<String, String> params) {}
@@ -246,10 +256,23 @@ public final class Table {
       if (!square) {
         others.put("cols", cols);
       }
+      // Blas3Bench: m = k = 0 (the default) and trans = NN mean square; else 2mnk flops
+      String m = others.remove("m");
+      String k = others.remove("k");
+      String trans = others.remove("trans");
+      boolean cube = (m == null || m.equals("0")) && (k == null || k.equals("0"));
+      if (!cube) {
+        others.put("m", m);
+        others.put("k", k);
+      }
+      if (trans != null && !trans.equals("NN")) {
+        others.put("trans", trans);
+      }
       String op = others.isEmpty() ? key.op() : key.op() + " " + others;
       List<String> row = new ArrayList<>(List.of(op, n == null ? "-" : n));
       Optional<Rate> rate = n == null || !square ? Optional.empty()
-          : rate(key.group(), key.op(), size(key.params()));
+          : cube ? rate(key.group(), key.op(), size(key.params()))
+          : gemmRate(key.group(), key.op(), size(key.params()), m, k);
       for (String impl : impls) {
         Result r = byImpl.get(impl);
         row.add(r == null ? "n/a" : cell(r, rate));

@@ -51,9 +51,16 @@ class BenchmarkSetupTest {
   }
 
   private static Blas3Bench blas3(String impl, int n) {
+    return blas3(impl, 0, n, 0, "NN");
+  }
+
+  private static Blas3Bench blas3(String impl, int m, int n, int k, String trans) {
     Blas3Bench b = new Blas3Bench();
     b.impl = impl;
+    b.m = m;
     b.n = n;
+    b.k = k;
+    b.trans = trans;
     return setUp(b, Blas3Bench::setup);
   }
 
@@ -121,6 +128,32 @@ class BenchmarkSetupTest {
       s.tearDown();
       j.tearDown();
     }
+  }
+
+  /** The workloads' shapes, scaled down, in every transpose case: netlib and simd as scalar. */
+  @ParameterizedTest
+  @ValueSource(strings = {"NN", "NT", "TN", "TT"})
+  void gemmShapesAndTransposesMatchScalar(String trans) {
+    int[][] shapes = {{6, 2, 2}, {6, 2, 8}, {6, 8, 2}, {2, 6, 2}, {13, 7, 11}};
+    for (int[] mnk : shapes) {
+      Blas3Bench s = blas3("scalar", mnk[0], mnk[1], mnk[2], trans);
+      Blas3Bench j = blas3("netlib", mnk[0], mnk[1], mnk[2], trans);
+      Blas3Bench v = blas3("simd", mnk[0], mnk[1], mnk[2], trans);
+      try {
+        assertEquals(mnk[0] * mnk[1], s.c.toArray().length);
+        s.gemm();
+        j.gemm();
+        v.gemm();
+        String what = "gemm " + mnk[0] + "x" + mnk[1] + "x" + mnk[2] + " " + trans;
+        assertClose(s.c.toArray(), j.ca, what + " netlib");
+        assertClose(s.c.toArray(), v.c.toArray(), what + " simd");
+      } finally {
+        s.tearDown();
+        j.tearDown();
+        v.tearDown();
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> blas3("scalar", 2, 2, 2, "NX"));
   }
 
   @Test

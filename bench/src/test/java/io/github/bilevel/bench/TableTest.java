@@ -42,6 +42,12 @@ class TableTest {
     assertEquals(1000.0, Table.rate("ProjectionBench", "ball", 1000).orElseThrow().of(1000),
         1e-9);
     assertTrue(Table.rate("SomethingElse", "dot", 10).isEmpty());
+    // non-square gemm: 2mnk flops, m or k "0" standing for n
+    assertEquals(2.0 * 600 * 200 * 784,
+        Table.gemmRate("Blas3Bench", "gemm", 200, "600", "784").orElseThrow().of(1), 1e-3);
+    assertEquals(2.0 * 600 * 200 * 200,
+        Table.gemmRate("Blas3Bench", "gemm", 200, "600", "0").orElseThrow().of(1), 1e-3);
+    assertTrue(Table.gemmRate("Blas2Bench", "gemv", 200, "600", "0").isEmpty());
   }
 
   @Test

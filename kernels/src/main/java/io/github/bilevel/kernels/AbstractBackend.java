@@ -20,6 +20,9 @@ import java.util.Objects;
  */
 public abstract class AbstractBackend implements Backend {
 
+  /** The default fused GEMM, with its per-thread scratch memory in this backend's memory. */
+  private final GemmEpilogues composedGemm = new GemmEpilogues(this);
+
   // Each public op is check-then-dispatch to its kernel, deliberately one method per op: the
   // checks differ per signature, and each error names the op and its operands.
 
@@ -173,6 +176,24 @@ public abstract class AbstractBackend implements Backend {
   @Override
   public final void gemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b,
       double beta, DMatrix c) {
+    int ka = checkGemmShapes(transA, transB, a, b, c);
+    int m = c.rows();
+    int n = c.cols();
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (ka == 0 || alpha == 0.0) {
+      for (int i = 0; i < m; i++) {
+        scaleOrZero(beta, c.row(i));
+      }
+      return;
+    }
+    gemmKernel(transA == Transpose.YES, transB == Transpose.YES, alpha, a, b, beta, c);
+  }
+
+  /** Checks the operands of gemm; returns the inner dimension k. */
+  private static int checkGemmShapes(Transpose transA, Transpose transB, DMatrix a, DMatrix b,
+      DMatrix c) {
     Objects.requireNonNull(transA, "transA");
     Objects.requireNonNull(transB, "transB");
     checkAlive("a", a);
@@ -190,16 +211,21 @@ public abstract class AbstractBackend implements Backend {
       throw new IllegalArgumentException("c is " + c.rows() + "x" + c.cols() + " but op(a) op(b) is "
           + m + "x" + n);
     }
-    if (m == 0 || n == 0) {
-      return;
+    return ka;
+  }
+
+  @Override
+  public final void gemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b,
+      double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue) {
+    Objects.requireNonNull(epilogue, "epilogue");
+    checkGemmShapes(transA, transB, a, b, c);
+    checkFinite("alpha", alpha);
+    checkFinite("beta", beta);
+    GemmEpilogues.check(a, b, c, epilogue);
+    if (c.rows() > 0 && c.cols() > 0) {
+      fusedGemmKernel(transA == Transpose.YES, transB == Transpose.YES, alpha, a, b, beta, c,
+          GemmEpilogues.normalized(epilogue, c));
     }
-    if (ka == 0 || alpha == 0.0) {
-      for (int i = 0; i < m; i++) {
-        scaleOrZero(beta, c.row(i));
-      }
-      return;
-    }
-    gemmKernel(transA == Transpose.YES, transB == Transpose.YES, alpha, a, b, beta, c);
   }
 
   // ---------------------------------------------------------------- elementwise
@@ -372,6 +398,19 @@ public abstract class AbstractBackend implements Backend {
   /** {@code C ← α op(A) op(B) + β C}; dimensions checked, all of m, n, k positive, α ≠ 0. */
   protected abstract void gemmKernel(boolean transA, boolean transB, double alpha, DMatrix a,
       DMatrix b, double beta, DMatrix c);
+
+  /**
+   * {@code C ← act(α op(S ⊙ A) op(B) + β Y + 1 biasᵀ)}, then the mix into {@code X}; operands
+   * checked, m and n positive (k may be 0 and α may be 0: then A, B and S are not read), and
+   * the addend null when it is C itself. The default composes the unfused kernels
+   * (hadamard into a per-thread scratch matrix for S, copy of Y into C, gemm, ger with a column
+   * of ones for the bias, the elementwise activation, kmStep), so every backend has it; a
+   * backend overrides it with a fused kernel.
+   */
+  protected void fusedGemmKernel(boolean transA, boolean transB, double alpha, DMatrix a,
+      DMatrix b, double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue) {
+    composedGemm.run(transA, transB, alpha, a, b, beta, c, epilogue);
+  }
 
   protected abstract void tanhKernel(DVector x, DVector out);
 

@@ -140,6 +140,43 @@ public interface Backend {
   void gemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b, double beta,
       DMatrix c);
 
+  /**
+   * GEMM fused with an epilogue, in one pass over {@code C} where the backend fuses it (the SIMD
+   * backend does; the others compose their unfused kernels, with the same result up to
+   * rounding). With {@code S = epilogue.scale()}, {@code Y = epilogue.addend()} (or {@code C}
+   * when null), {@code bias = epilogue.bias()} (or 0 when null), {@code act =
+   * epilogue.activation()} and, when {@code X = epilogue.mixTarget()} is set,
+   * {@code η = epilogue.mixRate()}:
+   *
+   * <pre>
+   *   op(A) = op(S ⊙ A)                  (the scale multiplies A as stored, before the transpose)
+   *   C_ij ← act(α Σ_l op(A)_il op(B)_lj + β Y_ij + bias_j)     for every i &lt; m, j &lt; n
+   *   X_ij ← (1 − η) X_ij + η C_ij                              (after C_ij is computed)
+   * </pre>
+   *
+   * {@code op(A)} is {@code m × k}, {@code op(B)} {@code k × n}; {@code C}, {@code Y} and
+   * {@code X} are {@code m × n}, {@code S} has the shape of {@code A}, the bias {@code n}
+   * elements. With {@code β = 0}, {@code Y} is not read (NaN in it does not propagate); with
+   * {@code α = 0} or {@code k = 0}, {@code A}, {@code B} and {@code S} are not read. The
+   * activation is the backend's elementwise kernel of that name ({@link #tanh},
+   * {@link #sigmoid}, {@link #relu}); the mix is {@link #kmStep} on the rows of {@code X}.
+   *
+   * <p>What may share memory: the inputs {@code A}, {@code B}, {@code S}, {@code Y} and the
+   * bias may overlap one another (they are only read). {@code C} must not overlap {@code A},
+   * {@code B}, {@code S} or the bias; {@code Y} is either {@code C} itself (the same view) or
+   * disjoint from it. {@code X} must not overlap any other operand. Views with different
+   * leading dimensions whose spans of memory intersect count as overlapping.
+   *
+   * @param epilogue the scale, addend, bias, activation and mix; {@link GemmEpilogue#none()}
+   *                 is the plain {@link #gemm(Transpose, Transpose, double, DMatrix, DMatrix,
+   *                 double, DMatrix) gemm}
+   * @throws IllegalArgumentException naming the operand and both shapes when a shape does not
+   *                                  match, naming both operands when two overlap, and when
+   *                                  {@code α} or {@code β} is not finite
+   */
+  void gemm(Transpose transA, Transpose transB, double alpha, DMatrix a, DMatrix b, double beta,
+      DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue);
+
   // ---------------------------------------------------------------- elementwise
 
   /** {@code out_i ← tanh(x_i)}. */

@@ -166,4 +166,83 @@ public final class Checks {
     return new IllegalArgumentException("box bounds at index " + i
         + " must satisfy lower <= upper (and not NaN), got [" + lower + ", " + upper + "]");
   }
+
+  /**
+   * Throws if {@code a} and {@code b} share an element of memory
+   * ({@code "c overlaps a: the output must not share memory with an input"}).
+   *
+   * @param why what forbids the overlap, for the message
+   * @throws IllegalArgumentException if they overlap (see {@link #overlaps})
+   */
+  public static void checkDisjoint(String nameA, DMatrix a, String nameB, DMatrix b, String why) {
+    if (overlaps(a, b)) {
+      throw new IllegalArgumentException(nameA + " overlaps " + nameB + ": " + why);
+    }
+  }
+
+  /** {@link #checkDisjoint(String, DMatrix, String, DMatrix, String)} for a vector. */
+  public static void checkDisjoint(String nameA, DVector a, String nameB, DMatrix b, String why) {
+    if (overlaps(asMatrix(a), b)) {
+      throw new IllegalArgumentException(nameA + " overlaps " + nameB + ": " + why);
+    }
+  }
+
+  /**
+   * Whether two matrix views share an element of memory. Exact for views with the same leading
+   * dimension (or a single row no longer than the other's); for other views it answers whether
+   * their spans, from first to last element, intersect, so interleaved views with different
+   * leading dimensions count as overlapping. Empty views overlap nothing.
+   */
+  public static boolean overlaps(DMatrix a, DMatrix b) {
+    if (a.size() == 0 || b.size() == 0) {
+      return false;
+    }
+    MemorySegment spanA = span(a);
+    MemorySegment spanB = span(b);
+    if (spanA.asOverlappingSlice(spanB).isEmpty()) {
+      return false;
+    }
+    int ld = a.ld();
+    if (a.ld() != b.ld()) {
+      if (a.rows() == 1 && a.cols() <= b.ld()) {
+        ld = b.ld();
+      } else if (!(b.rows() == 1 && b.cols() <= a.ld())) {
+        return true; // different strides: the spans intersect, count it as an overlap
+      }
+    }
+    // they overlap, so they are the same kind of memory (same array for heap segments), and
+    // the difference of their addresses (offsets into that array) is their distance
+    long bytes = spanB.address() - spanA.address();
+    if (bytes % DVector.BYTES != 0) {
+      return true; // misaligned views of the same memory
+    }
+    // b(i', j') is a(i, j) iff (i − i') ld + (j − j') = d, with |j − j'| < ld: j − j' is
+    // d mod ld (rows q apart) or that minus ld (rows q + 1 apart).
+    long d = bytes / DVector.BYTES;
+    long q = Math.floorDiv(d, ld);
+    long r = Math.floorMod(d, ld);
+    return rowsMeet(a, b, r, q) || rowsMeet(a, b, r - ld, q + 1);
+  }
+
+  /** Whether some a(i, j), b(i − δ, j − t) exist with {@code j − j' = t}, {@code i − i' = δ}. */
+  private static boolean rowsMeet(DMatrix a, DMatrix b, long t, long delta) {
+    if (t <= -b.cols() || t >= a.cols()) {
+      return false;
+    }
+    return Math.max(0, delta) < Math.min(a.rows(), b.rows() + delta);
+  }
+
+  /** The memory from the first to the last element of a non-empty view. */
+  private static MemorySegment span(DMatrix m) {
+    long first = m.byteOffset(0, 0);
+    long end = m.byteOffset(m.rows() - 1, m.cols() - 1) + DVector.BYTES;
+    return m.segment().asSlice(first, end - first);
+  }
+
+  /** A vector as a matrix view: one row if contiguous, else one column with ld = stride. */
+  private static DMatrix asMatrix(DVector v) {
+    return v.stride() == 1
+        ? new DMatrix(v.segment(), v.offset(), 1, v.length(), Math.max(1, v.length()))
+        : new DMatrix(v.segment(), v.offset(), v.length(), 1, v.stride());
+  }
 }

@@ -197,6 +197,49 @@ public class ScalarBackend extends AbstractBackend {
     }
   }
 
+  /** The definition of the fused GEMM: one element of C at a time, then its mix. */
+  @Override
+  protected void fusedGemmKernel(boolean transA, boolean transB, double alpha, DMatrix a,
+      DMatrix b, double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue) {
+    int m = c.rows();
+    int n = c.cols();
+    int k = transA ? a.rows() : a.cols();
+    DMatrix s = epilogue.scale();
+    DMatrix y = epilogue.addend() == null ? c : epilogue.addend();
+    DVector bias = epilogue.bias();
+    Activation act = epilogue.activation();
+    DMatrix x = epilogue.mixTarget();
+    double eta = epilogue.mixRate();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double value = 0.0;
+        if (alpha != 0.0 && k > 0) {
+          double sum = 0.0;
+          for (int l = 0; l < k; l++) {
+            // op(S ⊙ A)(i, l): the scale multiplies A as stored
+            int ar = transA ? l : i;
+            int ac = transA ? i : l;
+            double ail = s == null ? get(a, ar, ac) : get(s, ar, ac) * get(a, ar, ac);
+            double blj = transB ? get(b, j, l) : get(b, l, j);
+            sum += ail * blj;
+          }
+          value = alpha * sum;
+        }
+        if (beta != 0.0) {
+          value += beta * get(y, i, j);
+        }
+        if (bias != null) {
+          value += get(bias, j);
+        }
+        value = act.apply(value);
+        set(c, i, j, value);
+        if (x != null) {
+          set(x, i, j, (1.0 - eta) * get(x, i, j) + eta * value);
+        }
+      }
+    }
+  }
+
   @Override
   protected void tanhKernel(DVector x, DVector out) {
     for (int i = 0; i < x.length(); i++) {

@@ -186,6 +186,40 @@ public class SimdBackend extends AbstractBackend {
     SimdGemm.gemm(transA, transB, alpha, a, b, beta, c, threads);
   }
 
+  /**
+   * The fused gemm of {@link SimdGemm} (scale in the packing of op(A), addend, bias,
+   * activation and mix in the write-back); the composed default for {@code α = 0} or
+   * {@code k = 0}, and for a subclass that replaces {@link #gemmKernel} (the OpenBLAS backend),
+   * so that its fused gemm runs on its own gemm.
+   */
+  @Override
+  protected void fusedGemmKernel(boolean transA, boolean transB, double alpha, DMatrix a,
+      DMatrix b, double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue) {
+    int k = transA ? a.rows() : a.cols();
+    if (k == 0 || alpha == 0.0 || !OWN_GEMM.get(getClass())) {
+      super.fusedGemmKernel(transA, transB, alpha, a, b, beta, c, epilogue);
+      return;
+    }
+    SimdGemm.gemm(transA, transB, alpha, a, b, beta, c, epilogue, threads);
+  }
+
+  /** Whether a subclass of this backend keeps this class's {@link #gemmKernel}. */
+  private static final ClassValue<Boolean> OWN_GEMM = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      for (Class<?> k = type; k != SimdBackend.class; k = k.getSuperclass()) {
+        try {
+          k.getDeclaredMethod("gemmKernel", boolean.class, boolean.class, double.class,
+              DMatrix.class, DMatrix.class, double.class, DMatrix.class);
+          return false;
+        } catch (NoSuchMethodException e) {
+          // not declared here: look at the superclass
+        }
+      }
+      return true;
+    }
+  };
+
   // ---------------------------------------------------------------- elementwise, softmax / CE
 
   @Override

@@ -48,7 +48,7 @@ final class SimdGemm {
    */
   private static final int MR = L >= 8 ? 8 : 4;
   /** Columns of the micro-tile. */
-  private static final int NR = NV * L;
+  static final int NR = NV * L;
   /** Largest inner-dimension block. */
   private static final int KC = 512;
   /** Largest row block, a multiple of MR. */
@@ -92,25 +92,38 @@ final class SimdGemm {
   /**
    * {@code C ← α op(A) op(B) + β C} on up to {@code threads.threads()} threads; arguments already
    * checked (m, n, k > 0, α ≠ 0).
-   *
-   * <p>C is cut along its longer side into as many parts as pay off (see
-   * {@link KernelThreads#parts}): whole MR-row blocks of C and op(A), or whole NR-column panels of
-   * C and op(B). Each part is the single-threaded {@link #gemm} on views, and an element's
-   * arithmetic (its k blocks, the FMA order along k, and whether its column is written back by a
-   * vector or scalar lane) depends only on k and on its column's place among NR-aligned panels,
-   * both unchanged by such a cut, so the result is bit-identical for every thread count.
    */
   static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
       double beta, DMatrix c, KernelThreads threads) {
+    gemm(transA, transB, alpha, a, b, beta, c, null, threads);
+  }
+
+  /**
+   * {@code C ← act(α op(S ⊙ A) op(B) + β Y + 1 biasᵀ)} and the mix of {@code epilogue} (null:
+   * the plain gemm) on up to {@code threads.threads()} threads; arguments already checked (m,
+   * n, k > 0, α ≠ 0), the addend null when it is C itself.
+   *
+   * <p>C is cut along its longer side into as many parts as pay off (see
+   * {@link KernelThreads#parts}): whole MR-row blocks of C and op(A), or whole NR-column panels of
+   * C and op(B), with the same rows or columns of the epilogue's operands. Each part is the
+   * single-threaded {@link #gemm} on views, and an element's arithmetic (its k blocks, the FMA
+   * order along k, and whether its column is written back by a vector or scalar lane) depends
+   * only on k and on its column's place among NR-aligned panels, both unchanged by such a cut,
+   * so the result is bit-identical for every thread count.
+   */
+  static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
+      double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue, KernelThreads threads) {
     int m = c.rows();
     int n = c.cols();
     int k = transA ? a.rows() : a.cols();
     boolean byRows = m >= n;
     int unit = byRows ? MR : NR;
     int units = ceilDiv(byRows ? m : n, unit);
-    int parts = threads.parts(2.0 * m * n * k, units, a.segment(), b.segment(), c.segment());
+    int parts = epilogue == null
+        ? threads.parts(2.0 * m * n * k, units, a.segment(), b.segment(), c.segment())
+        : threads.parts(2.0 * m * n * k, units, SimdGemmEpilogue.segments(a, b, c, epilogue));
     if (parts == 1) {
-      gemm(transA, transB, alpha, a, b, beta, c);
+      gemm(transA, transB, alpha, a, b, beta, c, epilogue);
       return;
     }
     threads.run(parts, p -> {
@@ -120,22 +133,34 @@ final class SimdGemm {
       int count = to - from;
       if (byRows) {
         DMatrix ap = transA ? columns(a, from, count) : a.rowSlice(from, count);
-        gemm(transA, transB, alpha, ap, b, beta, c.rowSlice(from, count));
+        gemm(transA, transB, alpha, ap, b, beta, c.rowSlice(from, count),
+            SimdGemmEpilogue.rows(epilogue, transA, from, count));
       } else {
         DMatrix bp = transB ? b.rowSlice(from, count) : columns(b, from, count);
-        gemm(transA, transB, alpha, a, bp, beta, columns(c, from, count));
+        gemm(transA, transB, alpha, a, bp, beta, columns(c, from, count),
+            SimdGemmEpilogue.columns(epilogue, from, count));
       }
     });
   }
 
   /** Columns {@code from .. from + count - 1} of {@code x} as a view. */
-  private static DMatrix columns(DMatrix x, int from, int count) {
+  static DMatrix columns(DMatrix x, int from, int count) {
     return new DMatrix(x.segment(), x.offset() + from, x.rows(), count, x.ld());
   }
 
   /** {@code C ← α op(A) op(B) + β C}; arguments already checked (m, n, k > 0, α ≠ 0). */
   static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
       double beta, DMatrix c) {
+    gemm(transA, transB, alpha, a, b, beta, c, (GemmEpilogue<DMatrix, DVector>) null);
+  }
+
+  /**
+   * The single-threaded fused gemm: the scale multiplies A while op(A) is packed, the addend
+   * replaces C in the write-back of the first k block, and the bias, the activation and the mix
+   * are applied in the write-back of the last k block, once the sum over k is complete.
+   */
+  static void gemm(boolean transA, boolean transB, double alpha, DMatrix a, DMatrix b,
+      double beta, DMatrix c, GemmEpilogue<DMatrix, DVector> epilogue) {
     int m = c.rows();
     int n = c.cols();
     int k = transA ? a.rows() : a.cols();
@@ -149,20 +174,30 @@ final class SimdGemm {
     MemorySegment packedB = ws.packedB((long) ncMax * kcMax);
     MemorySegment tile = ws.tile;
 
+    DMatrix scale = epilogue == null ? null : epilogue.scale();
+    // β reads the addend Y in the first k block (C itself unless the epilogue names one)
+    DMatrix y = epilogue == null || epilogue.addend() == null ? c : epilogue.addend();
+    SimdGemmEpilogue last = epilogue != null && epilogue.hasPointwiseStage()
+        ? new SimdGemmEpilogue(c, y, epilogue) : null;
     MemorySegment cs = c.segment();
     long ldc = (long) c.ld() * BYTES;
+    MemorySegment ys = y.segment();
+    long ldy = (long) y.ld() * BYTES;
 
     for (int jc = 0; jc < n; jc += ncMax) {
       int nc = Math.min(ncMax, n - jc);
       for (int pc = 0; pc < k; pc += kcMax) {
         int kc = Math.min(kcMax, k - pc);
         boolean first = pc == 0;
+        boolean lastBlock = pc + kc == k;
         double betaBlock = first ? beta : 1.0;
         boolean betaZero = first && beta == 0.0;
+        MemorySegment src = first ? ys : cs;
+        long lds = first ? ldy : ldc;
         packB(transB, b, pc, kc, jc, nc, packedB);
         for (int ic = 0; ic < m; ic += mcMax) {
           int mc = Math.min(mcMax, m - ic);
-          packA(transA, a, ic, mc, pc, kc, packedA);
+          packA(transA, a, scale, ic, mc, pc, kc, packedA);
           for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             long bOff = (long) jr * kc * BYTES;
@@ -170,15 +205,21 @@ final class SimdGemm {
               int mr = Math.min(MR, mc - ir);
               long aOff = (long) ir * kc * BYTES;
               long cOff = c.byteOffset(ic + ir, jc + jr);
+              long sOff = first ? y.byteOffset(ic + ir, jc + jr) : cOff;
               if (!betaZero) {
-                tile.set(DA, MR * NR * BYTES, touch(cs, cOff, ldc, mr, nr));
+                tile.set(DA, MR * NR * BYTES, touch(src, sOff, lds, mr, nr));
               }
               if (MR == 8) {
                 kernel8(kc, packedA, aOff, packedB, bOff, tile);
               } else {
                 kernel4(kc, packedA, aOff, packedB, bOff, tile);
               }
-              writeBack(tile, cs, cOff, ldc, mr, nr, alpha, betaBlock, betaZero);
+              if (lastBlock && last != null) {
+                last.writeBack(tile, ic + ir, jc + jr, mr, nr, alpha, betaBlock, betaZero, first);
+              } else {
+                writeBack(tile, src, sOff, lds, cs, cOff, ldc, mr, nr, alpha, betaBlock,
+                    betaZero);
+              }
             }
           }
         }
@@ -214,14 +255,16 @@ final class SimdGemm {
   // ---------------------------------------------------------------- packing
 
   /**
-   * Packs rows {@code i0 .. i0+mc-1}, inner indices {@code p0 .. p0+kc-1} of op(A) into
-   * micro-panels of MR rows: element (ir + ii, p) at index {@code ir * kc + p * MR + ii}; rows
-   * past {@code mc} are zero.
+   * Packs rows {@code i0 .. i0+mc-1}, inner indices {@code p0 .. p0+kc-1} of op(A), or of
+   * op(S ⊙ A) when {@code scale} is not null, into micro-panels of MR rows: element
+   * (ir + ii, p) at index {@code ir * kc + p * MR + ii}; rows past {@code mc} are zero.
    */
-  private static void packA(boolean transA, DMatrix a, int i0, int mc, int p0, int kc,
-      MemorySegment dst) {
+  private static void packA(boolean transA, DMatrix a, DMatrix scale, int i0, int mc, int p0,
+      int kc, MemorySegment dst) {
     MemorySegment s = a.segment();
     long ld = (long) a.ld() * BYTES;
+    MemorySegment ss = scale == null ? null : scale.segment();
+    long lds = scale == null ? 0 : (long) scale.ld() * BYTES;
     for (int ir = 0; ir < mc; ir += MR) {
       int rows = Math.min(MR, mc - ir);
       long base = (long) ir * kc * BYTES;
@@ -230,28 +273,50 @@ final class SimdGemm {
         for (int ii = 0; ii < rows; ii++) {
           long src = a.byteOffset(i0 + ir + ii, p0);
           long d = base + ii * BYTES;
-          for (int p = 0; p < kc; p++) {
-            dst.set(DA, d, s.get(D, src));
-            src += BYTES;
-            d += MR * BYTES;
+          if (ss == null) {
+            for (int p = 0; p < kc; p++) {
+              dst.set(DA, d, s.get(D, src));
+              src += BYTES;
+              d += MR * BYTES;
+            }
+          } else {
+            long sc = scale.byteOffset(i0 + ir + ii, p0);
+            for (int p = 0; p < kc; p++) {
+              dst.set(DA, d, ss.get(D, sc) * s.get(D, src));
+              src += BYTES;
+              sc += BYTES;
+              d += MR * BYTES;
+            }
           }
         }
       } else {
         // op(A)(i, p) = A(p, i): the MR values of one p are contiguous.
         long src = a.byteOffset(p0, i0 + ir);
+        long sc = ss == null ? 0 : scale.byteOffset(p0, i0 + ir);
         long d = base;
-        if (rows == MR && MR == L) {
+        if (rows == MR && MR == L && ss == null) {
           for (int p = 0; p < kc; p++) {
             DoubleVector.fromMemorySegment(SPECIES, s, src, ORDER).intoMemorySegment(dst, d, ORDER);
             src += ld;
             d += MR * BYTES;
           }
+        } else if (rows == MR && MR == L) {
+          for (int p = 0; p < kc; p++) {
+            DoubleVector.fromMemorySegment(SPECIES, ss, sc, ORDER)
+                .mul(DoubleVector.fromMemorySegment(SPECIES, s, src, ORDER))
+                .intoMemorySegment(dst, d, ORDER);
+            src += ld;
+            sc += lds;
+            d += MR * BYTES;
+          }
         } else {
           for (int p = 0; p < kc; p++) {
             for (int ii = 0; ii < rows; ii++) {
-              dst.set(DA, d + ii * BYTES, s.get(D, src + ii * BYTES));
+              double v = s.get(D, src + ii * BYTES);
+              dst.set(DA, d + ii * BYTES, ss == null ? v : ss.get(D, sc + ii * BYTES) * v);
             }
             src += ld;
+            sc += lds;
             d += MR * BYTES;
           }
         }
@@ -452,29 +517,31 @@ final class SimdGemm {
 
 
   /**
-   * Writes back the {@code mr × nr} corner of the tile: {@code C ← α tile + β C}, without
-   * reading C when {@code betaZero}. All loads of C come before any store to C.
+   * Writes back the {@code mr × nr} corner of the tile: {@code C ← α tile + β Y}, where Y (at
+   * {@code ys}, {@code yOff}, row pitch {@code ldy}) is C itself or the epilogue's addend, without
+   * reading Y when {@code betaZero}. All loads of Y come before any store to C.
    */
-  private static void writeBack(MemorySegment tile, MemorySegment cs, long cOff, long ldc,
-      int mr, int nr, double alpha, double beta, boolean betaZero) {
+  private static void writeBack(MemorySegment tile, MemorySegment ys, long yOff, long ldy,
+      MemorySegment cs, long cOff, long ldc, int mr, int nr, double alpha, double beta,
+      boolean betaZero) {
     DoubleVector va = DoubleVector.broadcast(SPECIES, alpha);
     int vectorEnd = nr - nr % L;
     if (!betaZero) {
-      // tile ← α tile + β C, reading C only.
+      // tile ← α tile + β Y, reading Y only.
       DoubleVector vb = DoubleVector.broadcast(SPECIES, beta);
       for (int r = 0; r < mr; r++) {
-        long row = cOff + r * ldc;
+        long row = yOff + r * ldy;
         long t = (long) r * NR * BYTES;
         int j = 0;
         for (; j < vectorEnd; j += L) {
           long tj = t + j * BYTES;
-          DoubleVector.fromMemorySegment(SPECIES, cs, row + j * BYTES, ORDER)
+          DoubleVector.fromMemorySegment(SPECIES, ys, row + j * BYTES, ORDER)
               .fma(vb, DoubleVector.fromMemorySegment(SPECIES, tile, tj, ORDER).mul(va))
               .intoMemorySegment(tile, tj, ORDER);
         }
         for (; j < nr; j++) {
           long tj = t + j * BYTES;
-          tile.set(DA, tj, alpha * tile.get(DA, tj) + beta * cs.get(D, row + j * BYTES));
+          tile.set(DA, tj, alpha * tile.get(DA, tj) + beta * ys.get(D, row + j * BYTES));
         }
       }
       va = DoubleVector.broadcast(SPECIES, 1.0);

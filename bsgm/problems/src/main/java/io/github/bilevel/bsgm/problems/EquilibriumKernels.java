@@ -1,9 +1,11 @@
 package io.github.bilevel.bsgm.problems;
 
 import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.kernels.Activation;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.GemmEpilogue;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -38,17 +40,25 @@ final class EquilibriumKernels {
   private int nextFlat;
   private final Blocks[] blockCache = {new Blocks(), new Blocks(), new Blocks(), new Blocks()};
   private int nextBlock;
+  // the epilogue of forward, made once per input matrix seen
+  private DMatrix forwardInput;
+  private GemmEpilogue<DMatrix, DVector> forwardEpilogue;
 
   EquilibriumKernels(Backend backend, EquilibriumModel.Layout layout) {
     this.backend = backend;
     this.layout = layout;
   }
 
-  /** {@code out ← tanh(Z Aᵀ + input)}. */
+  /**
+   * {@code out ← tanh(Z Aᵀ + input)}: one fused gemm, {@code input} its addend and tanh its
+   * epilogue (no copy of {@code input} into {@code out}, no separate pass of tanh).
+   */
   void forward(DMatrix z, DMatrix a, DMatrix input, DMatrix out) {
-    copy(input, out);
-    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, a, 1.0, out);
-    tanh(out, out);
+    if (forwardInput != input) {
+      forwardEpilogue = GemmEpilogue.<DMatrix, DVector>of(Activation.TANH).withAddend(input);
+      forwardInput = input;
+    }
+    backend.gemm(Transpose.NO, Transpose.YES, 1.0, z, a, 1.0, out, forwardEpilogue);
   }
 
   /** {@code out ← X Bᵀ + 1cᵀ}, the input part of {@code U}. */
@@ -79,6 +89,28 @@ final class EquilibriumKernels {
     } else {
       for (int r = 0; r < x.rows(); r++) {
         backend.tanh(x.row(r), out.row(r));
+      }
+    }
+  }
+
+  /** {@code x_ij ← value}. */
+  void fill(double value, DMatrix x) {
+    if (x.isDense()) {
+      backend.fill(value, flat(x));
+    } else {
+      for (int r = 0; r < x.rows(); r++) {
+        backend.fill(value, x.row(r));
+      }
+    }
+  }
+
+  /** {@code out ← S ⊙ V}. */
+  void hadamard(DMatrix s, DMatrix v, DMatrix out) {
+    if (s.isDense() && v.isDense() && out.isDense()) {
+      backend.hadamard(1.0, flat(s), flat(v), 0.0, flat(out));
+    } else {
+      for (int r = 0; r < s.rows(); r++) {
+        backend.hadamard(1.0, s.row(r), v.row(r), 0.0, out.row(r));
       }
     }
   }

@@ -5,16 +5,18 @@ import io.github.bilevel.bsgm.SeparableProblem.SeparableLinearization;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
+import io.github.bilevel.kernels.GemmEpilogue;
 import io.github.bilevel.kernels.Transpose;
 import java.lang.foreign.Arena;
 
 /**
  * The linearization of an {@link EquilibriumModel}: {@link #fix} gathers {@code X_B}, evaluates
  * the input part {@code U₀ = X_B Bᵀ + 1cᵀ} (the largest GEMM) and copies {@code A}, once per
- * SID call; {@link #map} is then {@code tanh(Z Aᵀ + U₀)}; {@link #linearize} copies {@code Z}
- * and keeps {@code T = tanh(Z Aᵀ + U₀)}, so that {@code ∂₁Φᵀ V = ((1 − T²) ⊙ V) A} and
- * {@code ∂₂Φᵀ V} are GEMMs on kept operands. Workspaces for {@code maxTasks} rows are allocated
- * in the caller's arena.
+ * SID call; {@link #map} is then {@code tanh(Z Aᵀ + U₀)}, one fused GEMM; {@link #linearize}
+ * copies {@code Z} and keeps the slope {@code S = 1 − T²} of {@code T = tanh(Z Aᵀ + U₀)}, so
+ * that {@code ∂₁Φᵀ V = (S ⊙ V) A} is one GEMM with {@code S} as the scale operand (no
+ * {@code S ⊙ V} written and read back per call) and {@code ∂₂Φᵀ V} GEMMs on {@code G = S ⊙ V}
+ * formed once. Workspaces for {@code maxTasks} rows are allocated in the caller's arena.
  */
 final class EquilibriumLinearization implements SeparableLinearization {
 
@@ -29,8 +31,8 @@ final class EquilibriumLinearization implements SeparableLinearization {
   private final DMatrix inputPart;     // U₀ = X_B Bᵀ + 1cᵀ
   private final DMatrix weights;       // a copy of A
   private final DMatrix states;        // a copy of Z
-  private final DMatrix activation;    // T = tanh(Z Aᵀ + U₀)
-  private final DMatrix scaled;        // G = (1 − T²) ⊙ V
+  private final DMatrix slope;         // S = 1 − T², T = tanh(Z Aᵀ + U₀)
+  private final DMatrix scaled;        // T while linearizing, then G = S ⊙ V
   private final DVector ones;
   private int rows = -1;
   private boolean linearized;
@@ -39,9 +41,10 @@ final class EquilibriumLinearization implements SeparableLinearization {
   private DMatrix batchInputsRows;
   private DMatrix inputPartRows;
   private DMatrix statesRows;
-  private DMatrix activationRows;
+  private DMatrix slopeRows;
   private DMatrix scaledRows;
   private DVector onesRows;
+  private GemmEpilogue<DMatrix, DVector> slopeScale; // scale operand S of ∂₁Φᵀ V
 
   EquilibriumLinearization(EquilibriumModel model, DMatrix features, int[] labels, Arena arena,
       int maxTasks) {
@@ -59,7 +62,7 @@ final class EquilibriumLinearization implements SeparableLinearization {
     inputPart = backend.matrix(arena, maxTasks, d);
     weights = backend.matrix(arena, d, d);
     states = backend.matrix(arena, maxTasks, d);
-    activation = backend.matrix(arena, maxTasks, d);
+    slope = backend.matrix(arena, maxTasks, d);
     scaled = backend.matrix(arena, maxTasks, d);
     ones = backend.vector(arena, maxTasks);
     backend.fill(1.0, ones);
@@ -88,25 +91,25 @@ final class EquilibriumLinearization implements SeparableLinearization {
   public void linearize(DMatrix z) {
     SeparableLinearization.require(rows > 0, "fix(λ, tasks)", model);
     kernels.copy(EquilibriumKernels.firstRows("states", z, rows, d), statesRows);
-    kernels.forward(statesRows, weights, inputPartRows, activationRows);
+    kernels.forward(statesRows, weights, inputPartRows, scaledRows); // T
+    // S = (1 − T²) · 1, the factor tanhBackward applies (the same bits)
+    kernels.fill(1.0, slopeRows);
+    kernels.tanhBackward(scaledRows, slopeRows, slopeRows);
     linearized = true;
   }
 
   @Override
   public void vjpState(DMatrix v, DMatrix out) {
     SeparableLinearization.require(linearized, "linearize(states)", model);
-    kernels.tanhBackward(activationRows, EquilibriumKernels.firstRows("v", v, rows, d),
-        scaledRows);
-    backend.gemm(Transpose.NO, Transpose.NO, 1.0, scaledRows, weights, 0.0,
-        EquilibriumKernels.firstRows("out", out, rows, d));
+    backend.gemm(Transpose.NO, Transpose.NO, 1.0, EquilibriumKernels.firstRows("v", v, rows, d),
+        weights, 0.0, EquilibriumKernels.firstRows("out", out, rows, d), slopeScale);
   }
 
   @Override
   public void vjpLambda(DMatrix v, DVector out) {
     SeparableLinearization.require(linearized, "linearize(states)", model);
     EquilibriumKernels.Blocks o = kernels.blocks(out);
-    kernels.tanhBackward(activationRows, EquilibriumKernels.firstRows("v", v, rows, d),
-        scaledRows);
+    kernels.hadamard(slopeRows, EquilibriumKernels.firstRows("v", v, rows, d), scaledRows);
     double weight = 1.0 / rows;
     backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, statesRows, 0.0, o.a);
     backend.gemm(Transpose.YES, Transpose.NO, weight, scaledRows, batchInputsRows, 0.0, o.b);
@@ -123,7 +126,8 @@ final class EquilibriumLinearization implements SeparableLinearization {
     batchInputsRows = batchInputs.rowSlice(0, count);
     inputPartRows = inputPart.rowSlice(0, count);
     statesRows = states.rowSlice(0, count);
-    activationRows = activation.rowSlice(0, count);
+    slopeRows = slope.rowSlice(0, count);
+    slopeScale = GemmEpilogue.<DMatrix, DVector>none().withScale(slopeRows);
     scaledRows = scaled.rowSlice(0, count);
     onesRows = ones.slice(0, count);
     viewRows = count;
