@@ -102,6 +102,27 @@ public interface SeparableProblem {
     void vjpState(DMatrix v, DMatrix out);
 
     /**
+     * Whether {@link #vjpStatePlus} is implemented, as one pass where {@link #vjpState} and an
+     * addition would be two; SID then calls it for its linear systems.
+     */
+    default boolean fusesVjpStatePlus() {
+      return false;
+    }
+
+    /**
+     * Row {@code r} of {@code out} ← {@code ∂₁Φ_{B[r]}(z_r, λ)ᵀ v_r + g_r}, the map that SID's
+     * linear systems iterate; only where {@link #fusesVjpStatePlus()}. {@code out} overlaps
+     * neither {@code v} nor {@code g}.
+     *
+     * @throws UnsupportedOperationException where it is not implemented (the default)
+     * @throws IllegalStateException before the first {@link #linearize}
+     */
+    default void vjpStatePlus(DMatrix v, DMatrix g, DMatrix out) {
+      throw new UnsupportedOperationException(getClass().getSimpleName()
+          + " does not fuse vjpStatePlus (see fusesVjpStatePlus)");
+    }
+
+    /**
      * {@code out ← mean_r ∂₂Φ_{B[r]}(z_r, λ)ᵀ v_r} (length {@code m}) at the linearized point.
      *
      * @throws IllegalStateException before the first {@link #linearize}

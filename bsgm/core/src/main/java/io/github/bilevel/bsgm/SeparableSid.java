@@ -91,6 +91,7 @@ public final class SeparableSid implements AutoCloseable {
   private final DMatrix g1;
   private final DVector lambdaTerm;
   private final SeparableProblem.SeparableLinearization linearization;
+  private final boolean fusedLinearSystem;
   // views of the first J rows, rebuilt when J changes
   private int viewRows = -1;
   private DMatrix zRows;
@@ -117,6 +118,7 @@ public final class SeparableSid implements AutoCloseable {
     g1 = backend.matrix(arena, maxBatch, d);
     lambdaTerm = backend.vector(arena, problem.upperDimension());
     linearization = problem.linearization(arena, maxBatch);
+    fusedLinearSystem = linearization.fusesVjpStatePlus();
   }
 
   /** The largest batch a call accepts. */
@@ -213,8 +215,12 @@ public final class SeparableSid implements AutoCloseable {
     double linearResidual = 0.0;
     linearization.linearize(zRows);
     for (int i = 0; i < options.k(); i++) {
-      linearization.vjpState(vRows, phiRows);
-      backend.axpy(1.0, g1Flat, phiFlat);
+      if (fusedLinearSystem) {
+        linearization.vjpStatePlus(vRows, g1Rows, phiRows);
+      } else {
+        linearization.vjpState(vRows, phiRows);
+        backend.axpy(1.0, g1Flat, phiFlat);
+      }
       if (options.residuals()) {
         double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
         linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);

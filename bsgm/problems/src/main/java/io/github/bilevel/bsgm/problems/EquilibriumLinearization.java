@@ -45,6 +45,8 @@ final class EquilibriumLinearization implements SeparableLinearization {
   private DMatrix scaledRows;
   private DVector onesRows;
   private GemmEpilogue<DMatrix, DVector> slopeScale; // scale operand S of ∂₁Φᵀ V
+  private GemmEpilogue<DMatrix, DVector> slopeScalePlus; // S and the addend G of vjpStatePlus
+  private DMatrix plusAddend;
 
   EquilibriumLinearization(EquilibriumModel model, DMatrix features, int[] labels, Arena arena,
       int maxTasks) {
@@ -105,6 +107,24 @@ final class EquilibriumLinearization implements SeparableLinearization {
         weights, 0.0, EquilibriumKernels.firstRows("out", out, rows, d), slopeScale);
   }
 
+  /** One GEMM: S as the scale operand, {@code G} as the addend. */
+  @Override
+  public boolean fusesVjpStatePlus() {
+    return true;
+  }
+
+  @Override
+  public void vjpStatePlus(DMatrix v, DMatrix g, DMatrix out) {
+    SeparableLinearization.require(linearized, "linearize(states)", model);
+    DMatrix addend = EquilibriumKernels.firstRows("g", g, rows, d);
+    if (!addend.equals(plusAddend)) {   // the epilogue is rebuilt only for a new G
+      plusAddend = addend;
+      slopeScalePlus = slopeScale.withAddend(addend);
+    }
+    backend.gemm(Transpose.NO, Transpose.NO, 1.0, EquilibriumKernels.firstRows("v", v, rows, d),
+        weights, 1.0, EquilibriumKernels.firstRows("out", out, rows, d), slopeScalePlus);
+  }
+
   @Override
   public void vjpLambda(DMatrix v, DVector out) {
     SeparableLinearization.require(linearized, "linearize(states)", model);
@@ -128,6 +148,7 @@ final class EquilibriumLinearization implements SeparableLinearization {
     statesRows = states.rowSlice(0, count);
     slopeRows = slope.rowSlice(0, count);
     slopeScale = GemmEpilogue.<DMatrix, DVector>none().withScale(slopeRows);
+    plusAddend = null;
     scaledRows = scaled.rowSlice(0, count);
     onesRows = ones.slice(0, count);
     viewRows = count;

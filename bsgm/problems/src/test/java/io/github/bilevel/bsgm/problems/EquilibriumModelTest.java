@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.SeparableSid;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Backends;
@@ -188,6 +189,32 @@ class EquilibriumModelTest {
             return s;
           }, 1e-6);
           assertClose(fd, vjp.get(r, j), 1e-8, "∂₁Φᵀv at (" + r + ", " + j + ")");
+        }
+      }
+    }
+  }
+
+  @Test
+  void fusedLinearSystemMapIsTheVjpPlusTheAddend() {
+    try (Arena arena = Arena.ofConfined(); EquilibriumModel model = model(arena, 8)) {
+      DVector lambda = lambda(arena, model, 6);
+      DMatrix z = states(arena, 7);
+      DMatrix v = states(arena, 8);
+      DMatrix g = states(arena, 9);
+      Batch batch = new Batch(8).assign(N, BATCH);
+      SeparableProblem.SeparableLinearization linearization = model.linearization(arena, 8);
+      assertTrue(linearization.fusesVjpStatePlus());
+      linearization.linearize(z, lambda, batch);
+      DMatrix vjp = Buffers.matrix(arena, BATCH.length, D);
+      DMatrix fused = Buffers.matrix(arena, BATCH.length, D);
+      linearization.vjpState(v, vjp);
+      for (int round = 0; round < 2; round++) {   // the second call reuses the epilogue
+        linearization.vjpStatePlus(v, g, fused);
+        for (int r = 0; r < BATCH.length; r++) {
+          for (int j = 0; j < D; j++) {
+            assertClose(vjp.get(r, j) + g.get(r, j), fused.get(r, j), 1e-15,
+                "∂₁Φᵀv + g at (" + r + ", " + j + ")");
+          }
         }
       }
     }
