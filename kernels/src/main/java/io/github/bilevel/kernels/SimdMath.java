@@ -23,7 +23,10 @@ import jdk.incubator.vector.VectorOperators;
  * ({@code |r| <= ln 2 / 2}, {@code ln 2} in two parts as in fdlibm); {@code e^r − 1} by its
  * Taylor polynomial to degree 13 (truncation below {@code 2⁻⁵⁶} relative);
  * {@code e^x = 2^k (1 + expm1(r))}, the power of two built from its exponent bits in two halves
- * so that subnormal and overflowing results round once. {@code tanh |x| = m / (m + 2)} with
+ * so that subnormal and overflowing results round once. Rounding to integers and building powers
+ * of two use the {@code 1.5 · 2⁵²} shifter and integer additions and shifts only: AVX2 has no
+ * conversion between doubles and 64-bit integers, and the Vector API's fallback for one is
+ * scalar and slow. {@code tanh |x| = m / (m + 2)} with
  * {@code m = e^{2|x|} − 1 = 2^k expm1(r) + (2^k − 1)}, free of cancellation near 0.
  */
 final class SimdMath {
@@ -63,10 +66,13 @@ final class SimdMath {
     return p.fma(r.mul(r), r);
   }
 
-  /** The nearest integer to {@code x / ln 2}, for {@code |x| < 2⁵⁰}. */
-  private static DoubleVector nearestK(DoubleVector x) {
-    return x.fma(DoubleVector.broadcast(SPECIES, LOG2_E), DoubleVector.broadcast(SPECIES, ROUND))
-        .sub(ROUND);
+  /**
+   * {@code x / ln 2 + 1.5 · 2⁵²}, rounded: its value minus {@code 1.5 · 2⁵²} is the nearest
+   * integer {@code k} to {@code x / ln 2}, and its low bits are {@code k} (two's complement), for
+   * {@code |x| < 2⁵⁰}.
+   */
+  private static DoubleVector shiftedK(DoubleVector x) {
+    return x.fma(DoubleVector.broadcast(SPECIES, LOG2_E), DoubleVector.broadcast(SPECIES, ROUND));
   }
 
   /** {@code r = x − k ln 2}. */
@@ -75,19 +81,27 @@ final class SimdMath {
     return k.neg().fma(DoubleVector.broadcast(SPECIES, LN2_LO), r);
   }
 
-  /** {@code 2^k} for integral {@code k} with {@code −1022 <= k <= 1023}. */
-  private static DoubleVector powerOfTwo(LongVector k) {
-    return k.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+  /**
+   * {@code 2^k} from {@code shifted = k + 1.5 · 2⁵²} (integral {@code k}, {@code −1022 <= k <=
+   * 1023}): the low 12 bits of {@code shifted}'s bits plus the bias, shifted into the exponent
+   * field (integer addition and a left shift: no conversion to integers, which AVX2 lacks).
+   */
+  private static DoubleVector powerOfTwo(DoubleVector shifted) {
+    return shifted.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52)
+        .reinterpretAsDoubles();
   }
 
   /** {@code e^x} for every lane; NaN for NaN, {@code +∞} above 709.78, 0 below −745.2. */
   static DoubleVector exp(DoubleVector x) {
     DoubleVector clamped = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
-    DoubleVector k = nearestK(clamped);
+    DoubleVector shifted = shiftedK(clamped);
+    DoubleVector k = shifted.sub(ROUND);
     DoubleVector q = expm1Reduced(reduce(clamped, k)).add(1.0);
-    LongVector kl = (LongVector) k.convert(VectorOperators.D2L, 0);
-    LongVector half = kl.lanewise(VectorOperators.ASHR, 1);
-    return q.mul(powerOfTwo(half)).mul(powerOfTwo(kl.sub(half)));
+    // 2^k as 2^{k₁} 2^{k₂}, both factors normal, so that the result rounds once
+    DoubleVector half = k.fma(DoubleVector.broadcast(SPECIES, 0.5),
+        DoubleVector.broadcast(SPECIES, ROUND));
+    DoubleVector rest = k.sub(half.sub(ROUND)).add(ROUND);
+    return q.mul(powerOfTwo(half)).mul(powerOfTwo(rest));
   }
 
   /** {@code tanh(x)} for every lane; odd ({@code tanh(−0) = −0}), NaN for NaN. */
@@ -95,9 +109,9 @@ final class SimdMath {
     LongVector bits = x.reinterpretAsLongs();
     DoubleVector a = bits.and(~SIGN).reinterpretAsDoubles().min(TANH_SATURATION);
     DoubleVector t = a.add(a);
-    DoubleVector k = nearestK(t); // 0 .. 58
-    DoubleVector em = expm1Reduced(reduce(t, k));
-    DoubleVector s = powerOfTwo((LongVector) k.convert(VectorOperators.D2L, 0));
+    DoubleVector shifted = shiftedK(t); // k = 0 .. 58
+    DoubleVector em = expm1Reduced(reduce(t, shifted.sub(ROUND)));
+    DoubleVector s = powerOfTwo(shifted);
     DoubleVector m = s.fma(em, s.sub(1.0)); // e^{2|x|} − 1
     DoubleVector magnitude = m.div(m.add(2.0));
     return magnitude.reinterpretAsLongs().or(bits.and(SIGN)).reinterpretAsDoubles();
