@@ -170,7 +170,7 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected void gemvTKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
-    SimdBlas2.gemvTKernel(alpha, a, x, beta, y);
+    SimdBlas2.gemvT(alpha, a, x, beta, y, threads);
   }
 
   @Override
