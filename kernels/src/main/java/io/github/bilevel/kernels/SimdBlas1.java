@@ -454,6 +454,11 @@ final class SimdBlas1 {
   }
 
   static double kmStepResidualKernel(double eta, DVector phi, DVector x) {
+    return Math.sqrt(kmStepSquares(eta, phi, x));
+  }
+
+  /** {@code x ← x + η(φ − x)}, returning {@code Σ (φ_i − x_i)²} of the old {@code x}. */
+  static double kmStepSquares(double eta, DVector phi, DVector x) {
     int n = x.length();
     int i = 0;
     double ssq = 0.0;
@@ -464,7 +469,7 @@ final class SimdBlas1 {
         ssq = Math.fma(d, d, ssq);
         set(x, i, Math.fma(eta, d, xi));
       }
-      return Math.sqrt(ssq);
+      return ssq;
     }
     MemorySegment ps = phi.segment();
     MemorySegment xs = x.segment();
@@ -515,6 +520,6 @@ final class SimdBlas1 {
       ssq = Math.fma(d, d, ssq);
       set(xs, xb, Math.fma(eta, d, xi));
     }
-    return Math.sqrt(ssq);
+    return ssq;
   }
 }
