@@ -229,7 +229,7 @@ final class SimdActivations {
         (Double.doubleToRawLongBits(k + (SHIFTER + 1023)) - SHIFTER_BITS) << 52);
   }
 
-  /** tanh of one double: the operations of one lane of {@link #tanhLoop} and {@link #sigmoidLoop}. */
+  /** tanh of one double: the operations of one lane of {@link #tanhLoop}. */
   static double tanh(double x) {
     double a = Math.abs(x);
     if (a < TANH_SERIES_MAX) {
@@ -251,7 +251,7 @@ final class SimdActivations {
   private static final double SIGMOID_EXP_MIN = -40.0;
   private static final double SIGMOID_EXP_MAX = 709.0;
 
-  /** sigmoid of one double: the operations of one lane of {@link #tanhLoop} and {@link #sigmoidLoop}. */
+  /** sigmoid of one double: the operations of one lane of {@link #sigmoidLoop}. */
   static double sigmoid(double x) {
     return 1.0 / (exp(Math.min(Math.max(-x, SIGMOID_EXP_MIN), SIGMOID_EXP_MAX)) + 1.0);
   }

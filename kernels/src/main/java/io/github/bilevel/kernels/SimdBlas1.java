@@ -22,8 +22,19 @@ final class SimdBlas1 {
   static final double SUM_SQUARES_TINY = 0x1p-900;
 
   static double dotKernel(DVector x, DVector y) {
+    return dotKernel(x, y, x.length() >= DOT_STREAM_MIN);
+  }
+
+  /**
+   * {@code xᵀy} with the loop for vectors streamed from memory ({@code streaming}) or for
+   * vectors in the caches; the same bits either way. A chunk of a long vector is short but
+   * streamed, so the threaded dot asks for the streaming loop by the whole vector's length.
+   */
+  static double dotKernel(DVector x, DVector y, boolean streaming) {
     if (contiguous(x, y)) {
-      return dot(x.segment(), base(x), y.segment(), base(y), x.length());
+      int n = x.length();
+      return streaming ? dotStreaming(x.segment(), base(x), y.segment(), base(y), n)
+          : dotCached(x.segment().asSlice(base(x)), y.segment().asSlice(base(y)), n);
     }
     double sum = 0.0;
     for (int i = 0; i < x.length(); i++) {
@@ -57,8 +68,14 @@ final class SimdBlas1 {
 
   /** {@code Σ x_i y_i} over {@code n} contiguous elements. */
   static double dot(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
-    if (n < DOT_STREAM_MIN) {
-      return dotCached(xs.asSlice(xo), ys.asSlice(yo), n);
+    return n < DOT_STREAM_MIN ? dotCached(xs.asSlice(xo), ys.asSlice(yo), n)
+        : dotStreaming(xs, xo, ys, yo, n);
+  }
+
+  /** {@link #dot} by the loop for vectors streamed from memory (any {@code n}). */
+  static double dotStreaming(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
+    if (n < UNROLL_MIN) {
+      return dotCached(xs.asSlice(xo), ys.asSlice(yo), n); // the same sum without unrolling
     }
     int i = 0;
     double sum = 0.0;
@@ -86,7 +103,7 @@ final class SimdBlas1 {
     return sum;
   }
 
-  /** {@link #dot} of {@code n < DOT_STREAM_MIN} elements at the start of {@code x} and {@code y}. */
+  /** {@link #dot} of {@code n < DOT_STREAM_MIN} elements from the start of {@code x}, {@code y}. */
   private static double dotCached(MemorySegment x, MemorySegment y, int n) {
     int i = 0;
     double sum = 0.0;

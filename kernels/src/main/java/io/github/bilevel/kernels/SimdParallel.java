@@ -119,9 +119,9 @@ final class SimdParallel {
     if (x.length() <= CHUNK) {
       return SimdBlas1.dotKernel(x, y);
     }
-    return sum(x.length(), STREAM_WEIGHT, t,
-        (from, count) -> SimdBlas1.dotKernel(x.slice(from, count), y.slice(from, count)),
-        x.segment(), y.segment());
+    boolean streaming = x.length() >= SimdBlas1.DOT_STREAM_MIN;
+    return sum(x.length(), STREAM_WEIGHT, t, (from, count) -> SimdBlas1.dotKernel(
+        x.slice(from, count), y.slice(from, count), streaming), x.segment(), y.segment());
   }
 
   /**

@@ -26,20 +26,22 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>{@code 256}, {@code 128}: that width, when the JVM offers it (narrower than preferred);
  *   <li>{@code auto} (default): {@code 256} on an AMD CPU whose preferred species is wider (Zen 4
  *       executes each 512-bit operation as two 256-bit halves, so 512-bit registers add no
- *       throughput to a streaming kernel, only cache-line-crossing loads), else
- *       {@code preferred}. The vendor is read from {@code /proc/cpuinfo} (Linux); where it
- *       cannot be read, {@code preferred}.
+ *       throughput to a streaming kernel, only cache-line-crossing loads; not measured on the
+ *       development machine, whose hypervisor hides AVX-512), else {@code preferred}. The
+ *       vendor is read from {@code /proc/cpuinfo} (Linux); where it cannot be read,
+ *       {@code preferred}.
  * </ul>
- * {@link #VARIANT} describes the choice and why (printed by the benchmarks).
+ * {@link #VARIANT} describes the choice and why (printed by the benchmarks). A bad value fails
+ * the class's initialization with an {@link IllegalArgumentException} naming the property.
  */
 final class SimdSupport {
 
   private SimdSupport() {}
 
-  /** System property that picks the variant: {@code auto}, {@code preferred}, {@code 256}, {@code 128}. */
+  /** System property of the variant: {@code auto}, {@code preferred}, {@code 256}, {@code 128}. */
   static final String VARIANT_PROPERTY = "bilevel.simd.variant";
 
-  /** The CPU vendor of {@code /proc/cpuinfo} ({@code AuthenticAMD}, {@code GenuineIntel}), or "". */
+  /** The CPU vendor in {@code /proc/cpuinfo} ({@code AuthenticAMD}, {@code GenuineIntel}) or "". */
   static final String CPU_VENDOR = cpuVendor();
 
   /** The species of the chosen variant. */
@@ -95,7 +97,7 @@ final class SimdSupport {
     }
   }
 
-  /** Lanes of the preferred species. */
+  /** Lanes of the variant's species. */
   static final int L = SPECIES.length();
 
   /** Elements of the four-register unrolled loops. */
