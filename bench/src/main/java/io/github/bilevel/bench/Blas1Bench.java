@@ -39,6 +39,7 @@ public class Blas1Bench extends BlasBench {
   /** Allocates and fills the buffers once per trial (fixed seeds). */
   @Setup(Level.Trial)
   public void setup() {
+    BlasBench.printSimdVariant(impl);
     openblasAxpby = "openblas".equals(impl);
     double[] xs = Impls.random(Impls.SEED, n);
     double[] ys = Impls.random(Impls.SEED + 1, n);

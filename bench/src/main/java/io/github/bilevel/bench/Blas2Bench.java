@@ -38,6 +38,7 @@ public class Blas2Bench extends BlasBench {
   /** Allocates and fills the buffers once per trial (fixed seeds). */
   @Setup(Level.Trial)
   public void setup() {
+    BlasBench.printSimdVariant(impl);
     int c = columns();
     int longest = Math.max(n, c);
     double[] as = Impls.random(Impls.SEED, Math.multiplyExact(n, c));

@@ -2,6 +2,7 @@ package io.github.bilevel.bench;
 
 import dev.ludovic.netlib.blas.JavaBLAS;
 import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.SimdBackend;
 import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +55,17 @@ public abstract class BlasBench {
     }
     arena = Arena.ofShared();
     return true;
+  }
+
+  /**
+   * Prints the SIMD variant in this fork ({@code simd variant: ...}, which {@code bench/run}
+   * collects from the log) when {@code impl} runs SIMD kernels: {@code simd}, and
+   * {@code openblas}, which keeps the SIMD kernels that OpenBLAS has no routine for.
+   */
+  static void printSimdVariant(String impl) {
+    if ("simd".equals(impl) || "openblas".equals(impl)) {
+      System.out.println("simd variant: " + SimdBackend.simdVariant());
+    }
   }
 
   /** Frees the off-heap buffers. */

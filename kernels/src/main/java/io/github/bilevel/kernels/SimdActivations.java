@@ -24,7 +24,7 @@ final class SimdActivations {
     int i = 0;
     if (!contiguous(x, out)) {
       for (; i < n; i++) {
-        set(out, i, Math.tanh(get(x, i)));
+        set(out, i, tanh(get(x, i)));
       }
       return;
     }
@@ -33,12 +33,227 @@ final class SimdActivations {
     long xo = base(x);
     long oo = base(out);
     int bound = SPECIES.loopBound(n);
-    for (; i < bound; i += L) {
-      store(load(xs, at(xo, i)).lanewise(VectorOperators.TANH), os, at(oo, i));
+    tanhLoop(xs, xo, os, oo, bound);
+    for (i = bound; i < n; i++) {
+      set(os, at(oo, i), tanh(get(xs, at(xo, i))));
     }
-    for (; i < n; i++) {
-      set(os, at(oo, i), Math.tanh(get(xs, at(xo, i))));
+  }
+
+  // ---------------------------------------------------------------- exp and tanh
+  //
+  // From IEEE additions, multiplications and fused multiply-adds only, lane for lane the same
+  // operations as the scalar versions below: the bits are the same interpreted or compiled, in
+  // a vector lane or a scalar tail, on one thread or several. (The Vector API's own EXP and
+  // TANH lanes are the CPU's vector routines once C2 compiled them and Math.exp/Math.tanh per
+  // lane before, which round differently, so the bits of a kernel depended on the JIT's state.)
+
+  /** log2(e), ln 2 in two parts (the high one with 11 trailing zero bits), 1.5 · 2^52. */
+  private static final double LOG2E = 0x1.71547652b82fep0;
+  private static final double LN2_HI = 0x1.62e42fee00000p-1;
+  private static final double LN2_LO = 0x1.a39ef35793c76p-33;
+  private static final double SHIFTER = 0x1.8p52;
+  private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
+
+  /** 1/k! for k = 0 .. 13: the Taylor series of e^r, |r| ≤ ln2/2, to 4e-18. */
+  private static final double C0 = 1.0;
+  private static final double C1 = 1.0;
+  private static final double C2 = 1.0 / 2.0;
+  private static final double C3 = 1.0 / 6.0;
+  private static final double C4 = 1.0 / 24.0;
+  private static final double C5 = 1.0 / 120.0;
+  private static final double C6 = 1.0 / 720.0;
+  private static final double C7 = 1.0 / 5040.0;
+  private static final double C8 = 1.0 / 40320.0;
+  private static final double C9 = 1.0 / 362880.0;
+  private static final double C10 = 1.0 / 3628800.0;
+  private static final double C11 = 1.0 / 39916800.0;
+  private static final double C12 = 1.0 / 479001600.0;
+  private static final double C13 = 1.0 / 6227020800.0;
+
+  /** Taylor coefficients of tanh(x)/x − 1 in x², x² to x¹²: to 2e-20 for |x| < 1/16. */
+  private static final double TANH_T2 = -1.0 / 3.0;
+  private static final double TANH_T4 = 2.0 / 15.0;
+  private static final double TANH_T6 = -17.0 / 315.0;
+  private static final double TANH_T8 = 62.0 / 2835.0;
+  private static final double TANH_T10 = -1382.0 / 155925.0;
+  private static final double TANH_T12 = 21844.0 / 6081075.0;
+
+  /** Below this |x|, tanh is its Taylor series; above, 1 − 2/(e^{2|x|} + 1). */
+  private static final double TANH_SERIES_MAX = 0.0625;
+
+  /** Above this |x|, tanh(x) is ±1 in double (2/(e^{2x} + 1) < 2^-54 from 19.1 on). */
+  private static final double TANH_ONE = 20.0;
+
+  /**
+   * The vector loop of tanh over the first {@code bound} elements (whole vectors), with e^x
+   * written out as in {@link #exp(double)}: a helper taking or returning a vector, compiled on
+   * its own, was not inlined and boxed its vectors (tens of times slower), and one loop for tanh
+   * and sigmoid behind a flag boxed them too. {@link #sigmoidLoop} repeats the e^x lines.
+   */
+  private static void tanhLoop(MemorySegment xs, long xo, MemorySegment os, long oo,
+      int bound) {
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
+    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
+    DoubleVector c0 = DoubleVector.broadcast(SPECIES, C0);
+    DoubleVector c1 = DoubleVector.broadcast(SPECIES, C1);
+    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
+    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
+    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
+    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
+    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
+    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
+    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
+    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
+    DoubleVector c10 = DoubleVector.broadcast(SPECIES, C10);
+    DoubleVector c11 = DoubleVector.broadcast(SPECIES, C11);
+    DoubleVector c12 = DoubleVector.broadcast(SPECIES, C12);
+    DoubleVector c13 = DoubleVector.broadcast(SPECIES, C13);
+    DoubleVector t2 = DoubleVector.broadcast(SPECIES, TANH_T2);
+    DoubleVector t4 = DoubleVector.broadcast(SPECIES, TANH_T4);
+    DoubleVector t6 = DoubleVector.broadcast(SPECIES, TANH_T6);
+    DoubleVector t8 = DoubleVector.broadcast(SPECIES, TANH_T8);
+    DoubleVector t10 = DoubleVector.broadcast(SPECIES, TANH_T10);
+    DoubleVector t12 = DoubleVector.broadcast(SPECIES, TANH_T12);
+    DoubleVector two = DoubleVector.broadcast(SPECIES, 2.0);
+    for (int i = 0; i < bound; i += L) {
+      // JDK calls, not our load/store/at: those the JIT left out of this large loop, boxing
+      DoubleVector x = DoubleVector.fromMemorySegment(SPECIES, xs, xo + ((long) i << 3), ORDER);
+      DoubleVector a = x.abs();
+      DoubleVector arg = a.min(TANH_ONE).mul(2.0);
+      DoubleVector k = arg.mul(LOG2E).add(SHIFTER).sub(SHIFTER); // round to nearest
+      DoubleVector minusK = k.neg();
+      DoubleVector r = minusK.fma(ln2Lo, minusK.fma(ln2Hi, arg));
+      DoubleVector r2 = r.mul(r);
+      DoubleVector r4 = r2.mul(r2);
+      DoubleVector r8 = r4.mul(r4);
+      DoubleVector s0 = r.fma(c3, c2).fma(r2,
+          r.fma(c1, c0));
+      DoubleVector s1 = r.fma(c7, c6).fma(r2,
+          r.fma(c5, c4));
+      DoubleVector s2 = r.fma(c11, c10).fma(r2,
+          r.fma(c9, c8));
+      DoubleVector u0 = s1.fma(r4, s0);
+      DoubleVector u1 = r.fma(c13, c12).fma(r4, s2);
+      // 2^k: the exponent field set directly (as powerOfTwo(double) does)
+      DoubleVector e = u1.fma(r8, u0).mul(k.add(SHIFTER + 1023).reinterpretAsLongs()
+          .sub(SHIFTER_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+      DoubleVector t = one.sub(two.div(e.add(one)));
+      t = t.blend(t.neg(), x.compare(VectorOperators.LT, 0.0));
+      DoubleVector x2 = x.mul(x);
+      DoubleVector p = t12.fma(x2, t10).fma(x2,
+          t8).fma(x2, t6).fma(x2, t4)
+          .fma(x2, t2);
+      DoubleVector y = t.blend(p.mul(x2).fma(x, x),
+          a.compare(VectorOperators.LT, TANH_SERIES_MAX));
+      y.intoMemorySegment(os, oo + ((long) i << 3), ORDER);
     }
+  }
+
+  /** The vector loop of sigmoid, as {@link #tanhLoop}. */
+  private static void sigmoidLoop(MemorySegment xs, long xo, MemorySegment os, long oo,
+      int bound) {
+    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
+    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
+    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
+    DoubleVector c0 = DoubleVector.broadcast(SPECIES, C0);
+    DoubleVector c1 = DoubleVector.broadcast(SPECIES, C1);
+    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
+    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
+    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
+    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
+    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
+    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
+    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
+    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
+    DoubleVector c10 = DoubleVector.broadcast(SPECIES, C10);
+    DoubleVector c11 = DoubleVector.broadcast(SPECIES, C11);
+    DoubleVector c12 = DoubleVector.broadcast(SPECIES, C12);
+    DoubleVector c13 = DoubleVector.broadcast(SPECIES, C13);
+    for (int i = 0; i < bound; i += L) {
+      // JDK calls, not our load/store/at: those the JIT left out of this large loop, boxing
+      DoubleVector x = DoubleVector.fromMemorySegment(SPECIES, xs, xo + ((long) i << 3), ORDER);
+      DoubleVector arg = x.neg().max(SIGMOID_EXP_MIN).min(SIGMOID_EXP_MAX);
+      DoubleVector k = arg.mul(LOG2E).add(SHIFTER).sub(SHIFTER); // round to nearest
+      DoubleVector minusK = k.neg();
+      DoubleVector r = minusK.fma(ln2Lo, minusK.fma(ln2Hi, arg));
+      DoubleVector r2 = r.mul(r);
+      DoubleVector r4 = r2.mul(r2);
+      DoubleVector r8 = r4.mul(r4);
+      DoubleVector s0 = r.fma(c3, c2).fma(r2,
+          r.fma(c1, c0));
+      DoubleVector s1 = r.fma(c7, c6).fma(r2,
+          r.fma(c5, c4));
+      DoubleVector s2 = r.fma(c11, c10).fma(r2,
+          r.fma(c9, c8));
+      DoubleVector u0 = s1.fma(r4, s0);
+      DoubleVector u1 = r.fma(c13, c12).fma(r4, s2);
+      // 2^k: the exponent field set directly (as powerOfTwo(double) does)
+      DoubleVector e = u1.fma(r8, u0).mul(k.add(SHIFTER + 1023).reinterpretAsLongs()
+          .sub(SHIFTER_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
+      one.div(e.add(one)).intoMemorySegment(os, oo + ((long) i << 3), ORDER);
+    }
+  }
+
+  /**
+   * e^x for x in [−40, 709] (callers clamp): x = k ln2 + r, |r| ≤ ln2/2, e^r by its Taylor
+   * series in Estrin's scheme (a chain of 4 FMAs, not 13), times 2^k (k ≤ 1023, a normal power
+   * of two); about 2 ulps. The operations of one lane of
+   * {@link #tanhLoop} and {@link #sigmoidLoop}.
+   */
+  static double exp(double x) {
+    double k = x * LOG2E + SHIFTER - SHIFTER;
+    double r = Math.fma(-k, LN2_LO, Math.fma(-k, LN2_HI, x));
+    double r2 = r * r;
+    double r4 = r2 * r2;
+    double r8 = r4 * r4;
+    double q0 = Math.fma(r, C1, C0);
+    double q1 = Math.fma(r, C3, C2);
+    double q2 = Math.fma(r, C5, C4);
+    double q3 = Math.fma(r, C7, C6);
+    double q4 = Math.fma(r, C9, C8);
+    double q5 = Math.fma(r, C11, C10);
+    double q6 = Math.fma(r, C13, C12);
+    double s0 = Math.fma(q1, r2, q0);
+    double s1 = Math.fma(q3, r2, q2);
+    double s2 = Math.fma(q5, r2, q4);
+    double u0 = Math.fma(s1, r4, s0);
+    double u1 = Math.fma(q6, r4, s2);
+    double p = Math.fma(u1, r8, u0);
+    return p * powerOfTwo(k);
+  }
+
+  /** 2^k for integral k in [−1022, 1023]: the exponent field set directly. */
+  private static double powerOfTwo(double k) {
+    return Double.longBitsToDouble(
+        (Double.doubleToRawLongBits(k + (SHIFTER + 1023)) - SHIFTER_BITS) << 52);
+  }
+
+  /** tanh of one double: the operations of one lane of {@link #tanhLoop}. */
+  static double tanh(double x) {
+    double a = Math.abs(x);
+    if (a < TANH_SERIES_MAX) {
+      double x2 = x * x;
+      double p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(TANH_T12, x2, TANH_T10), x2,
+          TANH_T8), x2, TANH_T6), x2, TANH_T4), x2, TANH_T2);
+      return Math.fma(p * x2, x, x);
+    }
+    double t = 1.0 - 2.0 / (exp(Math.min(a, TANH_ONE) * 2.0) + 1.0);
+    return x < 0.0 ? -t : t;
+  }
+
+  /**
+   * The argument of e^(−x) in sigmoid, clamped to [−40, 709]: beyond −40 sigmoid is 1 in
+   * double; beyond 709 (e^709 = 8.2e307, the largest power of e whose 2^k is finite) it is
+   * 1/(1 + e^709) = 1.2e-308 instead of a smaller subnormal (or 0 below −709.78 where
+   * e^(−x) overflows): off by less than 2^-1022 absolute.
+   */
+  private static final double SIGMOID_EXP_MIN = -40.0;
+  private static final double SIGMOID_EXP_MAX = 709.0;
+
+  /** sigmoid of one double: the operations of one lane of {@link #sigmoidLoop}. */
+  static double sigmoid(double x) {
+    return 1.0 / (exp(Math.min(Math.max(-x, SIGMOID_EXP_MIN), SIGMOID_EXP_MAX)) + 1.0);
   }
 
   static void hadamardKernel(double alpha, DVector a, DVector x, double beta, DVector y) {
@@ -115,7 +330,7 @@ final class SimdActivations {
     int i = 0;
     if (!contiguous(x, out)) {
       for (; i < n; i++) {
-        set(out, i, 1.0 / (1.0 + Math.exp(-get(x, i))));
+        set(out, i, sigmoid(get(x, i)));
       }
       return;
     }
@@ -124,16 +339,9 @@ final class SimdActivations {
     long xo = base(x);
     long oo = base(out);
     int bound = SPECIES.loopBound(n);
-    if (bound > 0) {
-      DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-      for (; i < bound; i += L) {
-        // exp(−x) overflows to +∞ for x < −709.78: 1/(1 + ∞) = 0, the correctly rounded limit
-        DoubleVector e = load(xs, at(xo, i)).neg().lanewise(VectorOperators.EXP);
-        store(one.div(e.add(one)), os, at(oo, i));
-      }
-    }
-    for (; i < n; i++) {
-      set(os, at(oo, i), 1.0 / (1.0 + Math.exp(-get(xs, at(xo, i)))));
+    sigmoidLoop(xs, xo, os, oo, bound);
+    for (i = bound; i < n; i++) {
+      set(os, at(oo, i), sigmoid(get(xs, at(xo, i))));
     }
   }
 

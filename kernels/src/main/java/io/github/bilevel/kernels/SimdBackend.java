@@ -22,16 +22,19 @@ import jdk.incubator.vector.DoubleVector;
  * (elementwise kernels, softmax, cross-entropy) and {@link SimdClamp} (clamp, simplex search),
  * on the memory helpers of {@link SimdSupport}. This class delegates to them.
  *
- * <p><b>Threads.</b> {@code gemm} and {@code gemv} run on up to {@link #kernelThreads()} threads
- * (the caller and a lazily created pool of daemon threads owned by this backend), set by the
- * constructor argument or, for {@link #SimdBackend()}, the system property
- * {@value #THREADS_PROPERTY} (default: the available processors). The output is cut into a fixed
- * static partition (for gemm whole row blocks or column panels of C, for gemv whole four-row
- * blocks of A), each computed exactly as the single-threaded code computes it, so results are
- * bit-identical for every thread count. Products below {@value #PARALLEL_MIN_FLOPS_PER_THREAD}
- * floating-point operations per thread, gemv below {@value #PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD}
- * elements of A per thread, and operands in memory confined to the calling thread, run inline on
- * the caller.
+ * <p><b>Threads.</b> {@code gemm}, {@code gemv}, {@code gemvT}, the BLAS-1 kernels, the KM steps
+ * and the elementwise kernels run on up to {@link #kernelThreads()} threads (the caller and a
+ * lazily created pool of daemon threads owned by this backend), set by the constructor argument
+ * or, for {@link #SimdBackend()}, the system property {@value #THREADS_PROPERTY} (default: the
+ * available processors). The work is cut into a fixed static partition (for gemm whole row
+ * blocks or column panels of C, for gemv whole four-row blocks of A, for gemvᵀ whole column
+ * panels, for vectors whole chunks, see {@link SimdParallel}), each computed exactly as the
+ * single-threaded code computes it, and reductions add the partial sums of fixed chunks in a
+ * fixed order, so results are bit-identical for every thread count. Products below
+ * {@value #PARALLEL_MIN_FLOPS_PER_THREAD} floating-point operations per thread, gemv, gemvᵀ and
+ * vector kernels below {@value #PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD} elements (weighted by
+ * their cost, see {@link SimdParallel}) per thread, and operands in memory confined to the
+ * calling thread, run inline on the caller.
  *
  * <p>Subclasses (the OpenBLAS backend) may override the BLAS kernels and keep the rest.
  */
@@ -55,7 +58,10 @@ public class SimdBackend extends AbstractBackend {
    * of A, about 0.1–0.2 ms of one core streaming it at 10–20 GB/s, several times the tens of
    * microseconds a hand-off costs. gemv is bound by memory, not arithmetic, so its threshold is
    * counted in elements read rather than in FLOPs (2<sup>18</sup> elements are 1/8 of the gemm
-   * threshold's FLOPs, for about the same time).
+   * threshold's FLOPs, for about the same time). The same threshold holds for gemvᵀ and for the
+   * vector kernels ({@link SimdParallel}: an element of a memory-bound kernel counts as one, of
+   * tanh or sigmoid as 16), whose hand-off to a second thread cost about 10 µs here (a dot of
+   * 32768 elements: 16 µs inline, 26 µs forced onto two threads, AMD EPYC with 2 vCPUs).
    */
   public static final long PARALLEL_MIN_GEMV_ELEMENTS_PER_THREAD = 1L << 18;
 
@@ -94,9 +100,19 @@ public class SimdBackend extends AbstractBackend {
     return threads.threads();
   }
 
-  /** Double lanes of the preferred species. */
+  /** Double lanes of the species of this CPU's variant (see {@link #simdVariant()}). */
   public static int lanes() {
     return SimdSupport.SPECIES.length();
+  }
+
+  /**
+   * The vector variant of the BLAS-1/2 and elementwise kernels, in words: its width and why
+   * (the CPU, or the system property {@code bilevel.simd.variant}: {@code auto},
+   * {@code preferred}, {@code 256} or {@code 128}), e.g. {@code 256-bit (auto, CPU
+   * AuthenticAMD, preferred 512-bit)}.
+   */
+  public static String simdVariant() {
+    return SimdSupport.VARIANT;
   }
 
   @Override
@@ -108,32 +124,32 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected double dotKernel(DVector x, DVector y) {
-    return SimdBlas1.dotKernel(x, y);
+    return SimdParallel.dot(x, y, threads);
   }
 
   @Override
   protected double nrm2Kernel(DVector x) {
-    return SimdBlas1.nrm2Kernel(x);
+    return SimdParallel.nrm2(x, threads);
   }
 
   @Override
   protected double asumKernel(DVector x) {
-    return SimdBlas1.asumKernel(x);
+    return SimdParallel.asum(x, threads);
   }
 
   @Override
   protected void axpyKernel(double alpha, DVector x, DVector y) {
-    SimdBlas1.axpyKernel(alpha, x, y);
+    SimdParallel.axpy(alpha, x, y, threads);
   }
 
   @Override
   protected void axpbyKernel(double alpha, DVector x, double beta, DVector y) {
-    SimdBlas1.axpbyKernel(alpha, x, beta, y);
+    SimdParallel.axpby(alpha, x, beta, y, threads);
   }
 
   @Override
   protected void scalKernel(double alpha, DVector x) {
-    SimdBlas1.scalKernel(alpha, x);
+    SimdParallel.scal(alpha, x, threads);
   }
 
   @Override
@@ -148,17 +164,17 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected void rotKernel(DVector x, DVector y, double c, double s) {
-    SimdBlas1.rotKernel(x, y, c, s);
+    SimdParallel.rot(x, y, c, s, threads);
   }
 
   @Override
   protected void kmStepKernel(double eta, DVector phi, DVector x) {
-    SimdBlas1.kmStepKernel(eta, phi, x);
+    SimdParallel.kmStep(eta, phi, x, threads);
   }
 
   @Override
   protected double kmStepResidualKernel(double eta, DVector phi, DVector x) {
-    return SimdBlas1.kmStepResidualKernel(eta, phi, x);
+    return SimdParallel.kmStepResidual(eta, phi, x, threads);
   }
 
   // ---------------------------------------------------------------- BLAS-2
@@ -170,7 +186,7 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected void gemvTKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
-    SimdBlas2.gemvTKernel(alpha, a, x, beta, y);
+    SimdBlas2.gemvT(alpha, a, x, beta, y, threads);
   }
 
   @Override
@@ -224,37 +240,37 @@ public class SimdBackend extends AbstractBackend {
 
   @Override
   protected void tanhKernel(DVector x, DVector out) {
-    SimdActivations.tanhKernel(x, out);
+    SimdParallel.tanh(x, out, threads);
   }
 
   @Override
   protected void hadamardKernel(double alpha, DVector a, DVector x, double beta, DVector y) {
-    SimdActivations.hadamardKernel(alpha, a, x, beta, y);
+    SimdParallel.hadamard(alpha, a, x, beta, y, threads);
   }
 
   @Override
   protected void tanhBackwardKernel(DVector t, DVector v, DVector out) {
-    SimdActivations.tanhBackwardKernel(t, v, out);
+    SimdParallel.tanhBackward(t, v, out, threads);
   }
 
   @Override
   protected void sigmoidKernel(DVector x, DVector out) {
-    SimdActivations.sigmoidKernel(x, out);
+    SimdParallel.sigmoid(x, out, threads);
   }
 
   @Override
   protected void sigmoidBackwardKernel(DVector s, DVector v, DVector out) {
-    SimdActivations.sigmoidBackwardKernel(s, v, out);
+    SimdParallel.sigmoidBackward(s, v, out, threads);
   }
 
   @Override
   protected void reluKernel(DVector x, DVector out) {
-    SimdActivations.reluKernel(x, out);
+    SimdParallel.relu(x, out, threads);
   }
 
   @Override
   protected void reluBackwardKernel(DVector x, DVector v, DVector out) {
-    SimdActivations.reluBackwardKernel(x, v, out);
+    SimdParallel.reluBackward(x, v, out, threads);
   }
 
   @Override

@@ -7,8 +7,9 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.DoubleVector;
 
 /**
- * The BLAS-2 kernels of {@link SimdBackend} ({@code gemv}, {@code gemvT}, {@code ger}), four
- * rows of the matrix per pass.
+ * The BLAS-2 kernels of {@link SimdBackend} ({@code gemv}, {@code gemvT}, {@code ger}): gemv
+ * four rows of the matrix per pass, gemvᵀ in column panels held in registers (small or narrow
+ * matrices) or four rows per pass over {@code y}.
  */
 final class SimdBlas2 {
 
@@ -17,7 +18,7 @@ final class SimdBlas2 {
 
   private SimdBlas2() {}
 
-  /** Rows of {@code A} per {@link #gemvFourRows} block: the unit of a threaded gemv's cut. */
+  /** Rows of {@code A} per block of {@link #gemvRows}: the unit of a threaded gemv's cut. */
   static final int GEMV_BLOCK_ROWS = 4;
 
   /**
@@ -28,7 +29,7 @@ final class SimdBlas2 {
    * a range of whole {@value #GEMV_BLOCK_ROWS}-row blocks counted from row 0 (the last part also
    * takes the leftover rows). A part runs the single-threaded row loop on its range, so every
    * row is summed by the same code in the same order as with one thread (a block row by
-   * {@link #gemvFourRows}, a leftover row by {@code dot}, which sum in different orders), and
+   * the four-row loop, a leftover row by {@code dot}, which sum in different orders), and
    * the result is bit-identical for every thread count.
    */
   static void gemv(double alpha, DMatrix a, DVector x, double beta, DVector y,
@@ -73,95 +74,122 @@ final class SimdBlas2 {
       return;
     }
     MemorySegment as = a.segment();
-    MemorySegment xs = x.segment();
     long ao = a.offset() << 3;
     long ld = (long) a.ld() << 3;
-    long xo = base(x);
+    long nb = (long) n << 3;
+    // Slices of exactly one row: every load's bounds check is then against the same length nb
+    // at an index linear in j, which the JIT hoists out of the column loop and, being the
+    // same for every row, out of the row loop (checks against the whole segment at a row's
+    // offset stayed in, and cost short rows 0.4-0.6x of OpenBLAS's speed).
+    MemorySegment xs = x.segment().asSlice(base(x), nb);
+    int bound = SPECIES.loopBound(n);
     int i = from;
     for (; i + 4 <= to; i += 4) {
-      gemvFourRows(alpha, as, ao + i * ld, ld, xs, xo, n, beta, y, i);
+      long r0 = ao + i * ld;
+      MemorySegment a0 = as.asSlice(r0, nb);
+      MemorySegment a1 = as.asSlice(r0 + ld, nb);
+      MemorySegment a2 = as.asSlice(r0 + 2 * ld, nb);
+      MemorySegment a3 = as.asSlice(r0 + 3 * ld, nb);
+      // One accumulator per row in a one-vector loop that the JIT unrolls: hand-unrolled
+      // loops with two accumulators per row ran short rows (20, 127 columns) 2x slower.
+      DoubleVector c0 = DoubleVector.zero(SPECIES);
+      DoubleVector c1 = c0;
+      DoubleVector c2 = c0;
+      DoubleVector c3 = c0;
+      int j = 0;
+      for (; j < bound; j += L) {
+        long jb = (long) j << 3;
+        DoubleVector xj = load(xs, jb);
+        c0 = load(a0, jb).fma(xj, c0);
+        c1 = load(a1, jb).fma(xj, c1);
+        c2 = load(a2, jb).fma(xj, c2);
+        c3 = load(a3, jb).fma(xj, c3);
+      }
+      double s0 = sumLanes(c0);
+      double s1 = sumLanes(c1);
+      double s2 = sumLanes(c2);
+      double s3 = sumLanes(c3);
+      for (; j < n; j++) {
+        long jb = (long) j << 3;
+        double xj = get(xs, jb);
+        s0 = Math.fma(get(a0, jb), xj, s0);
+        s1 = Math.fma(get(a1, jb), xj, s1);
+        s2 = Math.fma(get(a2, jb), xj, s2);
+        s3 = Math.fma(get(a3, jb), xj, s3);
+      }
+      if (beta == 0.0) {
+        set(y, i, alpha * s0);
+        set(y, i + 1, alpha * s1);
+        set(y, i + 2, alpha * s2);
+        set(y, i + 3, alpha * s3);
+      } else {
+        set(y, i, alpha * s0 + beta * get(y, i));
+        set(y, i + 1, alpha * s1 + beta * get(y, i + 1));
+        set(y, i + 2, alpha * s2 + beta * get(y, i + 2));
+        set(y, i + 3, alpha * s3 + beta * get(y, i + 3));
+      }
     }
     for (; i < to; i++) {
-      double sum = dot(as, ao + i * ld, xs, xo, n);
+      double sum = dot(as, ao + i * ld, xs, 0, n);
       set(y, i, beta == 0.0 ? alpha * sum : alpha * sum + beta * get(y, i));
     }
   }
 
-  /** Rows {@code i .. i+3} of {@code y ← αAx + βy}, sharing the loads of {@code x}. */
-  static void gemvFourRows(double alpha, MemorySegment as, long r0, long ld,
-      MemorySegment xs, long xo, int n, double beta, DVector y, int i) {
-    long r1 = r0 + ld;
-    long r2 = r1 + ld;
-    long r3 = r2 + ld;
-    int j = 0;
-    double s0 = 0.0;
-    double s1 = 0.0;
-    double s2 = 0.0;
-    double s3 = 0.0;
-    int bound = SPECIES.loopBound(n);
-    if (bound > 0) {
-      DoubleVector c00 = DoubleVector.zero(SPECIES);
-      DoubleVector c01 = c00;
-      DoubleVector c10 = c00;
-      DoubleVector c11 = c00;
-      DoubleVector c20 = c00;
-      DoubleVector c21 = c00;
-      DoubleVector c30 = c00;
-      DoubleVector c31 = c00;
-      int unrolled = n >= 32 * L ? n & -(2 * L) : 0; // short rows: the plain loop (see UNROLL_MIN)
-      for (; j < unrolled; j += 2 * L) {
-        long xb = at(xo, j);
-        long jb = (long) j << 3;
-        DoubleVector x0 = load(xs, xb);
-        DoubleVector x1 = load(xs, xb + VB);
-        c00 = load(as, r0 + jb).fma(x0, c00);
-        c01 = load(as, r0 + jb + VB).fma(x1, c01);
-        c10 = load(as, r1 + jb).fma(x0, c10);
-        c11 = load(as, r1 + jb + VB).fma(x1, c11);
-        c20 = load(as, r2 + jb).fma(x0, c20);
-        c21 = load(as, r2 + jb + VB).fma(x1, c21);
-        c30 = load(as, r3 + jb).fma(x0, c30);
-        c31 = load(as, r3 + jb + VB).fma(x1, c31);
-      }
-      for (; j < bound; j += L) {
-        long jb = (long) j << 3;
-        DoubleVector x0 = load(xs, at(xo, j));
-        c00 = load(as, r0 + jb).fma(x0, c00);
-        c10 = load(as, r1 + jb).fma(x0, c10);
-        c20 = load(as, r2 + jb).fma(x0, c20);
-        c30 = load(as, r3 + jb).fma(x0, c30);
-      }
-      s0 = sumLanes(c00.add(c01));
-      s1 = sumLanes(c10.add(c11));
-      s2 = sumLanes(c20.add(c21));
-      s3 = sumLanes(c30.add(c31));
-    }
-    for (; j < n; j++) {
-      long jb = (long) j << 3;
-      double xj = get(xs, at(xo, j));
-      s0 = Math.fma(get(as, r0 + jb), xj, s0);
-      s1 = Math.fma(get(as, r1 + jb), xj, s1);
-      s2 = Math.fma(get(as, r2 + jb), xj, s2);
-      s3 = Math.fma(get(as, r3 + jb), xj, s3);
-    }
-    if (beta == 0.0) {
-      set(y, i, alpha * s0);
-      set(y, i + 1, alpha * s1);
-      set(y, i + 2, alpha * s2);
-      set(y, i + 3, alpha * s3);
-    } else {
-      set(y, i, alpha * s0 + beta * get(y, i));
-      set(y, i + 1, alpha * s1 + beta * get(y, i + 1));
-      set(y, i + 2, alpha * s2 + beta * get(y, i + 2));
-      set(y, i + 3, alpha * s3 + beta * get(y, i + 3));
-    }
+  /** Columns of one panel of {@link #gemvTPanel}: four vectors of {@code y} in registers. */
+  static final int PANEL_COLUMNS = 4 * L;
+
+  /**
+   * Widest matrix that {@code gemvT} reads in column panels ({@link #gemvTPanel}), which keep
+   * their columns of {@code y} in registers over all rows where the row updates load and store
+   * all of {@code y} every four rows: 1000 × 20 and 1000 × 64 ran 2x and 1.2x faster in panels,
+   * while 127 × 127, 200 × 200 (0.6x) and 1024 × 1024 (0.25x: A read in short strided pieces)
+   * ran slower.
+   */
+  static final int NARROW_COLUMNS = 4 * PANEL_COLUMNS;
+
+  /** Whether {@code gemvT} of a matrix with {@code n} columns runs in column panels. */
+  static boolean gemvTPanels(int n) {
+    return n <= NARROW_COLUMNS;
   }
 
   /**
-   * {@code y ← αAᵀx + βy} as updates of {@code y} by the rows of {@code A}, four rows per pass
-   * over {@code y}, so {@code y} is loaded and stored once per four rows.
+   * {@code y ← αAᵀx + βy} on up to {@code threads.threads()} threads; arguments already checked
+   * (m, n > 0, α ≠ 0). The columns are cut into parts of whole {@link #PANEL_COLUMNS}-column
+   * panels counted from column 0 (the last part takes the rest); each column of {@code y} is
+   * computed by the same arithmetic whatever the cut, so the result is bit-identical for every
+   * thread count. Narrow matrices have a single panel and run on one thread.
    */
+  static void gemvT(double alpha, DMatrix a, DVector x, double beta, DVector y,
+      KernelThreads threads) {
+    int m = a.rows();
+    int n = a.cols();
+    boolean panels = gemvTPanels(n);
+    int units = Math.ceilDiv(n, PANEL_COLUMNS);
+    int parts = threads.parts((double) m * n, threads.minElementsPerPart(), units,
+        a.segment(), x.segment(), y.segment());
+    if (parts == 1) {
+      gemvTColumns(alpha, a, x, beta, y, panels);
+      return;
+    }
+    threads.run(parts, p -> {
+      int from = (int) ((long) p * units / parts) * PANEL_COLUMNS;
+      int to = Math.min(n, (int) ((long) (p + 1) * units / parts) * PANEL_COLUMNS);
+      DMatrix columns = new DMatrix(a.segment(), a.offset() + from, m, to - from, a.ld());
+      gemvTColumns(alpha, columns, x, beta, y.slice(from, to - from), panels);
+    });
+  }
+
   static void gemvTKernel(double alpha, DMatrix a, DVector x, double beta, DVector y) {
+    gemvTColumns(alpha, a, x, beta, y, gemvTPanels(a.cols()));
+  }
+
+  /**
+   * {@code y ← αAᵀx + βy} in column panels ({@code panels}) or as updates of {@code y} by the
+   * rows of {@code A}, four rows per pass over {@code y}, so {@code y} is loaded and stored once
+   * per four rows.
+   */
+  static void gemvTColumns(double alpha, DMatrix a, DVector x, double beta, DVector y,
+      boolean panels) {
     int m = a.rows();
     int n = a.cols();
     MemorySegment as = a.segment();
@@ -183,6 +211,32 @@ final class SimdBlas2 {
     }
     MemorySegment ys = y.segment();
     long yo = base(y);
+    if (panels) {
+      int j = 0;
+      for (; j + PANEL_COLUMNS <= n; j += PANEL_COLUMNS) {
+        gemvTPanel(alpha, as, at(ao, j), ld, m, x, beta, ys, at(yo, j));
+      }
+      for (; j + L <= n; j += L) {
+        gemvTVector(alpha, as, at(ao, j), ld, m, x, beta, ys, at(yo, j));
+      }
+      for (; j < n; j++) { // the last n mod L columns, each a strided dot (even, odd rows)
+        double even = 0.0;
+        double odd = 0.0;
+        long r = at(ao, j);
+        int i = 0;
+        for (; i + 2 <= m; i += 2, r += 2 * ld) {
+          even = Math.fma(get(as, r), alpha * get(x, i), even);
+          odd = Math.fma(get(as, r + ld), alpha * get(x, i + 1), odd);
+        }
+        if (i < m) {
+          even = Math.fma(get(as, r), alpha * get(x, i), even);
+        }
+        double sum = even + odd;
+        long yb = at(yo, j);
+        set(ys, yb, beta == 0.0 ? sum : sum + beta * get(ys, yb));
+      }
+      return;
+    }
     // with beta = 0 the first pass overwrites y without reading it
     boolean overwrite = beta == 0.0;
     if (!overwrite && beta != 1.0) {
@@ -205,14 +259,100 @@ final class SimdBlas2 {
   }
 
   /**
+   * {@link #PANEL_COLUMNS} columns of {@code y ← αAᵀx + βy} starting at byte {@code p0} of
+   * row 0: four vectors of sums over all rows held in registers, even and odd rows in separate
+   * accumulators (halving the chains of dependent FMAs), added at the end.
+   */
+  static void gemvTPanel(double alpha, MemorySegment as, long p0, long ld, int m, DVector x,
+      double beta, MemorySegment ys, long yb) {
+    DoubleVector e0 = DoubleVector.zero(SPECIES);
+    DoubleVector e1 = e0;
+    DoubleVector e2 = e0;
+    DoubleVector e3 = e0;
+    DoubleVector o0 = e0;
+    DoubleVector o1 = e0;
+    DoubleVector o2 = e0;
+    DoubleVector o3 = e0;
+    // A slice per row of exactly the panel: its loads at constant offsets need no bounds
+    // check beyond the slice's own.
+    int i = 0;
+    long r = p0;
+    for (; i + 2 <= m; i += 2, r += 2 * ld) {
+      DoubleVector c = DoubleVector.broadcast(SPECIES, alpha * get(x, i));
+      DoubleVector d = DoubleVector.broadcast(SPECIES, alpha * get(x, i + 1));
+      MemorySegment even = as.asSlice(r, 4 * VB);
+      MemorySegment odd = as.asSlice(r + ld, 4 * VB);
+      e0 = load(even, 0).fma(c, e0);
+      e1 = load(even, VB).fma(c, e1);
+      e2 = load(even, 2 * VB).fma(c, e2);
+      e3 = load(even, 3 * VB).fma(c, e3);
+      o0 = load(odd, 0).fma(d, o0);
+      o1 = load(odd, VB).fma(d, o1);
+      o2 = load(odd, 2 * VB).fma(d, o2);
+      o3 = load(odd, 3 * VB).fma(d, o3);
+    }
+    if (i < m) {
+      DoubleVector c = DoubleVector.broadcast(SPECIES, alpha * get(x, i));
+      MemorySegment even = as.asSlice(r, 4 * VB);
+      e0 = load(even, 0).fma(c, e0);
+      e1 = load(even, VB).fma(c, e1);
+      e2 = load(even, 2 * VB).fma(c, e2);
+      e3 = load(even, 3 * VB).fma(c, e3);
+    }
+    e0 = e0.add(o0);
+    e1 = e1.add(o1);
+    e2 = e2.add(o2);
+    e3 = e3.add(o3);
+    if (beta != 0.0) {
+      e0 = e0.add(load(ys, yb).mul(beta));
+      e1 = e1.add(load(ys, yb + VB).mul(beta));
+      e2 = e2.add(load(ys, yb + 2 * VB).mul(beta));
+      e3 = e3.add(load(ys, yb + 3 * VB).mul(beta));
+    }
+    store(e0, ys, yb);
+    store(e1, ys, yb + VB);
+    store(e2, ys, yb + 2 * VB);
+    store(e3, ys, yb + 3 * VB);
+  }
+
+  /** {@link #gemvTPanel} of one vector of columns. */
+  static void gemvTVector(double alpha, MemorySegment as, long p0, long ld, int m, DVector x,
+      double beta, MemorySegment ys, long yb) {
+    DoubleVector e0 = DoubleVector.zero(SPECIES);
+    DoubleVector o0 = e0;
+    int i = 0;
+    long r = p0;
+    for (; i + 2 <= m; i += 2, r += 2 * ld) {
+      e0 = load(as.asSlice(r, VB), 0).fma(DoubleVector.broadcast(SPECIES, alpha * get(x, i)),
+          e0);
+      o0 = load(as.asSlice(r + ld, VB), 0).fma(
+          DoubleVector.broadcast(SPECIES, alpha * get(x, i + 1)), o0);
+    }
+    if (i < m) {
+      e0 = load(as.asSlice(r, VB), 0).fma(DoubleVector.broadcast(SPECIES, alpha * get(x, i)),
+          e0);
+    }
+    e0 = e0.add(o0);
+    if (beta != 0.0) {
+      e0 = e0.add(load(ys, yb).mul(beta));
+    }
+    store(e0, ys, yb);
+  }
+
+  /**
    * {@code y ← y + c0 A_0 + c1 A_1 + c2 A_2 + c3 A_3} for four consecutive rows; with
    * {@code overwrite}, {@code y ← c0 A_0 + ... + c3 A_3} without reading {@code y}.
    */
   static void gemvTFourRows(double c0, double c1, double c2, double c3, MemorySegment as,
       long r0, long ld, MemorySegment ys, long yo, int n, boolean overwrite) {
-    long r1 = r0 + ld;
-    long r2 = r1 + ld;
-    long r3 = r2 + ld;
+    // Slices of exactly one row (and of y): the bounds checks of the column loop are then
+    // against one length at an index linear in j, hoisted out of the loop by the JIT.
+    long nb = (long) n << 3;
+    MemorySegment a0s = as.asSlice(r0, nb);
+    MemorySegment a1s = as.asSlice(r0 + ld, nb);
+    MemorySegment a2s = as.asSlice(r0 + 2 * ld, nb);
+    MemorySegment a3s = as.asSlice(r0 + 3 * ld, nb);
+    MemorySegment yv = ys.asSlice(yo, nb);
     int j = 0;
     int bound = SPECIES.loopBound(n);
     if (bound > 0) {
@@ -222,24 +362,22 @@ final class SimdBlas2 {
       DoubleVector v3 = DoubleVector.broadcast(SPECIES, c3);
       for (; j < bound; j += L) {
         long jb = (long) j << 3;
-        long yb = yo + jb;
-        DoubleVector a0 = load(as, r0 + jb);
-        DoubleVector acc = overwrite ? a0.mul(v0) : a0.fma(v0, load(ys, yb));
-        acc = load(as, r1 + jb).fma(v1, acc);
-        acc = load(as, r2 + jb).fma(v2, acc);
-        acc = load(as, r3 + jb).fma(v3, acc);
-        store(acc, ys, yb);
+        DoubleVector a0 = load(a0s, jb);
+        DoubleVector acc = overwrite ? a0.mul(v0) : a0.fma(v0, load(yv, jb));
+        acc = load(a1s, jb).fma(v1, acc);
+        acc = load(a2s, jb).fma(v2, acc);
+        acc = load(a3s, jb).fma(v3, acc);
+        store(acc, yv, jb);
       }
     }
     for (; j < n; j++) {
       long jb = (long) j << 3;
-      long yb = yo + jb;
-      double a0 = get(as, r0 + jb);
-      double acc = overwrite ? a0 * c0 : Math.fma(a0, c0, get(ys, yb));
-      acc = Math.fma(get(as, r1 + jb), c1, acc);
-      acc = Math.fma(get(as, r2 + jb), c2, acc);
-      acc = Math.fma(get(as, r3 + jb), c3, acc);
-      set(ys, yb, acc);
+      double a0 = get(a0s, jb);
+      double acc = overwrite ? a0 * c0 : Math.fma(a0, c0, get(yv, jb));
+      acc = Math.fma(get(a1s, jb), c1, acc);
+      acc = Math.fma(get(a2s, jb), c2, acc);
+      acc = Math.fma(get(a3s, jb), c3, acc);
+      set(yv, jb, acc);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.github.bilevel.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
@@ -7,8 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reductions give the same bits on the first (interpreted) call as after the JIT compiled
- * them, and the rescaled nrm2 path equals the plain one scaled by a power of two.
+ * Reductions and the transcendental activations give the same bits on the first (interpreted)
+ * call as after the JIT compiled them, and the rescaled nrm2 path equals the plain one scaled by
+ * a power of two.
  */
 class SimdDeterminismTest {
 
@@ -39,6 +41,45 @@ class SimdDeterminismTest {
       assertEquals(nrm2, simd.nrm2(x), 0.0);
       assertEquals(asum, simd.asum(x), 0.0);
       assertEquals(smallDot, simd.dot(small, small), 0.0);
+    }
+  }
+
+  /**
+   * tanh and sigmoid, first call against the 20000th, and a strided view (scalar loop) against
+   * a contiguous one (vector lanes and scalar tail): the same bits everywhere. With the Vector
+   * API's own TANH and EXP lanes they differed (Math.tanh per lane before C2 compiled the loop,
+   * the CPU's vector routine after).
+   */
+  @Test
+  void activationsDoNotDependOnHowWarmTheJvmIsNorOnTheLayout() {
+    Backend simd = new SimdBackend(1);
+    try (Arena arena = Arena.ofConfined()) {
+      int n = 1031;
+      SplittableRandom random = new SplittableRandom(13);
+      double[] values = new double[n];
+      for (int i = 0; i < n; i++) {
+        values[i] = random.nextDouble(-30, 30) * Math.scalb(1.0, random.nextInt(-12, 4));
+      }
+      DVector x = Buffers.vector(arena, values);
+      DVector tanh = Buffers.vector(arena, n);
+      DVector sigmoid = Buffers.vector(arena, n);
+      simd.tanh(x, tanh);
+      simd.sigmoid(x, sigmoid);
+      double[] coldTanh = tanh.toArray();
+      double[] coldSigmoid = sigmoid.toArray();
+      for (int rep = 0; rep < 20_000; rep++) {
+        simd.tanh(x, tanh);
+        simd.sigmoid(x, sigmoid);
+      }
+      assertArrayEquals(coldTanh, tanh.toArray());
+      assertArrayEquals(coldSigmoid, sigmoid.toArray());
+      // every element of x also as element 0 .. n-1 of a stride-2 view: the scalar loop
+      DVector strided = new DVector(Buffers.allocate(arena, 2L * n), 0, n, 2).copyFrom(values);
+      DVector out = new DVector(Buffers.allocate(arena, 2L * n), 1, n, 2);
+      simd.tanh(strided, out);
+      assertArrayEquals(coldTanh, out.toArray());
+      simd.sigmoid(strided, out);
+      assertArrayEquals(coldSigmoid, out.toArray());
     }
   }
 
