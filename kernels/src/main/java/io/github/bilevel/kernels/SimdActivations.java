@@ -41,8 +41,8 @@ final class SimdActivations {
 
   // ---------------------------------------------------------------- exp and tanh
   //
-  // From IEEE additions, multiplications and fused multiply-adds only, lane for lane the same
-  // operations as the scalar versions below: the bits are the same interpreted or compiled, in
+  // From IEEE additions, multiplications and fused multiply-adds only (tanh: SimdMath's), lane
+  // for lane the same operations as the scalar versions below: the bits are the same interpreted or compiled, in
   // a vector lane or a scalar tail, on one thread or several. (The Vector API's own EXP and
   // TANH lanes are the CPU's vector routines once C2 compiled them and Math.exp/Math.tanh per
   // lane before, which round differently, so the bits of a kernel depended on the JIT's state.)
@@ -70,85 +70,19 @@ final class SimdActivations {
   private static final double C12 = 1.0 / 479001600.0;
   private static final double C13 = 1.0 / 6227020800.0;
 
-  /** Taylor coefficients of tanh(x)/x − 1 in x², x² to x¹²: to 2e-20 for |x| < 1/16. */
-  private static final double TANH_T2 = -1.0 / 3.0;
-  private static final double TANH_T4 = 2.0 / 15.0;
-  private static final double TANH_T6 = -17.0 / 315.0;
-  private static final double TANH_T8 = 62.0 / 2835.0;
-  private static final double TANH_T10 = -1382.0 / 155925.0;
-  private static final double TANH_T12 = 21844.0 / 6081075.0;
-
-  /** Below this |x|, tanh is its Taylor series; above, 1 − 2/(e^{2|x|} + 1). */
-  private static final double TANH_SERIES_MAX = 0.0625;
-
-  /** Above this |x|, tanh(x) is ±1 in double (2/(e^{2x} + 1) < 2^-54 from 19.1 on). */
-  private static final double TANH_ONE = 20.0;
 
   /**
-   * The vector loop of tanh over the first {@code bound} elements (whole vectors), with e^x
-   * written out as in {@link #exp(double)}: a helper taking or returning a vector, compiled on
-   * its own, was not inlined and boxed its vectors (tens of times slower), and one loop for tanh
-   * and sigmoid behind a flag boxed them too. {@link #sigmoidLoop} repeats the e^x lines.
+   * The vector loop of tanh over the first {@code bound} elements (whole vectors): SimdMath's,
+   * the fused GEMM's activation, so that fused and elementwise tanh give the same bits.
    */
   private static void tanhLoop(MemorySegment xs, long xo, MemorySegment os, long oo,
       int bound) {
-    DoubleVector one = DoubleVector.broadcast(SPECIES, 1.0);
-    DoubleVector ln2Hi = DoubleVector.broadcast(SPECIES, LN2_HI);
-    DoubleVector ln2Lo = DoubleVector.broadcast(SPECIES, LN2_LO);
-    DoubleVector c0 = DoubleVector.broadcast(SPECIES, C0);
-    DoubleVector c1 = DoubleVector.broadcast(SPECIES, C1);
-    DoubleVector c2 = DoubleVector.broadcast(SPECIES, C2);
-    DoubleVector c3 = DoubleVector.broadcast(SPECIES, C3);
-    DoubleVector c4 = DoubleVector.broadcast(SPECIES, C4);
-    DoubleVector c5 = DoubleVector.broadcast(SPECIES, C5);
-    DoubleVector c6 = DoubleVector.broadcast(SPECIES, C6);
-    DoubleVector c7 = DoubleVector.broadcast(SPECIES, C7);
-    DoubleVector c8 = DoubleVector.broadcast(SPECIES, C8);
-    DoubleVector c9 = DoubleVector.broadcast(SPECIES, C9);
-    DoubleVector c10 = DoubleVector.broadcast(SPECIES, C10);
-    DoubleVector c11 = DoubleVector.broadcast(SPECIES, C11);
-    DoubleVector c12 = DoubleVector.broadcast(SPECIES, C12);
-    DoubleVector c13 = DoubleVector.broadcast(SPECIES, C13);
-    DoubleVector t2 = DoubleVector.broadcast(SPECIES, TANH_T2);
-    DoubleVector t4 = DoubleVector.broadcast(SPECIES, TANH_T4);
-    DoubleVector t6 = DoubleVector.broadcast(SPECIES, TANH_T6);
-    DoubleVector t8 = DoubleVector.broadcast(SPECIES, TANH_T8);
-    DoubleVector t10 = DoubleVector.broadcast(SPECIES, TANH_T10);
-    DoubleVector t12 = DoubleVector.broadcast(SPECIES, TANH_T12);
-    DoubleVector two = DoubleVector.broadcast(SPECIES, 2.0);
     for (int i = 0; i < bound; i += L) {
-      // JDK calls, not our load/store/at: those the JIT left out of this large loop, boxing
       DoubleVector x = DoubleVector.fromMemorySegment(SPECIES, xs, xo + ((long) i << 3), ORDER);
-      DoubleVector a = x.abs();
-      DoubleVector arg = a.min(TANH_ONE).mul(2.0);
-      DoubleVector k = arg.mul(LOG2E).add(SHIFTER).sub(SHIFTER); // round to nearest
-      DoubleVector minusK = k.neg();
-      DoubleVector r = minusK.fma(ln2Lo, minusK.fma(ln2Hi, arg));
-      DoubleVector r2 = r.mul(r);
-      DoubleVector r4 = r2.mul(r2);
-      DoubleVector r8 = r4.mul(r4);
-      DoubleVector s0 = r.fma(c3, c2).fma(r2,
-          r.fma(c1, c0));
-      DoubleVector s1 = r.fma(c7, c6).fma(r2,
-          r.fma(c5, c4));
-      DoubleVector s2 = r.fma(c11, c10).fma(r2,
-          r.fma(c9, c8));
-      DoubleVector u0 = s1.fma(r4, s0);
-      DoubleVector u1 = r.fma(c13, c12).fma(r4, s2);
-      // 2^k: the exponent field set directly (as powerOfTwo(double) does)
-      DoubleVector e = u1.fma(r8, u0).mul(k.add(SHIFTER + 1023).reinterpretAsLongs()
-          .sub(SHIFTER_BITS).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles());
-      DoubleVector t = one.sub(two.div(e.add(one)));
-      t = t.blend(t.neg(), x.compare(VectorOperators.LT, 0.0));
-      DoubleVector x2 = x.mul(x);
-      DoubleVector p = t12.fma(x2, t10).fma(x2,
-          t8).fma(x2, t6).fma(x2, t4)
-          .fma(x2, t2);
-      DoubleVector y = t.blend(p.mul(x2).fma(x, x),
-          a.compare(VectorOperators.LT, TANH_SERIES_MAX));
-      y.intoMemorySegment(os, oo + ((long) i << 3), ORDER);
+      SimdMath.tanh(x).intoMemorySegment(os, oo + ((long) i << 3), ORDER);
     }
   }
+
 
   /** The vector loop of sigmoid, as {@link #tanhLoop}. */
   private static void sigmoidLoop(MemorySegment xs, long xo, MemorySegment os, long oo,
@@ -229,18 +163,14 @@ final class SimdActivations {
         (Double.doubleToRawLongBits(k + (SHIFTER + 1023)) - SHIFTER_BITS) << 52);
   }
 
-  /** tanh of one double: the operations of one lane of {@link #tanhLoop}. */
+  /**
+   * tanh of one double: one lane of {@link SimdMath#tanh}, so that tails and strided vectors
+   * get the bits of the vector loop (cancellation-free near 0, within 2 ulps of Math.tanh).
+   */
   static double tanh(double x) {
-    double a = Math.abs(x);
-    if (a < TANH_SERIES_MAX) {
-      double x2 = x * x;
-      double p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(TANH_T12, x2, TANH_T10), x2,
-          TANH_T8), x2, TANH_T6), x2, TANH_T4), x2, TANH_T2);
-      return Math.fma(p * x2, x, x);
-    }
-    double t = 1.0 - 2.0 / (exp(Math.min(a, TANH_ONE) * 2.0) + 1.0);
-    return x < 0.0 ? -t : t;
+    return SimdMath.tanh(DoubleVector.broadcast(SPECIES, x)).lane(0);
   }
+
 
   /**
    * The argument of e^(−x) in sigmoid, clamped to [−40, 709]: beyond −40 sigmoid is 1 in
