@@ -34,7 +34,7 @@ final class SimdBlas1 {
     if (contiguous(x, y)) {
       int n = x.length();
       return streaming ? dotStreaming(x.segment(), base(x), y.segment(), base(y), n)
-          : dotCached(x.segment().asSlice(base(x)), y.segment().asSlice(base(y)), n);
+          : dotCached(x.segment(), base(x), y.segment(), base(y), n);
     }
     double sum = 0.0;
     for (int i = 0; i < x.length(); i++) {
@@ -68,14 +68,13 @@ final class SimdBlas1 {
 
   /** {@code Σ x_i y_i} over {@code n} contiguous elements. */
   static double dot(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
-    return n < DOT_STREAM_MIN ? dotCached(xs.asSlice(xo), ys.asSlice(yo), n)
-        : dotStreaming(xs, xo, ys, yo, n);
+    return n < DOT_STREAM_MIN ? dotCached(xs, xo, ys, yo, n) : dotStreaming(xs, xo, ys, yo, n);
   }
 
   /** {@link #dot} by the loop for vectors streamed from memory (any {@code n}). */
   static double dotStreaming(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
     if (n < UNROLL_MIN) {
-      return dotCached(xs.asSlice(xo), ys.asSlice(yo), n); // the same sum without unrolling
+      return dotCached(xs, xo, ys, yo, n); // the same sum without unrolling
     }
     int i = 0;
     double sum = 0.0;
@@ -104,7 +103,11 @@ final class SimdBlas1 {
   }
 
   /** {@link #dot} of {@code n < DOT_STREAM_MIN} elements from the start of {@code x}, {@code y}. */
-  private static double dotCached(MemorySegment x, MemorySegment y, int n) {
+  private static double dotCached(MemorySegment xs, long xo, MemorySegment ys, long yo, int n) {
+    // sliced here, not by the caller: the slices never leave this method, so the JIT allocates
+    // none even where it does not inline this method into its caller
+    MemorySegment x = xs.asSlice(xo);
+    MemorySegment y = ys.asSlice(yo);
     int i = 0;
     double sum = 0.0;
     int bound = SPECIES.loopBound(n);

@@ -37,7 +37,11 @@ final class SimdParallel {
    */
   static final int STREAM_WEIGHT = 1;
 
-  /** Work per element of {@code tanh} and {@code sigmoid} (an exponential each). */
+  /**
+   * Work per element of {@code tanh} and {@code sigmoid} (an exponential each): measured here,
+   * tanh took about 9 ns an element where dot took 0.4 (from the caches) to 1.5 ns (from
+   * memory), so 16 lies between.
+   */
   static final int TRANSCENDENTAL_WEIGHT = 16;
 
   /** A kernel on elements {@code [from, from + count)} of its views. */
@@ -94,7 +98,7 @@ final class SimdParallel {
       }
       return total;
     }
-    double[] sums = new double[chunks];
+    double[] sums = new double[chunks]; // one small array per threaded call of >= 2^19 elements
     threads.run(parts, p -> {
       for (int c = (int) ((long) p * chunks / parts); c < (long) (p + 1) * chunks / parts; c++) {
         int from = c * CHUNK;
