@@ -1,5 +1,9 @@
 package io.github.bilevel.bsgm;
 
+import io.github.bilevel.kernels.DVector;
+
+import io.github.bilevel.kernels.Backend;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,6 +114,20 @@ public final class KmSteps {
           qv, 1 / (2 * (1 - qv))));
     }
     return warnings;
+  }
+
+  /**
+   * One KM step {@code x ← (1 − η) x + η φ} on {@code backend}, returning its residual
+   * {@code ‖φ − x‖} when {@code withResidual} (one more pass), else 0: the solvers' steps,
+   * monitored only on request.
+   */
+  public static double step(Backend backend, double eta, DVector phi, DVector x,
+      boolean withResidual) {
+    if (withResidual) {
+      return backend.kmStepResidual(eta, phi, x);
+    }
+    backend.kmStep(eta, phi, x);
+    return 0.0;
   }
 
   private static void stability(double firstStep, OptionalDouble sampleLipschitz,

@@ -192,13 +192,11 @@ public final class SeparableSid implements AutoCloseable {
     double lowerResidual = 0.0;
     for (int i = 0; i < options.t(); i++) {
       linearization.map(zRows, phiRows);
-      if (options.residuals()) {
-        double residual = backend.kmStepResidual(eta, phiFlat, zFlat);
-        lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
-      } else if (eta == 1.0) {
+      if (eta == 1.0 && !options.residuals()) {
         swapStatesAndScratch();       // Z ← Φ(Z) without a copy
       } else {
-        backend.kmStep(eta, phiFlat, zFlat);
+        double residual = KmSteps.step(backend, eta, phiFlat, zFlat, options.residuals());
+        lowerResidual = Sid.checkFinite("LL", i, residual, lowerResidual);
       }
     }
     Sid.checkFinite(backend, "LL", options.t(), zFlat);
@@ -221,13 +219,11 @@ public final class SeparableSid implements AutoCloseable {
         linearization.vjpState(vRows, phiRows);
         backend.axpy(1.0, g1Flat, phiFlat);
       }
-      if (options.residuals()) {
-        double residual = backend.kmStepResidual(eta, phiFlat, vFlat);
-        linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
-      } else if (eta == 1.0) {
+      if (eta == 1.0 && !options.residuals()) {
         swapSolutionsAndScratch();    // V ← ∂₁Φᵀ V + G₁ without a copy
       } else {
-        backend.kmStep(eta, phiFlat, vFlat);
+        double residual = KmSteps.step(backend, eta, phiFlat, vFlat, options.residuals());
+        linearResidual = Sid.checkFinite("LS", i, residual, linearResidual);
       }
     }
     Sid.checkFinite(backend, "LS", options.k(), vFlat);

@@ -199,12 +199,8 @@ public final class Sid implements AutoCloseable {
         lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
       }
       problem.map(w, lambda, xi, phi);
-      if (residuals) {
-        double residual = backend.kmStepResidual(schedule.step(i), phi, w);
-        lowerResidual = checkFinite("LL", i, residual, lowerResidual);
-      } else {
-        backend.kmStep(schedule.step(i), phi, w);
-      }
+      double residual = KmSteps.step(backend, schedule.step(i), phi, w, residuals);
+      lowerResidual = checkFinite("LL", i, residual, lowerResidual);
     }
     checkFinite(backend, "LL", t, w);
 
@@ -228,12 +224,8 @@ public final class Sid implements AutoCloseable {
       }
       linearization.vjpW(v, phi);
       backend.axpy(1.0, g1, phi);
-      if (residuals) {
-        double residual = backend.kmStepResidual(schedule.step(i), phi, v);
-        linearResidual = checkFinite("LS", i, residual, linearResidual);
-      } else {
-        backend.kmStep(schedule.step(i), phi, v);
-      }
+      double residual = KmSteps.step(backend, schedule.step(i), phi, v, residuals);
+      linearResidual = checkFinite("LS", i, residual, linearResidual);
     }
     checkFinite(backend, "LS", k, v);
 

@@ -6,6 +6,7 @@ import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.KmSteps;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.kernels.Backend;
@@ -14,7 +15,6 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
@@ -318,11 +318,8 @@ public final class WarmStartBilevel implements AutoCloseable {
       throw new IllegalArgumentException("iteration must be >= 0, got " + s);
     }
     long samples = estimate(state, lambda, options, s, random, out);
-    return options.residuals()
-        ? new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps,
-            OptionalDouble.of(lastLowerResidual), OptionalDouble.of(lastLinearResidual))
-        : new WarmStartEstimate(samples, lastLowerSteps, lastLinearSteps, OptionalDouble.empty(),
-            OptionalDouble.empty());
+    return WarmStartEstimate.of(samples, lastLowerSteps, lastLinearSteps, options.residuals(),
+        lastLowerResidual, lastLinearResidual);
   }
 
   /**
@@ -503,11 +500,7 @@ public final class WarmStartBilevel implements AutoCloseable {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
       problem.map(w, lambda, xi, phi);
-      if (!o.residuals()) {
-        backend.kmStep(steps.step(index(base + i)), phi, w);
-        continue;
-      }
-      double residual = backend.kmStepResidual(steps.step(index(base + i)), phi, w);
+      double residual = KmSteps.step(backend, steps.step(index(base + i)), phi, w, o.residuals());
       if (!Double.isFinite(residual)) {
         throw Monitoring.diverged(o.name(), "LL solver", s, i, "LL residual", residual, last);
       }
@@ -526,6 +519,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     DVector w = state.w;
     DVector v = state.v;
     LinearSolver solver = o.linearSolver();
+    String name = solver == LinearSolver.SGD ? "LS solver (SGD)" : "LS solver";
     if (o.linearStart() == Start.ZERO) {
       backend.fill(0.0, v);
     }
@@ -551,20 +545,14 @@ public final class WarmStartBilevel implements AutoCloseable {
       } else {
         backend.axpy(1.0, g1, phi);
         double eta = solver == LinearSolver.NEUMANN ? 1.0 : steps.step(index(base + i));
-        if (!o.residuals()) {
-          backend.kmStep(eta, phi, v);
-          continue;
-        }
-        residual = backend.kmStepResidual(eta, phi, v);
+        residual = KmSteps.step(backend, eta, phi, v, o.residuals());
       }
       if (!Double.isFinite(residual)) {
-        throw Monitoring.diverged(o.name(), solver == LinearSolver.SGD ? "LS solver (SGD)"
-            : "LS solver", s, i, "LS residual", residual, last);
+        throw Monitoring.diverged(o.name(), name, s, i, "LS residual", residual, last);
       }
       last = residual;
     }
-    Monitoring.checkIterate(backend, o.name(), solver == LinearSolver.SGD ? "LS solver (SGD)"
-        : "LS solver", s, k, "v", v);
+    Monitoring.checkIterate(backend, o.name(), name, s, k, "v", v);
     return last;
   }
 

@@ -14,4 +14,15 @@ import java.util.OptionalDouble;
  *                       unless asked for
  */
 public record WarmStartEstimate(long samples, int lowerSteps, int linearSteps,
-    OptionalDouble lowerResidual, OptionalDouble linearResidual) {}
+    OptionalDouble lowerResidual, OptionalDouble linearResidual) {
+
+  /** The estimate, with the residuals only if they were computed ({@code residuals}). */
+  static WarmStartEstimate of(long samples, int lowerSteps, int linearSteps, boolean residuals,
+      double lowerResidual, double linearResidual) {
+    return residuals
+        ? new WarmStartEstimate(samples, lowerSteps, linearSteps,
+            OptionalDouble.of(lowerResidual), OptionalDouble.of(linearResidual))
+        : new WarmStartEstimate(samples, lowerSteps, linearSteps, OptionalDouble.empty(),
+            OptionalDouble.empty());
+  }
+}
