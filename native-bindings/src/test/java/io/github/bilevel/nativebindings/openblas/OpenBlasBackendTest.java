@@ -38,11 +38,7 @@ class OpenBlasBackendTest {
   /** Skips (visibly, per test) where OpenBLAS is not installed. */
   @BeforeEach
   void requireOpenBlas() {
-    assumeTrue(OpenBlasBackend.unavailableReason().isEmpty(),
-        () -> "OpenBLAS tests skipped: " + OpenBlasBackend.unavailableReason().orElse(""));
-    if (openblas == null) {
-      openblas = new OpenBlasBackend();
-    }
+    openblas = OpenBlasTesting.backendOrSkip();
   }
 
   @Test

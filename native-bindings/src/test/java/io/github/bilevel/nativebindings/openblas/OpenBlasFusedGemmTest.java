@@ -1,7 +1,6 @@
 package io.github.bilevel.nativebindings.openblas;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bilevel.kernels.Activation;
 import io.github.bilevel.kernels.Backend;
@@ -35,11 +34,7 @@ class OpenBlasFusedGemmTest {
   /** Skips (visibly, per test) where OpenBLAS is not installed. */
   @BeforeEach
   void requireOpenBlas() {
-    assumeTrue(OpenBlasBackend.unavailableReason().isEmpty(),
-        () -> "OpenBLAS tests skipped: " + OpenBlasBackend.unavailableReason().orElse(""));
-    if (openblas == null) {
-      openblas = new OpenBlasBackend();
-    }
+    openblas = OpenBlasTesting.backendOrSkip();
   }
 
   private static final int[][] SHAPES = {{1, 1, 1}, {7, 9, 5}, {5, 3, 1}, {67, 29, 64},

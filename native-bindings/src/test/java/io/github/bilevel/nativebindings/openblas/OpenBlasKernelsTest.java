@@ -5,7 +5,6 @@ import static io.github.bilevel.nativebindings.openblas.Fixtures.SIZES;
 import static io.github.bilevel.nativebindings.openblas.Fixtures.compare;
 import static io.github.bilevel.nativebindings.openblas.Fixtures.extent;
 import static io.github.bilevel.nativebindings.openblas.Fixtures.vector;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
@@ -38,11 +37,7 @@ class OpenBlasKernelsTest {
   /** Skips (visibly, per test) where OpenBLAS is not installed. */
   @BeforeEach
   void requireOpenBlas() {
-    assumeTrue(OpenBlasBackend.unavailableReason().isEmpty(),
-        () -> "OpenBLAS tests skipped: " + OpenBlasBackend.unavailableReason().orElse(""));
-    if (openblas == null) {
-      openblas = new OpenBlasBackend();
-    }
+    openblas = OpenBlasTesting.backendOrSkip();
   }
 
   // ---------------------------------------------------------------- BLAS-1
