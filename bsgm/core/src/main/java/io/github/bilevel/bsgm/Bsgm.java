@@ -225,6 +225,28 @@ public final class Bsgm implements AutoCloseable {
     return samples;
   }
 
+  /**
+   * The samples iteration {@code s} uses with {@code options}: SID's count
+   * ({@link SampleCounts#sid}) for the schedule's {@code t_s, k_s, J_s}.
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  public long samplesPerIteration(int s, Options options) {
+    IterationSchedule schedule = options.schedule();
+    return SampleCounts.sid(schedule.lowerSteps(s), schedule.linearSteps(s), schedule.batch(s),
+        options.lowerBatch(), options.fullBatch(), problem.lowerSamples(),
+        problem.upperSamples());
+  }
+
+  /**
+   * Consults {@code check} before every LL and LS step of SID in later iterations
+   * ({@link Sid#stopWhen}); an abandoned iteration throws {@link IterationStoppedException} and
+   * leaves {@code λ} and the state as they were.
+   */
+  public void stopWhen(StopCheck check) {
+    sid.stopWhen(check);
+  }
+
   /** {@code ‖ĥ_s‖} of the last {@link #iterate} call. */
   public double lastHypergradientNorm() {
     return lastHypergradientNorm;

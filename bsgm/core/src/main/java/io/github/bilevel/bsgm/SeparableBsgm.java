@@ -234,6 +234,18 @@ public final class SeparableBsgm implements AutoCloseable {
     return samples;
   }
 
+  /**
+   * The samples iteration {@code s} uses with {@code options}:
+   * {@link SampleCounts#separableSid} for the schedule's {@code t_s, k_s, J_s}.
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  public static long samplesPerIteration(int s, Options options) {
+    IterationSchedule schedule = options.schedule();
+    return SampleCounts.separableSid(schedule.lowerSteps(s), schedule.linearSteps(s),
+        schedule.batch(s));
+  }
+
   /** {@code ‖ĥ_s‖} of the last {@link #iterate}. */
   public double lastHypergradientNorm() {
     return lastHypergradientNorm;

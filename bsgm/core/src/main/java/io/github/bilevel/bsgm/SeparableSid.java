@@ -102,6 +102,7 @@ public final class SeparableSid implements AutoCloseable {
   private DVector phiFlat;
   private DVector vFlat;
   private DVector g1Flat;
+  private StopCheck stop = StopCheck.NEVER;
 
   /** An estimator for {@code problem}, with room for batches of up to {@code maxBatch} tasks. */
   public SeparableSid(SeparableProblem problem, int maxBatch) {
@@ -119,6 +120,15 @@ public final class SeparableSid implements AutoCloseable {
     lambdaTerm = backend.vector(arena, problem.upperDimension());
     linearization = problem.linearization(arena, maxBatch);
     fusedLinearSystem = linearization.fusesVjpStatePlus();
+  }
+
+  /**
+   * Consults {@code check} before every LL and LS step of later calls, with the samples the
+   * call has drawn so far ({@code J} per step); when it says stop, the call throws
+   * {@link IterationStoppedException} before writing anything to the warm-start store.
+   */
+  public void stopWhen(StopCheck check) {
+    this.stop = Objects.requireNonNull(check, "check");
   }
 
   /** The largest batch a call accepts. */
@@ -191,6 +201,7 @@ public final class SeparableSid implements AutoCloseable {
     }
     double lowerResidual = 0.0;
     for (int i = 0; i < options.t(); i++) {
+      stop.beforeStep((long) i * batch, "LL", i);
       linearization.map(zRows, phiRows);
       if (eta == 1.0 && !options.residuals()) {
         swapStatesAndScratch();       // Z ← Φ(Z) without a copy
@@ -212,7 +223,9 @@ public final class SeparableSid implements AutoCloseable {
     }
     double linearResidual = 0.0;
     linearization.linearize(zRows);
+    long beforeLinear = ((long) options.t() + 1) * batch;
     for (int i = 0; i < options.k(); i++) {
+      stop.beforeStep(beforeLinear + (long) i * batch, "LS", i);
       if (fusedLinearSystem) {
         linearization.vjpStatePlus(vRows, g1Rows, phiRows);
       } else {
@@ -243,7 +256,7 @@ public final class SeparableSid implements AutoCloseable {
         warmStart.writeLinearSolutions(tasks, vRows);
       }
     }
-    long samples = (long) batch * (options.t() + options.k() + 2);
+    long samples = SampleCounts.separableSid(options.t(), options.k(), batch);
     return options.residuals()
         ? new Diagnostics(OptionalDouble.of(lowerResidual), OptionalDouble.of(linearResidual),
             samples)

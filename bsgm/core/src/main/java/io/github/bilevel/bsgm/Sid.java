@@ -99,6 +99,7 @@ public final class Sid implements AutoCloseable {
   private double lastLowerResidual;
   private double lastLinearResidual;
   private boolean lastHasResiduals;
+  private StopCheck stop = StopCheck.NEVER;
 
   /**
    * An estimator for {@code problem}, with room for batches of up to {@code maxBatch}
@@ -121,6 +122,15 @@ public final class Sid implements AutoCloseable {
     allLower = new Batch(problem.lowerSamples()).all(problem.lowerSamples());
     allUpper = new Batch(problem.upperSamples()).all(problem.upperSamples());
     linearization = problem.linearization(arena);
+  }
+
+  /**
+   * Consults {@code check} before every LL and LS step of later calls, with the samples the
+   * call has drawn so far; when it says stop, the call throws {@link IterationStoppedException}
+   * ({@link StopCheck#NEVER} by default).
+   */
+  public void stopWhen(StopCheck check) {
+    this.stop = Objects.requireNonNull(check, "check");
   }
 
   /** The lower-level iterate {@code w_t} of the last call (a view into the workspace). */
@@ -194,7 +204,9 @@ public final class Sid implements AutoCloseable {
     double lowerResidual = 0.0;
     Batch xi = full ? allLower : lowerBatch;
     Batch zeta = full ? allUpper : upperBatch;
+    long stepSamples = full ? lowerPopulation : lowerBatchSize;
     for (int i = 0; i < t; i++) {
+      stop.beforeStep(i * stepSamples, "LL", i);
       if (!full) {
         lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
       }
@@ -217,7 +229,9 @@ public final class Sid implements AutoCloseable {
     if (full) {
       linearization.linearize(w, lambda, xi);
     }
+    long beforeLinear = t * stepSamples + (full ? upperPopulation : batch);
     for (int i = 0; i < k; i++) {
+      stop.beforeStep(beforeLinear + i * stepSamples, "LS", i);
       if (!full) {
         lowerBatch.draw(random, lowerBatchSize, lowerPopulation);
         linearization.linearize(w, lambda, xi);
@@ -246,9 +260,8 @@ public final class Sid implements AutoCloseable {
     lastLowerResidual = lowerResidual;
     lastLinearResidual = linearResidual;
     lastHasResiduals = residuals;
-    return full
-        ? (long) (t + k + 1) * lowerPopulation + upperPopulation
-        : (long) (t + k) * lowerBatchSize + 2L * batch;
+    return SampleCounts.sid(t, k, batch, lowerBatchSize, full, lowerPopulation,
+        upperPopulation);
   }
 
   /** The residual, or the divergence error naming the LL or LS solver (SID and separable SID). */

@@ -6,9 +6,12 @@ import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.IterationStoppedException;
 import io.github.bilevel.bsgm.KmSteps;
 import io.github.bilevel.bsgm.NamedVector;
+import io.github.bilevel.bsgm.SampleCounts;
 import io.github.bilevel.bsgm.StepSchedule;
+import io.github.bilevel.bsgm.StopCheck;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Checks;
 import io.github.bilevel.kernels.DVector;
@@ -170,6 +173,10 @@ public final class WarmStartBilevel implements AutoCloseable {
     private long lowerClock;
     private long linearClock;
 
+    void setIteration(int s) {
+      iteration = s;
+    }
+
     private State(Backend backend, Arena arena, int d, Options options) {
       w = backend.vector(arena, d);
       v = backend.vector(arena, d);
@@ -231,15 +238,15 @@ public final class WarmStartBilevel implements AutoCloseable {
     }
   }
 
-  private final BilevelProblem problem;
-  private final Backend backend;
+  final BilevelProblem problem;
+  final Backend backend;
   private final Arena arena = Arena.ofShared();
   private final BilevelProblem.Linearization linearization;
   private final DVector phi;
   private final DVector g1;
   private final DVector g2;
   private final DVector lambdaTerm;
-  private final DVector hypergradient;
+  final DVector hypergradient;
   private final DVector scratch;
   private final Batch lowerBatch;
   private final Batch upperBatch;
@@ -248,11 +255,13 @@ public final class WarmStartBilevel implements AutoCloseable {
   private final Batch allUpper;
   private double lastHypergradientNorm = Double.NaN;
   // what the last estimate did (read by hypergradient(), kept in fields so run() allocates nothing)
-  private Batch lastUpper;
+  Batch lastUpper;
   private int lastLowerSteps;
   private int lastLinearSteps;
   private double lastLowerResidual;
   private double lastLinearResidual;
+  private StopCheck stop = StopCheck.NEVER;
+  private long drawnBeforeLinear;       // an estimate's samples before its LS loop
 
   /**
    * A runner for {@code problem}, with room for batches up to {@code maxBatch} ({@code J}) and
@@ -323,6 +332,16 @@ public final class WarmStartBilevel implements AutoCloseable {
   }
 
   /**
+   * Consults {@code check} before every LL and LS step of later iterations, with the samples
+   * the iteration has drawn so far; when it says stop, the iteration throws
+   * {@link IterationStoppedException}: {@code λ}, the counter and the step clocks as before it,
+   * {@code w} and a warm {@code v} holding the steps taken.
+   */
+  public void stopWhen(StopCheck check) {
+    this.stop = Objects.requireNonNull(check, "check");
+  }
+
+  /**
    * Runs from {@code lambda} (projected first), updating it in place; the warm-start state
    * starts at zero.
    *
@@ -340,39 +359,9 @@ public final class WarmStartBilevel implements AutoCloseable {
     options.budget().requireLimit(options.name());
     problem.projectUpper(lambda);
     try (Arena stateArena = Arena.ofShared()) {
-      return run(init(stateArena, options), lambda, options, random, listener);
+      return WarmStartRun.run(this, init(stateArena, options), lambda, options, random,
+          listener);
     }
-  }
-
-  private Bsgm.Result run(State state, DVector lambda, Options options, SplittableRandom random,
-      Bsgm.Listener listener) {
-    Budget budget = options.budget();
-    long start = System.nanoTime();
-    long samples = 0;
-    int s = 0;
-    String reason;
-    while ((reason = budget.stopReason(s, samples, System.nanoTime() - start)) == null) {
-      samples += estimate(state, lambda, options, s, random, hypergradient);
-      double alpha = options.alpha(s);
-      double hypergradientNorm = backend.nrm2(hypergradient);
-      double mappingNorm = Double.NaN;
-      if (options.exact() != null) {
-        mappingNorm = gradientMappingNorm(lambda, alpha, options.exact());
-      }
-      double objective = Double.NaN;
-      if (listener != null) {
-        objective = problem.objective(state.w, lambda, lastUpper);
-      }
-      backend.axpy(-alpha, hypergradient, lambda);
-      problem.projectUpper(lambda);
-      if (listener != null) {
-        listener.onIteration(new Bsgm.Progress(s, samples, objective, hypergradientNorm,
-            mappingNorm, (System.nanoTime() - start) / 1e9));
-      }
-      s++;
-      state.iteration = s;
-    }
-    return new Bsgm.Result(s, samples, reason);
   }
 
   /**
@@ -409,7 +398,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     return Monitoring.gradientMappingNorm(problem, lambda, alpha, exact, scratch);
   }
 
-  private long estimate(State state, DVector lambda, Options o, int s, SplittableRandom random,
+  long estimate(State state, DVector lambda, Options o, int s, SplittableRandom random,
       DVector out) {
     DVector w = state.w;
     DVector v = state.v;
@@ -450,6 +439,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     problem.objectiveGradientLambda(w, lambda, zeta, g2);
 
     // 3. linear system v = ∂₁Φᵀ v + ĝ₁
+    drawnBeforeLinear = (long) t * (full ? lowerPopulation : o.lowerBatch())
+        + (full ? upperPopulation : batch);
     double linearResidual = 0.0;
     int linearSteps = k;
     switch (solver) {
@@ -480,9 +471,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     lastLinearSteps = linearSteps;
     lastLowerResidual = lowerResidual;
     lastLinearResidual = solver == LinearSolver.RANDOM_TRUNCATION ? 0.0 : linearResidual;
-    return full
-        ? (long) (t + linearSteps + 1) * lowerPopulation + upperPopulation
-        : (long) (t + linearSteps) * o.lowerBatch() + 2L * batch;
+    return SampleCounts.sid(t, linearSteps, batch, o.lowerBatch(), full, lowerPopulation,
+        upperPopulation);
   }
 
   /** {@code t} LL KM steps on {@code w}; returns the last residual. */
@@ -496,6 +486,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     long base = cumulative ? state.lowerClock : 0;
     double last = 0.0;
     for (int i = 0; i < t; i++) {
+      stop.beforeStep((long) i * (full ? population : o.lowerBatch()), "LL", i);
       if (!full) {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
@@ -527,6 +518,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     long base = cumulative ? state.linearClock : 0;
     double last = 0.0;
     for (int i = 0; i < k; i++) {
+      stop.beforeStep(drawnBeforeLinear + (long) i * (full ? population : o.lowerBatch()), "LS",
+          i);
       if (!full) {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
@@ -567,6 +560,8 @@ public final class WarmStartBilevel implements AutoCloseable {
     int terms = random.nextInt(k);
     backend.copy(g1, v);
     for (int i = 0; i < terms; i++) {
+      stop.beforeStep(drawnBeforeLinear + (long) i * (full ? population : o.lowerBatch()), "LS",
+          i);
       if (!full) {
         lowerBatch.draw(random, o.lowerBatch(), population);
       }
