@@ -1,5 +1,6 @@
 package io.github.bilevel.bsgm.cli;
 
+import io.github.bilevel.bsgm.runner.AllocationLimits;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Buffers;
 import io.github.bilevel.kernels.DMatrix;
@@ -57,6 +58,9 @@ final class DemoCommand implements Callable<Integer> {
     if (n < 1) {
       throw new IllegalArgumentException("--n must be >= 1, got " + n);
     }
+    // A (n × n) and the vectors b, x, φ, all off-heap
+    AllocationLimits.offHeapDoubles("--n " + n, "the n × n matrix A and three n-vectors", n,
+        n + 3L);
     if (!(q > 0 && q < 1)) {
       throw new IllegalArgumentException("--q must lie in (0, 1), got " + q);
     }

@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.StopCheck;
 import io.github.bilevel.kernels.DVector;
 import java.util.SplittableRandom;
 
@@ -30,6 +31,16 @@ public final class BsgmMethod implements UpperLevelMethod<Bsgm.State> {
   @Override
   public long iterate(Bsgm.State state, DVector lambda, SplittableRandom random) {
     return bsgm.iterate(state, lambda, options, random);
+  }
+
+  @Override
+  public long samplesPerIteration(int iteration) {
+    return bsgm.samplesPerIteration(iteration, options);
+  }
+
+  @Override
+  public void stopWhen(StopCheck check) {
+    bsgm.stopWhen(check);
   }
 
   @Override

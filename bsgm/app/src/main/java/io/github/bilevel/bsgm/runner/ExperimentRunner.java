@@ -1,6 +1,7 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.AlgorithmState;
+import io.github.bilevel.bsgm.IterationStoppedException;
 import io.github.bilevel.bsgm.io.AtomicFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -33,6 +34,12 @@ import java.util.SplittableRandom;
  *       {@code checkpointEvery} iterations;
  *   <li>{@code plots/}: the metrics against samples and against time ({@link RunPlots}).
  * </ul>
+ * A run stays within its sample budget: {@link #start} refuses an algorithm whose first
+ * iteration alone needs more, and an iteration that reaches the budget inside its lower-level or
+ * linear-system loop is abandoned ({@code λ} and the counters as before it, its drawn samples
+ * counted): the run finishes at its last completed iteration, with a last evaluation there, at
+ * most one KM step's batch and the two upper-level batches past the budget. MRBO and VRBO
+ * finish their (short) iterations, so they pass the budget by less than one iteration.
  * Every file is written atomically. A run that is stopped (killed, out of time) continues from
  * its last checkpoints with {@link #resume}, bit for bit: the generator is re-seeded from
  * {@code (seed, block)} at every checkpoint boundary, and the checkpoint holds {@code λ}, the
@@ -82,6 +89,7 @@ public final class ExperimentRunner {
       }
       factory.registry().entry(algorithm).check(settings.overrides());
     }
+    IterationBudget.checkFirstIterations(factory, settings, backend);
     AtomicFiles.writeString(runFile, GSON.toJson(settings));
     return new ExperimentRunner(factory, settings, backend, directory, log);
   }
@@ -189,15 +197,26 @@ public final class ExperimentRunner {
       }
       SplittableRandom random = null;
       int every = settings.checkpointEvery();
-      while (samples < settings.budget() && s < settings.maxIterations()) {
+      IterationBudget stop = IterationBudget.stopCheck(settings.budget());
+      method.stopWhen(stop);
+      boolean stopped = false;
+      while (!stopped && samples < settings.budget() && s < settings.maxIterations()) {
         if (random == null || s % every == 0) {
           random = new SplittableRandom(blockSeed(seed, s / every));
         }
         long start = System.nanoTime();
-        samples += method.iterate(state, lambda, random);
+        stop.startIteration(samples);
+        try {
+          samples += method.iterate(state, lambda, random);
+          s++;
+        } catch (IterationStoppedException e) {
+          // the budget ran out inside the iteration: it is abandoned (λ, counters unchanged),
+          // its drawn samples counted, and the run finishes at its last completed iteration
+          samples += e.samples();
+          stopped = true;
+        }
         seconds += (System.nanoTime() - start) / 1e9;
-        s++;
-        boolean done = samples >= settings.budget() || s >= settings.maxIterations();
+        boolean done = stopped || samples >= settings.budget() || s >= settings.maxIterations();
         if (s % settings.evaluateEvery() == 0 || done) {
           evaluate(workload, method, state, algorithm, seed, s, samples, seconds, lambda, done);
         }

@@ -34,6 +34,11 @@ public final class QuadraticWorkload implements Workload {
     int samples = options.integer("samples", 1000, 1);
     double noise = options.real("noise", 1.0, 0.0, Double.MAX_VALUE);
     options.checkAllRead();
+    // the problem builds d × d, d × m and m × m arrays on the heap, then copies them off-heap
+    AllocationLimits.arrayDoubles("-o d=" + d, "the d × d matrices of the quadratic", d, d);
+    AllocationLimits.arrayDoubles("-o d=" + d + ", m=" + m, "the d × m matrix of the quadratic",
+        d, m);
+    AllocationLimits.arrayDoubles("-o m=" + m, "the m × m matrix of the quadratic", m, m);
     // The instance is the same for every seed; the seed drives the algorithm's samples.
     problem = new QuadraticProblem(backend, d, m, mu, lipschitz, samples, noise, 20261122L);
     lowerSolution = backend.vector(arena, d);

@@ -5,6 +5,7 @@ import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.SeparableBsgm;
 import io.github.bilevel.bsgm.SeparableProblem;
+import io.github.bilevel.bsgm.StopCheck;
 import io.github.bilevel.bsgm.WarmStartStore;
 import io.github.bilevel.kernels.DVector;
 import java.util.ArrayList;
@@ -102,6 +103,16 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
     long samples = bsgm.iterate(state.iteration(), lambda, options, random);
     state.advance();
     return samples;
+  }
+
+  @Override
+  public long samplesPerIteration(int iteration) {
+    return SeparableBsgm.samplesPerIteration(iteration, options);
+  }
+
+  @Override
+  public void stopWhen(StopCheck check) {
+    bsgm.sid().stopWhen(check);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.AlgorithmState;
+import io.github.bilevel.bsgm.StopCheck;
 import io.github.bilevel.kernels.DVector;
 import java.util.SplittableRandom;
 
@@ -33,6 +34,24 @@ public interface UpperLevelMethod<S extends AlgorithmState> extends AutoCloseabl
    * @return the samples it used, counted as {@link io.github.bilevel.bsgm.Sid} counts them
    */
   long iterate(S state, DVector lambda, SplittableRandom random);
+
+  /**
+   * The samples iteration {@code iteration} uses as {@link #iterate} would count them (an upper
+   * bound where the method draws its number of steps at random, as BSA does): what the runner
+   * compares with the budget before any work.
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  long samplesPerIteration(int iteration);
+
+  /**
+   * Consults {@code check} before every lower-level and linear-system step of later iterations,
+   * with the samples the iteration has drawn so far; when it says stop, {@link #iterate} throws
+   * {@link io.github.bilevel.bsgm.IterationStoppedException} and the iteration does not count
+   * ({@code λ} and the counters as before it). The default ignores the check: MRBO and VRBO,
+   * whose iterations are a fixed handful of batches, always finish theirs.
+   */
+  default void stopWhen(StopCheck check) {}
 
   /** The norm of the last hypergradient estimate (or search direction) used for a step. */
   double lastHypergradientNorm();

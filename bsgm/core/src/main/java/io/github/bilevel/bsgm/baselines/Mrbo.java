@@ -292,6 +292,18 @@ public final class Mrbo extends PairedCorrections<Mrbo.State, Mrbo.Options> {
   }
 
   /**
+   * The samples iteration {@code k} uses: the residual and the hypergradient estimate at one
+   * point at {@code k = 0}, at two points with shared samples after,
+   * {@code (Q + 1)·b + 2J} per point.
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  public long samplesPerIteration(int k, Options options) {
+    long point = pointSamples(options);
+    return k == 0 ? point : Math.multiplyExact(2L, point);
+  }
+
+  /**
    * Iteration {@code k = state.iteration()} of MRBO (state from {@link #init}): advances
    * {@code state} and {@code λ} in place.
    *

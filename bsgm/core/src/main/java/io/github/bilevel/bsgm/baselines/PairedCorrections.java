@@ -151,6 +151,17 @@ abstract class PairedCorrections<S extends IterationState, O extends PairedCorre
         estimateOld);
   }
 
+  /**
+   * The samples of {@link #residuals} and {@link #hypergradients} at one point:
+   * {@code (Q + 1)·b + 2J}, overflow-checked (a pair of points draws twice that).
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  static long pointSamples(Settings options) {
+    return Math.addExact(Math.multiplyExact(options.neumannTerms() + 1L, options.lowerBatch()),
+        Math.multiplyExact(2L, options.batch()));
+  }
+
   /** {@code λ ← P_Λ(λ − step·direction)}. */
   final void stepUpper(DVector lambda, double step, DVector direction) {
     backend.axpy(-step, direction, lambda);

@@ -289,6 +289,27 @@ public final class Vrbo extends PairedCorrections<Vrbo.State, Vrbo.Options> {
   }
 
   /**
+   * The samples outer step {@code k} uses: {@code 1 + T} paired corrections of
+   * {@code 2((Q + 1)·b + 2J)}, and when {@code k} is a multiple of the period the large-batch
+   * recomputation, {@code (Q + 1)·S_b + S_J + S_J'} with each large batch capped at its
+   * population.
+   *
+   * @throws ArithmeticException if the count overflows a {@code long}
+   */
+  public long samplesPerIteration(int k, Options options) {
+    long corrections = Math.multiplyExact(Math.multiplyExact(2L, pointSamples(options)),
+        options.innerSteps() + 1L);
+    if (k % options.period() != 0) {
+      return corrections;
+    }
+    long lower = Math.min(options.largeLowerBatch(), problem.lowerSamples());
+    long large = Math.addExact(Math.multiplyExact(options.neumannTerms() + 1L, lower),
+        (long) Math.min(options.largeBatch(), problem.upperSamples())
+            + Math.min(options.largeBatch(), problem.lowerSamples()));
+    return Math.addExact(corrections, large);
+  }
+
+  /**
    * Outer iteration {@code k = state.iteration()} of VRBO (state from {@link #init}): a
    * large-batch recomputation when {@code k} is a multiple of the period, the λ step and
    * {@code T} inner steps; advances {@code state} and {@code λ} in place.
