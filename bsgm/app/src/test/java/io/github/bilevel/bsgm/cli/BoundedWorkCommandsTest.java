@@ -1,0 +1,59 @@
+package io.github.bilevel.bsgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Options that would mean unbounded work or an impossible allocation fail fast, naming them. */
+class BoundedWorkCommandsTest {
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int status = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  /** Before: no output for a minute and no stop at the budget. */
+  @Test
+  void anIterationLargerThanTheBudgetIsRefusedAtOnce(@TempDir Path dir) {
+    Path out = dir.resolve("run");
+    Result r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> run("run", "quadratic", "--t", "2147483647", "--budget", "20000", "--seeds", "1",
+            "--out", out.toString()));
+    assertNotEquals(0, r.status());
+    assertTrue(r.err().contains("--t 2147483647") && r.err().contains("--budget 20000"),
+        r.err());
+    assertFalse(Files.exists(out.resolve("run.json")));
+  }
+
+  @Test
+  void aRunOptionTooLargeToAllocateIsNamed(@TempDir Path dir) {
+    Result r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> run("run", "quadratic", "-o", "d=2147483647", "--out",
+            dir.resolve("run").toString()));
+    assertNotEquals(0, r.status());
+    assertTrue(r.err().contains("-o d=2147483647 is too large"), r.err());
+  }
+
+  /** Before: "The provided allocation size is negative: -34359738360". */
+  @Test
+  void demoNamesTheDimensionThatIsTooLarge() {
+    Result r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+        () -> run("demo", "--n", "2147483647"));
+    assertNotEquals(0, r.status());
+    assertTrue(r.err().contains("--n 2147483647 is too large"), r.err());
+    assertFalse(r.err().contains("negative"), r.err());
+  }
+}
