@@ -44,9 +44,10 @@ class AllocationLimitsTest {
         && overflow.getMessage().contains("more than " + Long.MAX_VALUE + " doubles"),
         overflow.getMessage());
     IllegalArgumentException memory = assertThrows(IllegalArgumentException.class,
-        () -> AllocationLimits.offHeapDoubles("--n 2147483647", "the n × n matrix",
-            Integer.MAX_VALUE, Integer.MAX_VALUE));
-    assertTrue(memory.getMessage().contains("this machine's memory"), memory.getMessage());
+        () -> AllocationLimits.offHeapDoubles("--n 1048576", "the n × n matrix", 1 << 20,
+            1 << 20));                                 // 8 TiB: fits a long, not a machine
+    assertTrue(memory.getMessage().contains("this machine's memory")
+        && memory.getMessage().contains("8796093022208 bytes"), memory.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> AllocationLimits.offHeapDoubles("--n -1", "v", -1));
     assertEquals(0, AllocationLimits.offHeapDoubles("--n 0", "v", 0, Integer.MAX_VALUE));
