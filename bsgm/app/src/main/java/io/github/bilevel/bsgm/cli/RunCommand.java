@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +28,10 @@ import picocli.CommandLine.Spec;
     description = {"Runs bilevel algorithms on a workload over several seeds, with metrics, "
         + "checkpoints and plots.",
         "Writes to --out: run.json, metrics.csv, summary.json, checkpoints/, plots/.",
-        "A stopped run continues bit for bit with: bsgm run --resume DIR"})
+        "A stopped run continues bit for bit with: bsgm run --resume DIR",
+        "Progress: a bar on a terminal, else one line per evaluation on stderr; none with "
+            + "--quiet."},
+    modelTransformer = RunCommand.WorkloadOptionList.class)
 final class RunCommand implements Callable<Integer> {
 
   @Spec
@@ -71,7 +75,8 @@ final class RunCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-      description = "A workload option, e.g. -o d=100 (repeatable).")
+      description = "A workload option, e.g. -o d=100 (repeatable); each workload's options"
+          + " and their defaults are listed below.")
   Map<String, String> workloadOptions = new LinkedHashMap<>();
 
   // An override an algorithm does not read is refused, naming the algorithm and what it reads.
@@ -102,6 +107,17 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public java.util.Iterator<String> iterator() {
       return Workloads.all().keySet().iterator();
+    }
+  }
+
+  /** Lists each workload's {@code -o} options, with defaults, below the options. */
+  static final class WorkloadOptionList implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      HelpText.addSection(spec, "workloadOptions",
+          "Workload options (-o KEY=VALUE), as KEY=DEFAULT:", 26,
+          HelpText.workloadOptions(Workloads.all()));
+      return spec;
     }
   }
 

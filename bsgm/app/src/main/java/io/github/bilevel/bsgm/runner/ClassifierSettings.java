@@ -7,6 +7,8 @@ import io.github.bilevel.bsgm.problems.LowerLevelSolution;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +18,25 @@ import java.util.Map;
  */
 record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch, double kmStep,
     int evalIterations, double retrainTolerance, int retrainIterations) {
+
+  /**
+   * A workload's own options followed by the shared ones, declared with the workload's own
+   * defaults for {@code alpha, t, k} (those given to {@link #read}).
+   */
+  static List<WorkloadOption> options(List<WorkloadOption> own, double alpha, int t, int k) {
+    List<WorkloadOption> all = new ArrayList<>(own);
+    all.addAll(List.of(
+        new WorkloadOption("alpha", alpha, "upper-level step"),
+        new WorkloadOption("t", t, "lower-level steps per iteration"),
+        new WorkloadOption("k", k, "linear-system steps per iteration"),
+        new WorkloadOption("J", 100, "upper-level batch"),
+        new WorkloadOption("lower_batch", 90, "lower-level batch"),
+        new WorkloadOption("km_step", 1.0, "KM step of the lower level, in (0, 1]"),
+        new WorkloadOption("eval_iters", 100, "solver steps of each evaluation"),
+        new WorkloadOption("retrain_tol", 1e-3, "gradient-norm target of the final retraining"),
+        new WorkloadOption("retrain_iters", 2000, "step cap of the final retraining")));
+    return List.copyOf(all);
+  }
 
   /** Reads the options, with the workload's own defaults for {@code alpha, t, k}. */
   static ClassifierSettings read(WorkloadOptions options, double alpha, int t, int k) {
