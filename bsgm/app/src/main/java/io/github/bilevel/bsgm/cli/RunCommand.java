@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.cli;
 
 import io.github.bilevel.bsgm.runner.ExperimentRunner;
 import io.github.bilevel.bsgm.runner.MethodOverrides;
+import io.github.bilevel.bsgm.runner.RunProgress;
 import io.github.bilevel.bsgm.runner.RunSettings;
 import io.github.bilevel.bsgm.runner.WorkloadFactory;
 import io.github.bilevel.bsgm.runner.Workloads;
@@ -152,6 +153,10 @@ final class RunCommand implements Callable<Integer> {
           new MethodOverrides(alpha, t, k, batch), options);
       runner = ExperimentRunner.start(factory, settings, backend, out, log);
     }
+    // one progress display: a bar on a terminal, else a line per evaluation; none if --quiet
+    runner.progress(GlobalOptions.of(spec).quiet ? RunProgress.SILENT
+        : ProgressDisplay.available(spec) ? new RunProgressBar(spec, log)
+        : RunProgress.lines(log));
     RunSettings settings = runner.settings();
     stdout.printf("run %s: %s x %d seeds, budget %d samples%n", settings.workload(),
         Arrays.toString(settings.algorithms().toArray()), settings.seeds(), settings.budget());
