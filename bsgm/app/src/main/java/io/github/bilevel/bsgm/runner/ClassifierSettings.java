@@ -8,6 +8,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,8 +61,15 @@ record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch,
 
   /** Records the settings in a workload's configuration. */
   void describe(Map<String, Object> configuration) {
-    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
-        "lower_batch", lowerBatch, "km_step", kmStep));
+    // ordered maps: summary.json lists keys in the same order in every run
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    defaults.put("alpha", alpha);
+    defaults.put("t", t);
+    defaults.put("k", k);
+    defaults.put("J", batch);
+    defaults.put("lower_batch", lowerBatch);
+    defaults.put("km_step", kmStep);
+    configuration.put("defaults", defaults);
     configuration.put("eval_iters", evalIterations);
     configuration.put("retrain_tol", retrainTolerance);
     configuration.put("retrain_iters", retrainIterations);
@@ -74,7 +82,10 @@ record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch,
 
   /** A lower-level solve, for the configuration. */
   static Map<String, Object> describe(LowerLevelSolution solution) {
-    return Map.of("iterations", solution.iterations(), "gradient_norm", solution.gradientNorm(),
-        "converged", solution.converged());
+    Map<String, Object> described = new LinkedHashMap<>();
+    described.put("iterations", solution.iterations());
+    described.put("gradient_norm", solution.gradientNorm());
+    described.put("converged", solution.converged());
+    return described;
   }
 }

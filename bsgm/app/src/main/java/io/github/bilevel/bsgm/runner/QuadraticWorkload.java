@@ -45,8 +45,14 @@ public final class QuadraticWorkload implements Workload {
     // The instance is the same for every seed; the seed drives the algorithm's samples.
     problem = new QuadraticProblem(backend, d, m, mu, lipschitz, samples, noise, 20261122L);
     lowerSolution = backend.vector(arena, d);
-    configuration.putAll(Map.of("d", d, "m", m, "mu", mu, "L", lipschitz, "samples", samples,
-        "noise", noise, "q", problem.contractionConstant().orElseThrow()));
+    // in this order in summary.json (Map.of would iterate in an order that changes between runs)
+    configuration.put("d", d);
+    configuration.put("m", m);
+    configuration.put("mu", mu);
+    configuration.put("L", lipschitz);
+    configuration.put("samples", samples);
+    configuration.put("noise", noise);
+    configuration.put("q", problem.contractionConstant().orElseThrow());
   }
 
   @Override
