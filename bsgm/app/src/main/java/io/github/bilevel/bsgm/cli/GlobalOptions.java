@@ -28,7 +28,7 @@ final class GlobalOptions {
   boolean verbose;
 
   @Option(names = "--quiet", scope = ScopeType.INHERIT,
-      description = "No progress bars.")
+      description = "No progress output (bars, progress lines); errors are still printed.")
   boolean quiet;
 
   /** Whether progress bars may be drawn: standard streams, and not {@code --quiet}. */

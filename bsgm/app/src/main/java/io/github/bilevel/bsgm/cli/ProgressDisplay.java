@@ -60,6 +60,18 @@ final class ProgressDisplay implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #open} would draw a bar for the command of {@code spec}: standard streams,
+   * no {@code --quiet}, and a terminal to draw on.
+   */
+  static boolean available(CommandSpec spec) {
+    if (!GlobalOptions.of(spec).progressAllowed) {
+      return false;
+    }
+    String wrapper = System.getenv(TERMINAL_VARIABLE);
+    return wrapper == null ? stderrIsTerminal() : wrapper.equals("1");
+  }
+
+  /**
    * Where to draw: stderr itself when it is a terminal; the terminal stderr leads to when
    * {@code bin/bsgm} filters stderr through a pipe and says (in {@code BSGM_STDERR_TERMINAL})
    * that its own stderr is a terminal, since text without line ends would wait in the filter.

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,12 +36,11 @@ import picocli.CommandLine.Spec;
     description = {"Measure the convergence rates of SID and BSGM against the theory (slopes on "
         + "log-log axes, 95%% bootstrap intervals over seeds); exit status 0 only when every "
         + "experiment passes, 3 when one fails (1: an error, 2: bad options).",
-        "Experiments: sid-mse (slope -1), sid-deterministic (log(1 - eta(1 - q)) per step), "
-            + "bsgm-stationarity (slope <= -1/2).",
         "Backend: here auto picks among the CPU backends only (simd first), and says so on "
             + "stderr when it passes over a GPU: the suite's small problems take one sample per "
             + "step, where a GPU's launch latency makes it over 10x slower than simd. "
-            + "--backend cuda runs on the GPU anyway."})
+            + "--backend cuda runs on the GPU anyway."},
+    modelTransformer = RatesCommand.ExperimentList.class)
 final class RatesCommand implements Callable<Integer> {
 
   /** Exit status when the suite ran and an experiment failed its pass rule. */
@@ -83,7 +84,9 @@ final class RatesCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--only", paramLabel = "NAME", split = ",",
-      description = "Run only these experiments (comma-separated names).")
+      description = "Run only these experiments (comma-separated names): "
+          + "${COMPLETION-CANDIDATES} (default: all; listed below).",
+      completionCandidates = ExperimentNames.class)
   List<String> only;
 
   @Option(names = "--resamples", defaultValue = "2000",
@@ -94,6 +97,33 @@ final class RatesCommand implements Callable<Integer> {
       description = "Worker threads for independent seeds; the results do not depend on it "
           + "(default: the number of processors). --threads sets the kernels' threads.")
   Integer workerThreads;
+
+  /** The experiments' names, from the registry that {@code --only} selects from. */
+  static final class ExperimentNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return RateSuite.standardExperiments().stream().map(RateExperiment::name).iterator();
+    }
+  }
+
+  /**
+   * Adds the list of experiments, one line each with what it measures and the theory's slope,
+   * to the help text from the registry itself, so that the help lists what {@code --only}
+   * accepts.
+   */
+  static final class ExperimentList implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      List<String[]> rows = new ArrayList<>();
+      for (RateExperiment e : RateSuite.standardExperiments()) {
+        rows.add(new String[] {e.name(), String.format(Locale.ROOT, "theory slope %.4g: %s",
+            e.theorySlope(), e.description())});
+      }
+      HelpText.addSection(spec, "experiments", "Experiments (--only NAME,...):", 22,
+          Map.of("", rows));
+      return spec;
+    }
+  }
 
   /** Test-only: a seconds-long configuration whose verdicts mean little. */
   @Option(names = "--tiny", hidden = true)

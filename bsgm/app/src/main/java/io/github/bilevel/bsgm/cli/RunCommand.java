@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.cli;
 
 import io.github.bilevel.bsgm.runner.ExperimentRunner;
 import io.github.bilevel.bsgm.runner.MethodOverrides;
+import io.github.bilevel.bsgm.runner.RunProgress;
 import io.github.bilevel.bsgm.runner.RunSettings;
 import io.github.bilevel.bsgm.runner.WorkloadFactory;
 import io.github.bilevel.bsgm.runner.Workloads;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +29,10 @@ import picocli.CommandLine.Spec;
     description = {"Runs bilevel algorithms on a workload over several seeds, with metrics, "
         + "checkpoints and plots.",
         "Writes to --out: run.json, metrics.csv, summary.json, checkpoints/, plots/.",
-        "A stopped run continues bit for bit with: bsgm run --resume DIR"})
+        "A stopped run continues bit for bit with: bsgm run --resume DIR",
+        "Progress: a bar on a terminal, else one line per evaluation on stderr; none with "
+            + "--quiet."},
+    modelTransformer = RunCommand.WorkloadOptionList.class)
 final class RunCommand implements Callable<Integer> {
 
   @Spec
@@ -71,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = {"-o", "--option"}, paramLabel = "KEY=VALUE",
-      description = "A workload option, e.g. -o d=100 (repeatable).")
+      description = "A workload option, e.g. -o d=100 (repeatable); each workload's options"
+          + " and their defaults are listed below.")
   Map<String, String> workloadOptions = new LinkedHashMap<>();
 
   // An override an algorithm does not read is refused, naming the algorithm and what it reads.
@@ -102,6 +108,17 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public java.util.Iterator<String> iterator() {
       return Workloads.all().keySet().iterator();
+    }
+  }
+
+  /** Lists each workload's {@code -o} options, with defaults, below the options. */
+  static final class WorkloadOptionList implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      HelpText.addSection(spec, "workloadOptions",
+          "Workload options (-o KEY=VALUE), as KEY=DEFAULT:", 26,
+          HelpText.workloadOptions(Workloads.all()));
+      return spec;
     }
   }
 
@@ -136,6 +153,10 @@ final class RunCommand implements Callable<Integer> {
           new MethodOverrides(alpha, t, k, batch), options);
       runner = ExperimentRunner.start(factory, settings, backend, out, log);
     }
+    // one progress display: a bar on a terminal, else a line per evaluation; none if --quiet
+    runner.progress(GlobalOptions.of(spec).quiet ? RunProgress.SILENT
+        : ProgressDisplay.available(spec) ? new RunProgressBar(spec, log)
+        : RunProgress.lines(log));
     RunSettings settings = runner.settings();
     stdout.printf("run %s: %s x %d seeds, budget %d samples%n", settings.workload(),
         Arrays.toString(settings.algorithms().toArray()), settings.seeds(), settings.budget());

@@ -7,6 +7,9 @@ import io.github.bilevel.bsgm.problems.LowerLevelSolution;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +19,25 @@ import java.util.Map;
  */
 record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch, double kmStep,
     int evalIterations, double retrainTolerance, int retrainIterations) {
+
+  /**
+   * A workload's own options followed by the shared ones, declared with the workload's own
+   * defaults for {@code alpha, t, k} (those given to {@link #read}).
+   */
+  static List<WorkloadOption> options(List<WorkloadOption> own, double alpha, int t, int k) {
+    List<WorkloadOption> all = new ArrayList<>(own);
+    all.addAll(List.of(
+        new WorkloadOption("alpha", alpha, "upper-level step"),
+        new WorkloadOption("t", t, "lower-level steps per iteration"),
+        new WorkloadOption("k", k, "linear-system steps per iteration"),
+        new WorkloadOption("J", 100, "upper-level batch"),
+        new WorkloadOption("lower_batch", 90, "lower-level batch"),
+        new WorkloadOption("km_step", 1.0, "KM step of the lower level, in (0, 1]"),
+        new WorkloadOption("eval_iters", 100, "solver steps of each evaluation"),
+        new WorkloadOption("retrain_tol", 1e-3, "gradient-norm target of the final retraining"),
+        new WorkloadOption("retrain_iters", 2000, "step cap of the final retraining")));
+    return List.copyOf(all);
+  }
 
   /** Reads the options, with the workload's own defaults for {@code alpha, t, k}. */
   static ClassifierSettings read(WorkloadOptions options, double alpha, int t, int k) {
@@ -39,8 +61,15 @@ record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch,
 
   /** Records the settings in a workload's configuration. */
   void describe(Map<String, Object> configuration) {
-    configuration.put("defaults", Map.of("alpha", alpha, "t", t, "k", k, "J", batch,
-        "lower_batch", lowerBatch, "km_step", kmStep));
+    // ordered maps: summary.json lists keys in the same order in every run
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    defaults.put("alpha", alpha);
+    defaults.put("t", t);
+    defaults.put("k", k);
+    defaults.put("J", batch);
+    defaults.put("lower_batch", lowerBatch);
+    defaults.put("km_step", kmStep);
+    configuration.put("defaults", defaults);
     configuration.put("eval_iters", evalIterations);
     configuration.put("retrain_tol", retrainTolerance);
     configuration.put("retrain_iters", retrainIterations);
@@ -53,7 +82,10 @@ record ClassifierSettings(double alpha, int t, int k, int batch, int lowerBatch,
 
   /** A lower-level solve, for the configuration. */
   static Map<String, Object> describe(LowerLevelSolution solution) {
-    return Map.of("iterations", solution.iterations(), "gradient_norm", solution.gradientNorm(),
-        "converged", solution.converged());
+    Map<String, Object> described = new LinkedHashMap<>();
+    described.put("iterations", solution.iterations());
+    described.put("gradient_norm", solution.gradientNorm());
+    described.put("converged", solution.converged());
+    return described;
   }
 }

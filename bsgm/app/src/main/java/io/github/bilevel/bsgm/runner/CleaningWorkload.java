@@ -10,6 +10,7 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +44,16 @@ public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
   /** The workload's name. */
   public static final String NAME = "cleaning";
 
+  private static final List<WorkloadOption> OPTIONS = ClassifierSettings.options(List.of(
+      new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
+          "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
+      new WorkloadOption("n_train", 2000, "training images (their labels are corrupted)"),
+      new WorkloadOption("n_val", 1000, "validation images (clean labels)"),
+      new WorkloadOption("n_test", 2000, "test images"),
+      new WorkloadOption("split_seed", 20260101, "seed of the subsets, the same for every run"),
+      new WorkloadOption("rate", 0.5, "fraction of training labels replaced at random"),
+      new WorkloadOption("reg", 1e-3, "the classifier's regularization c")), 1000.0, 20, 20);
+
   /** The factory ({@code bin/bsgm run cleaning}), reading Fashion-MNIST. */
   public static final WorkloadFactory FACTORY = factory(null);
 
@@ -52,8 +63,8 @@ public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
   static WorkloadFactory factory(ClassificationData.Source source) {
     return new SimpleWorkloadFactory(NAME, "hyper-cleaning of corrupted labels on Fashion-MNIST"
         + " (test accuracy, fraction of corrupted labels flagged)", DEFAULT_BUDGET,
-        Algorithms.BILEVEL, (backend, options, seed) -> new CleaningWorkload(backend, options,
-        source));
+        Algorithms.BILEVEL, OPTIONS, (backend, options, seed) -> new CleaningWorkload(backend,
+        options, source));
   }
 
   private final boolean[] corrupted;

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,7 +34,23 @@ public final class EquilibriumWorkload implements Workload {
   /** The factory ({@code bin/bsgm run equilibrium}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("equilibrium",
       "equilibrium model (fixed-point tanh layer) on Fashion-MNIST, vs a linear softmax",
-      3_000_000, Algorithms.SEPARABLE, EquilibriumWorkload::new);
+      3_000_000, Algorithms.SEPARABLE, List.of(
+          new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
+              "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
+          new WorkloadOption("n_train", 10_000, "training images (lower-level tasks)"),
+          new WorkloadOption("n_val", 2_000, "validation images (the upper objective)"),
+          new WorkloadOption("d", EquilibriumModel.DEFAULT_STATE_DIMENSION, "state dimension"),
+          new WorkloadOption("t", EquilibriumModel.DEFAULT_SOLVER_STEPS,
+              "lower-level KM steps per image"),
+          new WorkloadOption("k", EquilibriumModel.DEFAULT_SOLVER_STEPS,
+              "linear-system steps per image"),
+          new WorkloadOption("batch", EquilibriumModel.DEFAULT_BATCH,
+              "images per upper-level step"),
+          new WorkloadOption("alpha", EquilibriumModel.DEFAULT_STEP, "upper-level step"),
+          new WorkloadOption("forward_steps", EquilibriumModel.DEFAULT_FORWARD_STEPS,
+              "KM steps of the evaluations' forward pass"),
+          new WorkloadOption("linear_rate", 0.05, "SGD step of the linear-softmax baseline")),
+      EquilibriumWorkload::new);
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();

@@ -58,6 +58,7 @@ public final class ExperimentRunner {
   private final List<Metrics.Row> rows = new ArrayList<>();
   private final Map<String, Object> finals = new LinkedHashMap<>();
   private Map<String, Object> workloadConfiguration = Map.of();
+  private RunProgress progress;
 
   private ExperimentRunner(WorkloadFactory factory, RunSettings settings, Backend backend,
       Path directory, PrintStream log) {
@@ -66,6 +67,7 @@ public final class ExperimentRunner {
     this.backend = backend;
     this.directory = directory;
     this.log = log;
+    this.progress = RunProgress.lines(log);
   }
 
   /**
@@ -133,6 +135,16 @@ public final class ExperimentRunner {
     return runner;
   }
 
+  /**
+   * Where progress goes (by default one line per evaluation on the log).
+   *
+   * @return this runner
+   */
+  public ExperimentRunner progress(RunProgress progress) {
+    this.progress = Objects.requireNonNull(progress, "progress");
+    return this;
+  }
+
   /** The settings of this run. */
   public RunSettings settings() {
     return settings;
@@ -179,8 +191,8 @@ public final class ExperimentRunner {
       Checkpoint at = new Checkpoint(0, 0, 0.0, false);
       if (Files.exists(file)) {
         at = Checkpoint.read(file, lambda, state);
-        log.printf("%s seed %d: resuming at iteration %d (%d samples)%n", algorithm, seed,
-            at.iteration(), at.samples());
+        progress.note(String.format("%s seed %d: resuming at iteration %d (%d samples)",
+            algorithm, seed, at.iteration(), at.samples()));
       }
       int resumedAt = at.iteration();
       rows.removeIf(r -> r.algorithm().equals(algorithm) && r.seed() == seed
@@ -192,6 +204,7 @@ public final class ExperimentRunner {
       int s = at.iteration();
       long samples = at.samples();
       double seconds = at.seconds();
+      progress.started(algorithm, seed, samples, settings.budget());
       if (s == 0) {
         evaluate(workload, method, state, algorithm, seed, 0, 0, 0.0, lambda, false);
       }
@@ -225,6 +238,7 @@ public final class ExperimentRunner {
           Metrics.write(directory.resolve("metrics.csv"), rows);
         }
       }
+      progress.finished(algorithm, seed);
       recordFinal(algorithm, seed, method.stateBytes(state));
       runBaseline(workload, seed, samples);
     }
@@ -242,8 +256,8 @@ public final class ExperimentRunner {
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.put("memory_bytes", 0.0);
     rows.add(Metrics.Row.of(name, seed, 1, samples, seconds, metrics));
-    log.printf("%-12s seed %-3d baseline on %d samples: %s (%.1f s)%n", name, seed, samples,
-        metrics, seconds);
+    progress.note(String.format("%-12s seed %-3d baseline on %d samples: %s (%.1f s)", name, seed,
+        samples, metrics, seconds));
   }
 
   /** The generator's seed for block {@code block} of run {@code seed} (SplitMix64 finalizer). */
@@ -262,16 +276,7 @@ public final class ExperimentRunner {
     metrics.put("memory_bytes", (double) method.stateBytes(state));
     Metrics.Row row = Metrics.Row.of(algorithm, seed, s, samples, seconds, metrics);
     rows.add(row);
-    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
-        "%-12s seed %-3d it %7d  samples %11d  %8.2f s  %9.3g samples/s", algorithm, seed, s,
-        samples, seconds, seconds > 0 ? samples / seconds : 0.0));
-    for (String name : List.of("ul_objective", "stationarity", "test_accuracy")) {
-      double v = row.value(name);
-      if (!Double.isNaN(v)) {
-        line.append(String.format(java.util.Locale.ROOT, "  %s %.5g", name, v));
-      }
-    }
-    log.println(line);
+    progress.evaluated(row);
   }
 
   private void recordFinal(String algorithm, long seed, long stateBytes) {

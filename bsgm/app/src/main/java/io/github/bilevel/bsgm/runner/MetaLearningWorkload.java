@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,7 +33,26 @@ public final class MetaLearningWorkload implements Workload {
   /** The factory ({@code bin/bsgm run meta}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("meta",
       "meta-learning of a shared representation over few-shot Fashion-MNIST tasks", 1_000_000,
-      Algorithms.SEPARABLE, (backend, options, seed) -> new MetaLearningWorkload(backend, options));
+      Algorithms.SEPARABLE, List.of(
+          new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
+              "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
+          new WorkloadOption("images", 20_000, "training images the task pool is drawn from"),
+          new WorkloadOption("tasks", 1000, "tasks in the training pool"),
+          new WorkloadOption("test_tasks", 100, "tasks drawn from the test images"),
+          new WorkloadOption("ways", 5, "classes per task (N-way)"),
+          new WorkloadOption("shots", 5, "support examples per class (K-shot)"),
+          new WorkloadOption("queries", 15, "query examples per class"),
+          new WorkloadOption("r", 32, "representation dimension"),
+          new WorkloadOption("rho", 0.1, "regularization of the heads"),
+          new WorkloadOption("radius", 3.0, "Frobenius-norm radius of the representation"),
+          new WorkloadOption("t", 100, "lower-level steps per task (bsgm)"),
+          new WorkloadOption("k", 100, "linear-system steps per task (bsgm)"),
+          new WorkloadOption("warm_t", 20, "lower-level steps per task (warm-start variants)"),
+          new WorkloadOption("warm_k", 20, "linear-system steps per task (warm-start variants)"),
+          new WorkloadOption("batch", 16, "tasks per upper-level step"),
+          new WorkloadOption("alpha", 1.0, "upper-level step"),
+          new WorkloadOption("eval_steps", 150, "head-solver steps per evaluated task")),
+      (backend, options, seed) -> new MetaLearningWorkload(backend, options));
 
   private final Arena arena = Arena.ofShared();
   private final MetaLearning train;

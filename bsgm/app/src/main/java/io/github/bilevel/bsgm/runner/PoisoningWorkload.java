@@ -9,6 +9,7 @@ import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +43,19 @@ public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
   /** The workload's name. */
   public static final String NAME = "poisoning";
 
+  private static final List<WorkloadOption> OPTIONS = ClassifierSettings.options(List.of(
+      new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
+          "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
+      new WorkloadOption("n_train", 1000, "clean training images"),
+      new WorkloadOption("n_poison", 300, "poisoned training images"),
+      new WorkloadOption("n_val", 1000, "validation images"),
+      new WorkloadOption("n_test", 2000, "test images"),
+      new WorkloadOption("split_seed", 20260101, "seed of the subsets, the same for every run"),
+      new WorkloadOption("reg", DataPoisoning.PAPER_REGULARIZATION,
+          "the classifier's regularization c"),
+      new WorkloadOption("radius", DataPoisoning.PAPER_RADIUS,
+          "bound r on each perturbation's norm")), 1e6, 40, 40);
+
   /** The factory ({@code bin/bsgm run poisoning}), reading Fashion-MNIST. */
   public static final WorkloadFactory FACTORY = factory(null);
 
@@ -52,8 +66,8 @@ public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
   static WorkloadFactory factory(ClassificationData.Source source) {
     return new SimpleWorkloadFactory(NAME, "data poisoning of a softmax classifier on"
         + " Fashion-MNIST (retrained test accuracy, clean vs poisoned)", DEFAULT_BUDGET,
-        Algorithms.BILEVEL, (backend, options, seed) -> new PoisoningWorkload(backend, options,
-        source));
+        Algorithms.BILEVEL, OPTIONS, (backend, options, seed) -> new PoisoningWorkload(backend,
+        options, source));
   }
 
   static final long DEFAULT_BUDGET = 1_000_000;

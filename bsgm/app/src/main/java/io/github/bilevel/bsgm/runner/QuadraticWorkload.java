@@ -7,6 +7,7 @@ import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
 import java.lang.foreign.Arena;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +20,14 @@ public final class QuadraticWorkload implements Workload {
   /** The factory ({@code bin/bsgm run quadratic}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("quadratic",
       "stochastic quadratic problem with an exact answer (no data needed)", 200_000,
-      Algorithms.BILEVEL, QuadraticWorkload::new);
+      Algorithms.BILEVEL, List.of(
+          new WorkloadOption("d", 50, "lower-level dimension"),
+          new WorkloadOption("m", 10, "upper-level dimension"),
+          new WorkloadOption("mu", 1.0, "smallest eigenvalue of the Hessian H"),
+          new WorkloadOption("L", 2.0, "largest eigenvalue of H, >= mu"),
+          new WorkloadOption("samples", 1000, "number of samples N (1: deterministic)"),
+          new WorkloadOption("noise", 1.0, "the noise scale sigma (0: deterministic)")),
+      QuadraticWorkload::new);
 
   private final QuadraticProblem problem;
   private final Arena arena = Arena.ofShared();
@@ -42,8 +50,14 @@ public final class QuadraticWorkload implements Workload {
     // The instance is the same for every seed; the seed drives the algorithm's samples.
     problem = new QuadraticProblem(backend, d, m, mu, lipschitz, samples, noise, 20261122L);
     lowerSolution = backend.vector(arena, d);
-    configuration.putAll(Map.of("d", d, "m", m, "mu", mu, "L", lipschitz, "samples", samples,
-        "noise", noise, "q", problem.contractionConstant().orElseThrow()));
+    // in this order in summary.json (Map.of would iterate in an order that changes between runs)
+    configuration.put("d", d);
+    configuration.put("m", m);
+    configuration.put("mu", mu);
+    configuration.put("L", lipschitz);
+    configuration.put("samples", samples);
+    configuration.put("noise", noise);
+    configuration.put("q", problem.contractionConstant().orElseThrow());
   }
 
   @Override

@@ -113,8 +113,8 @@ public final class RunPlots {
       any = true;
       Color color = COLORS[colour++ % COLORS.length];
       long seeds = entry.getValue().stream().mapToLong(Metrics.Row::seed).distinct().count();
-      XYSeries median = chart.addSeries(entry.getKey() + " (median of " + seeds + ")",
-          band.x(), band.median());
+      XYSeries median = chart.addSeries(seriesName(entry.getKey(), seeds), band.x(),
+          band.median());
       median.setMarker(SeriesMarkers.NONE);
       median.setLineColor(color);
       median.setLineStyle(new BasicStroke(2.5f));
@@ -145,5 +145,10 @@ public final class RunPlots {
       }
     });
     return Arrays.asList(png, svg);
+  }
+
+  /** The legend of an algorithm's curve: "(1 seed)" alone, the median of several otherwise. */
+  static String seriesName(String algorithm, long seeds) {
+    return algorithm + (seeds == 1 ? " (1 seed)" : " (median of " + seeds + " seeds)");
   }
 }

@@ -1,8 +1,10 @@
 package io.github.bilevel.bsgm.runner;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What an experiment run does; saved as {@code run.json} in its directory so that
@@ -20,7 +22,8 @@ import java.util.Objects;
  *                        resumed run draws what the uninterrupted one would have
  * @param backend         the kernel backend's name
  * @param overrides       the user's overrides of the algorithms' defaults
- * @param options         the workload's own options (sizes, data directory, ...)
+ * @param options         the workload's own options (sizes, data directory, ...), kept sorted
+ *                        by key so that run.json and summary.json list them in one order
  */
 public record RunSettings(String workload, List<String> algorithms, int seeds, long firstSeed,
     long budget, int maxIterations, int evaluateEvery, int checkpointEvery, String backend,
@@ -29,7 +32,8 @@ public record RunSettings(String workload, List<String> algorithms, int seeds, l
   public RunSettings {
     Objects.requireNonNull(workload, "workload");
     algorithms = List.copyOf(algorithms);
-    options = Map.copyOf(options);
+    options.forEach((key, value) -> Objects.requireNonNull(value, "option " + key));
+    options = Collections.unmodifiableSortedMap(new TreeMap<>(options));
     Objects.requireNonNull(overrides, "overrides");
     if (algorithms.isEmpty()) {
       throw new IllegalArgumentException("at least one algorithm is needed");

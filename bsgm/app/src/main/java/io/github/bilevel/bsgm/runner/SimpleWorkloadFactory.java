@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param description   one line on what it is
  * @param defaultBudget the sample budget of a run when the user gives none
  * @param registry      the registry its algorithms come from (they are all supported)
+ * @param options       its {@code -o key=value} options, each read by the constructor
  * @param constructor   the instance from the backend, the options (under {@code name}) and seed
  */
 record SimpleWorkloadFactory(String name, String description, long defaultBudget,
-    AlgorithmRegistry<?, ?> registry, Constructor constructor) implements WorkloadFactory {
+    AlgorithmRegistry<?, ?> registry, List<WorkloadOption> options, Constructor constructor)
+    implements WorkloadFactory {
 
   /** A workload's constructor. */
   @FunctionalInterface
@@ -28,6 +30,7 @@ record SimpleWorkloadFactory(String name, String description, long defaultBudget
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(registry, "registry");
+    options = List.copyOf(options);
     Objects.requireNonNull(constructor, "constructor");
   }
 
@@ -38,6 +41,6 @@ record SimpleWorkloadFactory(String name, String description, long defaultBudget
 
   @Override
   public Workload create(Backend backend, Map<String, String> options, long seed) {
-    return constructor.create(backend, new WorkloadOptions(name, options), seed);
+    return constructor.create(backend, new WorkloadOptions(name, options, this.options), seed);
   }
 }

@@ -30,6 +30,13 @@ public interface WorkloadFactory {
   }
 
   /**
+   * Its {@code -o key=value} options, for the help text (none declared: an empty list).
+   */
+  default List<WorkloadOption> options() {
+    return List.of();
+  }
+
+  /**
    * The instance for {@code seed}.
    *
    * @param options the workload's options ({@code key=value} from the command line)
