@@ -32,12 +32,16 @@ public final class SparkHypergradient implements SeparableHypergradient {
   /** The system property that makes every task's first attempt fail (tests of retries). */
   public static final String FAIL_FIRST_ATTEMPT = "bsgm.spark.failFirstAttempt";
 
+  /** The system property that stops the driver after that many estimates (tests of resume). */
+  public static final String STOP_AFTER_ESTIMATES = "bsgm.spark.stopAfterEstimates";
+
   private final SparkConnection session;
   private final SeparableProblemSource source;
   private final String backendName;
   private final int blockSize;
   private final Backend backend;
   private PairwiseReduction reduction;
+  private int estimates;
 
   SparkHypergradient(SparkConnection session, SeparableProblemSource source, String backendName,
       int blockSize) {
@@ -65,6 +69,11 @@ public final class SparkHypergradient implements SeparableHypergradient {
   public long estimate(DVector lambda, long drawSeed, int batch, SeparableSid.Options options,
       DVector out) {
     Objects.requireNonNull(options, "options");
+    int stopAfter = Integer.getInteger(STOP_AFTER_ESTIMATES, -1);
+    if (stopAfter >= 0 && estimates++ >= stopAfter) {
+      throw new IllegalStateException("the driver stops after " + stopAfter + " estimates on"
+          + " purpose (" + STOP_AFTER_ESTIMATES + ")");
+    }
     if (lambda.length() != out.length()) {
       throw new IllegalArgumentException("lambda and out differ in length: " + lambda.length()
           + " and " + out.length());
