@@ -9,4 +9,7 @@ module io.github.bilevel.bsgm.core {
 
   exports io.github.bilevel.bsgm;
   exports io.github.bilevel.bsgm.baselines;
+
+  // a cluster's estimator of the separable hypergradient (bsgm-spark provides one)
+  uses io.github.bilevel.bsgm.DistributedHypergradients;
 }

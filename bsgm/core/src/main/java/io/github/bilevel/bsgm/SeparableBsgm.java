@@ -108,7 +108,12 @@ public final class SeparableBsgm implements AutoCloseable {
   private final Backend backend;
   private final SeparableSid sid;
   private final WarmStartStore warmStart;
+  // the estimate of a cold run drawing with replacement: in blocks, here or on a cluster
+  private final SeparableHypergradient estimator;
+  private final BlockedHypergradient localEstimator;
+  private final Batch block;
   private final Arena arena = Arena.ofShared();
+  private final int maxBatch;
   private final DVector hypergradient;
   private final DVector scratch;
   private final Batch batch;
@@ -122,17 +127,57 @@ public final class SeparableBsgm implements AutoCloseable {
 
   /** A BSGM runner (no warm start) with room for batches of up to {@code maxBatch} tasks. */
   public SeparableBsgm(SeparableProblem problem, int maxBatch) {
-    this(problem, maxBatch, null);
+    this(problem, maxBatch, (WarmStartStore) null);
   }
 
   /**
    * A runner whose SID estimates read and write {@code warmStart} (null: none, BSGM proper).
-   * The store belongs to the caller, who closes it.
+   * The store belongs to the caller, who closes it. Batches are one block
+   * ({@link SeparableHypergradient}) of up to {@code maxBatch} tasks.
    */
   public SeparableBsgm(SeparableProblem problem, int maxBatch, WarmStartStore warmStart) {
+    this(problem, maxBatch, warmStart, maxBatch, null);
+  }
+
+  /**
+   * A runner whose batches drawn with replacement are split into blocks of {@code blockSize}
+   * tasks ({@link SeparableHypergradient}): the estimates are those of a cluster computing the
+   * same blocks ({@code bsgm-spark}), bit for bit. With a warm-start store the blocks only
+   * decide the draw (one SID call on the whole batch reads and writes the store).
+   */
+  public SeparableBsgm(SeparableProblem problem, int maxBatch, WarmStartStore warmStart,
+      int blockSize) {
+    this(problem, maxBatch, warmStart, blockSize, null);
+  }
+
+  /**
+   * A cold BSGM runner (no warm start) whose estimates on batches drawn with replacement come
+   * from {@code estimator} (for example a cluster's), which stays the caller's to close. Its
+   * block size sets the draw; batches drawn in epochs are estimated here, in one block.
+   */
+  public static SeparableBsgm withEstimator(SeparableProblem problem, int maxBatch,
+      SeparableHypergradient estimator) {
+    return new SeparableBsgm(problem, maxBatch, null,
+        Objects.requireNonNull(estimator, "estimator").blockSize(), estimator);
+  }
+
+  private SeparableBsgm(SeparableProblem problem, int maxBatch, WarmStartStore warmStart,
+      int blockSize, SeparableHypergradient estimator) {
     this.problem = Objects.requireNonNull(problem, "problem");
     this.backend = problem.backend();
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("the block size must be >= 1 task, got " + blockSize);
+    }
     this.sid = new SeparableSid(problem, maxBatch);
+    if (estimator == null) {
+      // the local estimator shares the runner's workspace, which holds a block
+      localEstimator = new BlockedHypergradient(problem, sid, Math.min(maxBatch, blockSize));
+      this.estimator = localEstimator;
+    } else {
+      localEstimator = null;
+      this.estimator = estimator;
+    }
+    this.block = new Batch(Math.min(maxBatch, this.estimator.blockSize()));
     this.warmStart = warmStart;
     if (warmStart != null && (warmStart.tasks() != problem.tasks()
         || warmStart.stateDimension() != problem.stateDimension())) {
@@ -144,6 +189,7 @@ public final class SeparableBsgm implements AutoCloseable {
     hypergradient = backend.vector(arena, problem.upperDimension());
     scratch = backend.vector(arena, problem.upperDimension());
     batch = new Batch(maxBatch);
+    this.maxBatch = maxBatch;
     permutation = new int[problem.tasks()];
     cursor = permutation.length;
   }
@@ -153,7 +199,10 @@ public final class SeparableBsgm implements AutoCloseable {
     return sid;
   }
 
-  /** The batch of tasks of the last iteration. */
+  /**
+   * The batch of tasks of the last iteration estimated in one piece (epochs, warm start); a
+   * cold run drawing with replacement fills it only when its batch is one block.
+   */
   public Batch lastBatch() {
     return batch;
   }
@@ -212,19 +261,34 @@ public final class SeparableBsgm implements AutoCloseable {
     Objects.requireNonNull(random, "random");
     IterationSchedule schedule = options.schedule();
     int size = schedule.batch(s);
-    if (size < 1 || size > sid.maxBatch()) {
+    if (size < 1 || size > maxBatch) {
       throw new IllegalArgumentException("the schedule asks for a batch of " + size
-          + " tasks at iteration " + s + "; this runner holds 1 to " + sid.maxBatch());
+          + " tasks at iteration " + s + "; this runner holds 1 to " + maxBatch);
     }
-    drawBatch(random, options.sampling(), size);
     SeparableSid.Options sidOptions = new SeparableSid.Options(schedule.lowerSteps(s),
         schedule.linearSteps(s), options.eta());
-    long samples = sid.hypergradient(lambda, batch, sidOptions, warmStart, hypergradient)
-        .samples();
+    long samples;
+    if (options.sampling() == Sampling.WITH_REPLACEMENT && warmStart == null) {
+      // in blocks drawn from (drawSeed, block): the same bits here and on a cluster
+      if (localEstimator != null) {
+        localEstimator.monitorObjective(monitor);
+      }
+      samples = estimator.estimate(lambda, random.nextLong(), size, sidOptions, hypergradient);
+      lastObjective = monitor ? estimator.lastObjective() : Double.NaN;
+    } else {
+      if (size > sid.maxBatch()) {
+        throw new IllegalArgumentException("the schedule asks for a batch of " + size
+            + " tasks at iteration " + s + "; a warm start or epochs need it in one block of"
+            + " at most " + sid.maxBatch());
+      }
+      drawBatch(random, options.sampling(), size);
+      samples = sid.hypergradient(lambda, batch, sidOptions, warmStart, hypergradient)
+          .samples();
+      lastObjective = monitor ? problem.objective(sid.states(), lambda, batch) : Double.NaN;
+    }
     lastHypergradientNorm = backend.nrm2(hypergradient);
     lastGradientMappingNorm = options.exact() == null ? Double.NaN
         : gradientMappingNorm(lambda, options.alpha(), options.exact());
-    lastObjective = monitor ? problem.objective(sid.states(), lambda, batch) : Double.NaN;
     backend.axpy(-options.alpha(), hypergradient, lambda);
     problem.projectUpper(lambda);
     if (!Double.isFinite(backend.nrm2(lambda))) {
@@ -253,12 +317,21 @@ public final class SeparableBsgm implements AutoCloseable {
 
   private void drawBatch(SplittableRandom random, Sampling sampling, int size) {
     int population = problem.tasks();
-    if (sampling == Sampling.WITH_REPLACEMENT) {
-      batch.draw(random, size, population);
-      return;
-    }
     if (chunk.length != size) {
       chunk = new int[size];
+    }
+    if (sampling == Sampling.WITH_REPLACEMENT) {
+      // the blocks of SeparableHypergradient, one after the other
+      long drawSeed = random.nextLong();
+      int blockSize = block.capacity();
+      for (int b = 0, r = 0; b < TaskDraws.blocks(size, blockSize); b++) {
+        TaskDraws.drawBlock(drawSeed, b, size, blockSize, population, block);
+        for (int i = 0; i < block.size(); i++) {
+          chunk[r++] = block.index(i);
+        }
+      }
+      batch.assign(population, chunk);
+      return;
     }
     for (int r = 0; r < size; r++) {
       if (cursor == population) {
@@ -285,6 +358,9 @@ public final class SeparableBsgm implements AutoCloseable {
   /** Frees the workspace (not the warm-start store, which belongs to the caller). */
   @Override
   public void close() {
+    if (localEstimator != null) {
+      localEstimator.close();
+    }
     sid.close();
     arena.close();
   }

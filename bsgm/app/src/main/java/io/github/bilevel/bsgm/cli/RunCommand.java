@@ -103,6 +103,12 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR.")
   Path resume;
 
+  // --spark: the separable workloads' hypergradients on a Spark cluster (bsgm-spark)
+  @Option(names = "--spark", paramLabel = "MASTER", description = "Compute the hypergradients"
+      + " on Spark (e.g. local[2], spark://host:7077): meta and equilibrium, algorithm bsgm;"
+      + " the same numbers as without it for the same -o block=B.")
+  String spark;
+
   /** The workloads' names, for the help text. */
   static final class WorkloadNames implements Iterable<String> {
     @Override
@@ -129,9 +135,9 @@ final class RunCommand implements Callable<Integer> {
     PrintStream log = WriterStream.of(spec.commandLine().getErr());
     ExperimentRunner runner;
     if (resume != null) {
-      if (workload != null || out != null) {
-        throw new IllegalArgumentException("--resume DIR takes its settings from DIR/run.json:"
-            + " give neither a workload nor --out");
+      if (workload != null || out != null || spark != null) {
+        throw new IllegalArgumentException("--resume DIR takes its settings from DIR/run.json"
+            + " (a Spark master included): give neither a workload nor --out nor --spark");
       }
       RunSettings settings = ExperimentRunner.settingsOf(resume);
       Backend backend = Backends.byName(settings.backend());
@@ -146,6 +152,10 @@ final class RunCommand implements Callable<Integer> {
       Map<String, String> options = new LinkedHashMap<>(workloadOptions);
       if (data != null) {
         options.put("data", data.toString());
+      }
+      if (spark != null) {
+        SparkRun.check(factory, algorithms, spark);
+        options.put("spark", spark);
       }
       Backend backend = backendOption.backend(spec);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,

@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.runner;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
 import io.github.bilevel.bsgm.IterationSchedule;
+import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.Budget;
@@ -16,6 +17,7 @@ import io.github.bilevel.bsgm.runner.MethodOverrides.Setting;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * The algorithms of {@code bin/bsgm run}, one registry per kind of problem: {@link #BILEVEL} on an
@@ -65,8 +67,17 @@ public final class Algorithms {
    * @param eta   the constant KM step of both solvers
    * @param batch tasks per upper-level batch {@code J}
    * @param alpha the upper-level step
+   * @param block tasks per block of a batch ({@link SeparableHypergradient}; 0: the batch)
+   * @param cluster the estimator on a cluster for a block size, or null to run on this JVM
    */
-  public record SeparableDefaults(int t, int k, double eta, int batch, double alpha) {}
+  public record SeparableDefaults(int t, int k, double eta, int batch, double alpha, int block,
+      IntFunction<SeparableHypergradient> cluster) {
+
+    /** Defaults that run on this JVM with one block per batch. */
+    public SeparableDefaults(int t, int k, double eta, int batch, double alpha) {
+      this(t, k, eta, batch, alpha, 0, null);
+    }
+  }
 
   /** The algorithms on an ordinary bilevel problem. */
   public static final AlgorithmRegistry<BilevelProblem, Defaults> BILEVEL =
@@ -107,6 +118,10 @@ public final class Algorithms {
 
   /** Every algorithm's command-line name on an ordinary bilevel problem. */
   public static final List<String> ALL = BILEVEL.names();
+
+  /** Why only BSGM runs on a cluster. */
+  public static final String CLUSTER_BSGM_ONLY = "only bsgm runs on a cluster: the warm-start"
+      + " variants read and write one stored state per task on the driver at every iteration";
 
   private Algorithms() {}
 
@@ -156,8 +171,20 @@ public final class Algorithms {
   private static Entry<SeparableProblem, SeparableDefaults> separable(String name,
       String description) {
     return new Entry<>(name, description, ALL_SETTINGS,
-        (problem, defaults, overrides) -> new SeparableMethod(name, problem,
-            overrides.tOr(defaults.t()), overrides.kOr(defaults.k()), defaults.eta(),
-            overrides.batchOr(defaults.batch()), overrides.alphaOr(defaults.alpha())));
+        (problem, defaults, overrides) -> {
+          int batch = overrides.batchOr(defaults.batch());
+          int block = defaults.block() > 0 ? defaults.block() : batch;
+          int t = overrides.tOr(defaults.t());
+          int k = overrides.kOr(defaults.k());
+          double alpha = overrides.alphaOr(defaults.alpha());
+          if (defaults.cluster() == null) {
+            return new SeparableMethod(name, problem, t, k, defaults.eta(), batch, alpha, block);
+          }
+          if (!name.equals("bsgm")) {
+            throw new IllegalArgumentException(CLUSTER_BSGM_ONLY + " (not " + name + ")");
+          }
+          return SeparableMethod.onCluster(problem, t, k, defaults.eta(), batch, alpha,
+              defaults.cluster().apply(block));
+        });
   }
 }

@@ -1,11 +1,10 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.data.Dataset;
-import io.github.bilevel.bsgm.data.Datasets;
+import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.data.FashionMnist;
-import io.github.bilevel.bsgm.data.Splits;
-import io.github.bilevel.bsgm.data.TrainTest;
 import io.github.bilevel.bsgm.problems.EquilibriumModel;
+import io.github.bilevel.bsgm.problems.EquilibriumSource;
 import io.github.bilevel.bsgm.problems.Evaluation;
 import io.github.bilevel.bsgm.problems.LinearSoftmax;
 import io.github.bilevel.kernels.Backend;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The equilibrium model on Fashion-MNIST ({@link EquilibriumModel}, main seed §7.1): per image a
@@ -27,7 +27,8 @@ import java.util.Map;
  * classifier trained by minibatch SGD on as many example gradients as the bilevel run used
  * samples.
  *
- * <p>Options: {@code data, n_train, n_val, d, t, k, batch, alpha, forward_steps, linear_rate}.
+ * <p>Options: {@code data, n_train, n_val, d, t, k, batch, alpha, forward_steps, linear_rate},
+ * and {@code block, spark} ({@link ClusterSettings}).
  */
 public final class EquilibriumWorkload implements Workload {
 
@@ -65,6 +66,8 @@ public final class EquilibriumWorkload implements Workload {
   private final int forwardSteps;
   private final double linearRate;
   private final long seed;
+  private final int block;
+  private final IntFunction<SeparableHypergradient> cluster;
   private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private EquilibriumWorkload(Backend backend, WorkloadOptions options, long seed) {
@@ -80,18 +83,21 @@ public final class EquilibriumWorkload implements Workload {
     alpha = options.real("alpha", EquilibriumModel.DEFAULT_STEP, Double.MIN_NORMAL, Double.MAX_VALUE);
     forwardSteps = options.integer("forward_steps", EquilibriumModel.DEFAULT_FORWARD_STEPS, 1);
     linearRate = options.real("linear_rate", 0.05, Double.MIN_NORMAL, Double.MAX_VALUE);
+    // the training problem as a recipe: this JVM and a cluster's executors build it alike
+    EquilibriumSource source = new EquilibriumSource(data.toString(), nTrain, nValidation, d,
+        Math.max(batch, 1000));
+    block = ClusterSettings.block(options);
+    cluster = ClusterSettings.cluster(options, source, backend);
     options.checkAllRead();
     try {
-      TrainTest loaded = Datasets.load(data, arena);
-      Splits.Split split = Splits.stratifiedSplit(loaded.train(), nTrain, nValidation, 1L,
-          arena);
-      train = split.train();
-      validation = split.validation();
-      test = loaded.test();
+      EquilibriumSource.Sets sets = source.sets(data, arena);
+      train = sets.train();
+      validation = sets.validation();
+      test = sets.test();
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    model = new EquilibriumModel(backend, train, d, Math.max(batch, 1000));
+    model = source.problem(backend, train);
     configuration.put("n_train", train.size());
     configuration.put("n_val", validation.size());
     configuration.put("n_test", test.size());
@@ -99,6 +105,7 @@ public final class EquilibriumWorkload implements Workload {
     configuration.put("q", model.contractionConstant().orElse(Double.NaN));
     configuration.put("t, k", t + ", " + k);
     configuration.put("batch", batch);
+    configuration.put("block", block == 0 ? batch : block);
     configuration.put("alpha", alpha);
     configuration.put("forward_steps", forwardSteps);
   }
@@ -116,7 +123,7 @@ public final class EquilibriumWorkload implements Workload {
   @Override
   public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
     return Algorithms.SEPARABLE.create(algorithm, model,
-        new Algorithms.SeparableDefaults(t, k, 1.0, batch, alpha), overrides);
+        new Algorithms.SeparableDefaults(t, k, 1.0, batch, alpha, block, cluster), overrides);
   }
 
   @Override

@@ -1,14 +1,12 @@
 package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.data.Dataset;
-import io.github.bilevel.bsgm.data.Datasets;
+import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.data.FashionMnist;
-import io.github.bilevel.bsgm.data.Splits;
-import io.github.bilevel.bsgm.data.TrainTest;
 import io.github.bilevel.bsgm.problems.FewShotTasks;
 import io.github.bilevel.bsgm.problems.MetaLearning;
+import io.github.bilevel.bsgm.problems.MetaLearningSource;
 import io.github.bilevel.kernels.Backend;
-import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Meta-learning on Fashion-MNIST ({@link MetaLearning}): a shared linear representation
@@ -26,7 +25,8 @@ import java.util.Map;
  * keep one head per task of the pool, so their memory grows with the number of tasks.
  *
  * <p>Options: {@code data, images, tasks, test_tasks, ways, shots, queries, r, rho, radius, t,
- * k, warm_t, warm_k, batch, alpha, eval_steps}.
+ * k, warm_t, warm_k, batch, alpha, eval_steps}, and {@code block, spark}
+ * ({@link ClusterSettings}).
  */
 public final class MetaLearningWorkload implements Workload {
 
@@ -64,6 +64,8 @@ public final class MetaLearningWorkload implements Workload {
   private final int batch;
   private final double alpha;
   private final int evaluationSteps;
+  private final int block;
+  private final IntFunction<SeparableHypergradient> cluster;
   private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private MetaLearningWorkload(Backend backend, WorkloadOptions options) {
@@ -84,32 +86,23 @@ public final class MetaLearningWorkload implements Workload {
     batch = options.integer("batch", 16, 1);
     alpha = options.real("alpha", 1.0, Double.MIN_NORMAL, Double.MAX_VALUE);
     evaluationSteps = options.integer("eval_steps", 150, 1);
+    // the training problem as a recipe: this JVM and a cluster's executors build it alike
+    MetaLearningSource source = new MetaLearningSource(data.toString(), images, tasks, ways,
+        shots, queries, r, rho, radius);
+    block = ClusterSettings.block(options);
+    cluster = ClusterSettings.cluster(options, source, backend);
     options.checkAllRead();
-    Dataset trainImages;
-    Dataset testImages;
+    MetaLearningSource.Images sets;
     try {
-      TrainTest loaded = Datasets.load(data, arena);
-      Dataset all = loaded.train();
-      trainImages = images >= all.size() ? all : Splits.stratifiedSubset(all, images, 1L, arena);
-      testImages = loaded.test();
+      sets = source.images(backend, data, arena);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    // features scaled to unit mean squared norm (the training images' scale for both)
-    double sum = 0;
-    DMatrix x = trainImages.features();
-    for (int i = 0; i < x.rows(); i++) {
-      double norm = backend.nrm2(x.row(i));
-      sum += norm * norm;
-    }
-    double scale = 1 / Math.sqrt(sum / x.rows());
-    backend.scal(scale, x.asVector());
-    backend.scal(scale, testImages.features().asVector());
-    FewShotTasks pool = FewShotTasks.sample(trainImages.labels(), trainImages.classes(), ways,
-        shots, queries, tasks, 1L);
+    Dataset trainImages = sets.train();
+    Dataset testImages = sets.test();
     FewShotTasks held = FewShotTasks.sample(testImages.labels(), testImages.classes(), ways,
         shots, queries, testTasks, 2L);
-    train = new MetaLearning(backend, x, pool, r, rho, radius);
+    train = source.problem(backend, trainImages);
     test = new MetaLearning(backend, testImages.features(), held, r, rho, radius);
     configuration.put("images", trainImages.size());
     configuration.put("tasks", tasks);
@@ -122,6 +115,7 @@ public final class MetaLearningWorkload implements Workload {
     configuration.put("bsgm t, k", t + ", " + k);
     configuration.put("warm-start t, k", warmT + ", " + warmK);
     configuration.put("batch", batch);
+    configuration.put("block", block == 0 ? batch : block);
     configuration.put("alpha", alpha);
   }
 
@@ -148,7 +142,8 @@ public final class MetaLearningWorkload implements Workload {
       steps = 1;
     }
     return Algorithms.SEPARABLE.create(algorithm, train,
-        new Algorithms.SeparableDefaults(steps, linear, 1.0, batch, alpha), overrides);
+        new Algorithms.SeparableDefaults(steps, linear, 1.0, batch, alpha, block, cluster),
+        overrides);
   }
 
   @Override

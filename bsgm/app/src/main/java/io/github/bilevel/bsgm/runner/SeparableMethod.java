@@ -4,6 +4,7 @@ import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.bsgm.NamedVector;
 import io.github.bilevel.bsgm.SeparableBsgm;
+import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StopCheck;
 import io.github.bilevel.bsgm.WarmStartStore;
@@ -56,6 +57,7 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
   private final String name;
   private final SeparableBsgm bsgm;
   private final WarmStartStore store;
+  private final SeparableHypergradient cluster;
   private final SeparableBsgm.Options options;
   private final List<NamedVector> stored = new ArrayList<>();
 
@@ -65,6 +67,30 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
    */
   public SeparableMethod(String name, SeparableProblem problem, int t, int k, double eta,
       int batch, double alpha) {
+    this(name, problem, t, k, eta, batch, alpha, batch, null);
+  }
+
+  /**
+   * A variant whose batches are drawn and estimated in blocks of {@code block} tasks
+   * ({@link SeparableHypergradient}): the same bits as {@link #onCluster} with that block.
+   */
+  public SeparableMethod(String name, SeparableProblem problem, int t, int k, double eta,
+      int batch, double alpha, int block) {
+    this(name, problem, t, k, eta, batch, alpha, block, null);
+  }
+
+  /**
+   * BSGM whose hypergradients {@code cluster} estimates (its block size sets the blocks); the
+   * method closes it.
+   */
+  public static SeparableMethod onCluster(SeparableProblem problem, int t, int k, double eta,
+      int batch, double alpha, SeparableHypergradient cluster) {
+    return new SeparableMethod("bsgm", problem, t, k, eta, batch, alpha, cluster.blockSize(),
+        cluster);
+  }
+
+  private SeparableMethod(String name, SeparableProblem problem, int t, int k, double eta,
+      int batch, double alpha, int block, SeparableHypergradient cluster) {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("unknown algorithm '" + name
           + "' for a separable problem; known: " + String.join(", ", NAMES));
@@ -75,7 +101,9 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
     boolean warmLower = !name.equals("bsgm");
     boolean warmLinear = name.equals("amigo") || name.equals("alset-dagger");
     this.store = warmLower ? WarmStartStore.forProblem(problem, warmLinear) : null;
-    this.bsgm = new SeparableBsgm(problem, batch, store);
+    this.cluster = cluster;
+    this.bsgm = cluster != null ? SeparableBsgm.withEstimator(problem, batch, cluster)
+        : new SeparableBsgm(problem, batch, store, block);
     if (store != null) {
       stored.add(new NamedVector("task_states", store.states().asVector()));
       if (warmLinear) {
@@ -128,6 +156,9 @@ public final class SeparableMethod implements UpperLevelMethod<SeparableMethod.S
   @Override
   public void close() {
     bsgm.close();
+    if (cluster != null) {
+      cluster.close();
+    }
     if (store != null) {
       store.close();
     }
