@@ -42,6 +42,26 @@ public final class AllocationLimits {
         "the Java heap (-Xmx)", dimensions);
   }
 
+  /**
+   * The sum of example counts set by options ({@code n_train + n_val}), checked to fit the
+   * {@code int} a data set is indexed by.
+   *
+   * @param options the options, as the user wrote them ({@code "-o n_train=…, n_val=…"})
+   * @param what    what the counts add up to ({@code "training and validation examples"})
+   * @throws IllegalArgumentException naming {@code options} when the sum exceeds
+   *     {@code Integer.MAX_VALUE}
+   */
+  public static int exampleCount(String options, String what, int... counts) {
+    long sum = 0;
+    for (int count : counts) {
+      sum += count; // at most 2^31 terms of at most 2^31: a long cannot overflow here
+    }
+    if (sum > Integer.MAX_VALUE) {
+      throw tooLarge(options, what, sum + " examples", Integer.MAX_VALUE + " examples");
+    }
+    return (int) sum;
+  }
+
   private static long check(String options, String what, long maxCount, long maxBytes,
       String memory, long... dimensions) {
     long count = 1;

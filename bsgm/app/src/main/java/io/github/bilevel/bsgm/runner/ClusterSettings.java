@@ -4,6 +4,8 @@ import io.github.bilevel.bsgm.DistributedHypergradients;
 import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.SeparableProblemSource;
 import io.github.bilevel.kernels.Backend;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -22,6 +24,15 @@ final class ClusterSettings {
 
   private ClusterSettings() {}
 
+  /** {@code options}, then {@code block} and {@code spark}: a separable workload's declaration. */
+  static List<WorkloadOption> withClusterOptions(WorkloadOption... options) {
+    List<WorkloadOption> all = new ArrayList<>(List.of(options));
+    all.add(new WorkloadOption(BLOCK, 0,
+        "tasks per block of a batch, the unit a cluster distributes (0: the whole batch)"));
+    all.add(new WorkloadOption(SPARK, "", "Spark master URL (set by --spark; empty: this JVM)"));
+    return List.copyOf(all);
+  }
+
   /** Tasks per block (0: the batch). */
   static int block(WorkloadOptions options) {
     return options.integer(BLOCK, 0, 1);
@@ -33,8 +44,8 @@ final class ClusterSettings {
    */
   static IntFunction<SeparableHypergradient> cluster(WorkloadOptions options,
       SeparableProblemSource source, Backend backend) {
-    String master = options.text(SPARK, null);
-    if (master == null) {
+    String master = options.text(SPARK, "");
+    if (master.isBlank()) {
       return null;
     }
     return block -> DistributedHypergradients.named("spark").connect(master, source,

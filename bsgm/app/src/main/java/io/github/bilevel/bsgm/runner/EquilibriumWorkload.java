@@ -35,7 +35,7 @@ public final class EquilibriumWorkload implements Workload {
   /** The factory ({@code bin/bsgm run equilibrium}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("equilibrium",
       "equilibrium model (fixed-point tanh layer) on Fashion-MNIST, vs a linear softmax",
-      3_000_000, Algorithms.SEPARABLE, List.of(
+      3_000_000, Algorithms.SEPARABLE, ClusterSettings.withClusterOptions(
           new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
               "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
           new WorkloadOption("n_train", 10_000, "training images (lower-level tasks)"),
@@ -89,6 +89,11 @@ public final class EquilibriumWorkload implements Workload {
     block = ClusterSettings.block(options);
     cluster = ClusterSettings.cluster(options, source, backend);
     options.checkAllRead();
+    // the parameters (A: d × d, B: d × p, …) and a batch's states and inputs ((d + p) per image);
+    // a rough bound up front, before the data is read: p + 10 <= 1024 covers Fashion-MNIST
+    AllocationLimits.offHeapDoubles("-o d=" + d, "the model's parameters", d, d + 1024L);
+    AllocationLimits.offHeapDoubles("-o batch=" + batch + ", d=" + d, "a batch's workspaces",
+        Math.max(batch, 1000), d + 1024L, 4);
     try {
       EquilibriumSource.Sets sets = source.sets(data, arena);
       train = sets.train();

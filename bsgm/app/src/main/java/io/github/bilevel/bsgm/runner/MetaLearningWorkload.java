@@ -33,7 +33,7 @@ public final class MetaLearningWorkload implements Workload {
   /** The factory ({@code bin/bsgm run meta}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("meta",
       "meta-learning of a shared representation over few-shot Fashion-MNIST tasks", 1_000_000,
-      Algorithms.SEPARABLE, List.of(
+      Algorithms.SEPARABLE, ClusterSettings.withClusterOptions(
           new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
               "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
           new WorkloadOption("images", 20_000, "training images the task pool is drawn from"),
@@ -100,6 +100,12 @@ public final class MetaLearningWorkload implements Workload {
     }
     Dataset trainImages = sets.train();
     Dataset testImages = sets.test();
+    // R (p × r) and the features of a linearization's rows (up to 8192 rows × r)
+    AllocationLimits.offHeapDoubles("-o r=" + r, "the representation and the tasks' features",
+        trainImages.featureCount() + 8192L, r);
+    // a batch's per-task states, features and logits
+    AllocationLimits.offHeapDoubles("-o batch=" + batch, "a batch's task workspaces", batch,
+        (long) ways * (shots + queries), r + 4L * ways);
     FewShotTasks held = FewShotTasks.sample(testImages.labels(), testImages.classes(), ways,
         shots, queries, testTasks, 2L);
     train = source.problem(backend, trainImages);

@@ -90,7 +90,10 @@ public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
     Arena arena = Arena.ofShared();
     ClassificationData.Source from = source != null ? source
         : ClassificationData.fashionMnist(NAME, Path.of(data));
-    ClassificationData loaded = from.load(nTrain + nPoison + nVal, nTest, splitSeed, arena);
+    int pool = AllocationLimits.exampleCount("-o n_train=" + nTrain + ", n_poison=" + nPoison
+        + ", n_val=" + nVal, "the example pool (n_train + n_poison + n_val)", nTrain, nPoison,
+        nVal);
+    ClassificationData loaded = from.load(pool, nTest, splitSeed, arena);
     Splits.Split trainVal = Splits.stratifiedSplit(loaded.pool(), nTrain + nPoison, nVal,
         splitSeed, arena);
     Splits.Split cleanPoison = Splits.stratifiedSplit(trainVal.train(), nPoison,

@@ -10,7 +10,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.github.bilevel.bsgm.data.FashionMnist;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Options that would mean unbounded work or an impossible allocation fail fast, naming them. */
@@ -45,6 +49,30 @@ class BoundedWorkCommandsTest {
             dir.resolve("run").toString()));
     assertNotEquals(0, r.status());
     assertTrue(r.err().contains("-o d=2147483647 is too large"), r.err());
+  }
+
+  /**
+   * Before: a negative subset size (cleaning, poisoning), a JVM OutOfMemoryError with a stack
+   * trace (meta r and batch, equilibrium batch), an error naming no option (equilibrium d).
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "cleaning    | n_train=2147483647  | -o n_train=2147483647, n_val=1000 is too large",
+      "poisoning   | n_poison=2147483647 | n_poison=2147483647, n_val=1000 is too large",
+      "equilibrium | d=2147483647        | -o d=2147483647 is too large",
+      "equilibrium | batch=2147483647    | -o batch=2147483647, d=200 is too large",
+      "meta        | r=2147483647        | -o r=2147483647 is too large",
+      "meta        | batch=2147483647    | -o batch=2147483647 is too large"})
+  void aFashionMnistWorkloadsSizeOptionTooLargeIsNamed(String workload, String option,
+      String expected, @TempDir Path dir) {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of(FashionMnist.DEFAULT_DIRECTORY_NAME)),
+        "no Fashion-MNIST at " + FashionMnist.DEFAULT_DIRECTORY_NAME);
+    Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+        () -> run("run", workload, "-o", option, "--seeds", "1", "--out",
+            dir.resolve("run").toString()));
+    assertNotEquals(0, r.status());
+    assertTrue(r.err().contains(expected), r.err());
+    assertFalse(r.err().contains("OutOfMemoryError") || r.err().contains("\tat "), r.err());
   }
 
   /** Before: "The provided allocation size is negative: -34359738360". */
