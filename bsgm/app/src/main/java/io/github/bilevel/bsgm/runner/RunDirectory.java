@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -60,6 +61,13 @@ final class RunDirectory implements AutoCloseable {
         throw new IllegalArgumentException(directory + " already holds a run (" + runFile
             + "): continue it with --resume " + directory + ", or choose another --out");
       }
+      for (String earlier : List.of("checkpoints", "metrics")) {
+        if (holdsFiles(directory.resolve(earlier))) {
+          throw new IllegalArgumentException(directory + " holds " + earlier + "/ of an earlier"
+              + " run but no run.json: choose another --out, or delete " + directory
+              + " first");
+        }
+      }
       files.removeLeftovers(log);
       writeSettings(runFile, settings);
       return files;
@@ -86,6 +94,18 @@ final class RunDirectory implements AutoCloseable {
     } catch (RuntimeException e) {
       files.close();
       throw e;
+    }
+  }
+
+  /** Whether {@code directory} exists and holds a file that is not a leftover temporary one. */
+  private static boolean holdsFiles(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.anyMatch(f -> !AtomicFiles.isTemporary(f.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
     }
   }
 

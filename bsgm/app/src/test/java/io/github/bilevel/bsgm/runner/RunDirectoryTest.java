@@ -83,7 +83,7 @@ class RunDirectoryTest {
 
   @Test
   void aSecondRunOnTheSameDirectoryIsRefusedNamingTheHolderAndTheFirstIsIntact(
-      @TempDir Path temp) throws InterruptedException {
+      @TempDir Path temp) throws IOException, InterruptedException {
     Path run = temp.resolve("run");
     RunSettings bsgm = ExperimentRunnerTest.settings("bsgm", 2_000);
     ExperimentRunner first = ExperimentRunner.start(QuadraticWorkload.FACTORY, bsgm, backend,
@@ -110,6 +110,15 @@ class RunDirectoryTest {
         temp.resolve("alone"), quiet).run(), rows);
     assertSameRows(rows, Metrics.read(run.resolve("metrics.csv")));
     assertEquals(List.of("bsgm"), ExperimentRunner.settingsOf(run).algorithms());
+    // without its run.json, the directory is still refused: its checkpoints are an earlier run's
+    Path runFile = run.resolve("run.json");
+    byte[] settingsFile = Files.readAllBytes(runFile);
+    Files.delete(runFile);
+    IllegalArgumentException earlier = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentRunner.start(QuadraticWorkload.FACTORY, mrbo(), backend, run, quiet));
+    assertTrue(earlier.getMessage().contains("checkpoints/ of an earlier run"),
+        earlier.getMessage());
+    Files.write(runFile, settingsFile);
     // released at the end of the run: a resume may take it (and finds nothing left to do)
     assertSameRows(rows, resume(run, quiet).run());
   }
