@@ -140,24 +140,28 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public List<Metrics.Row> run() {
     try {
-      long wallStart = System.nanoTime();
-      for (String algorithm : settings.algorithms()) {
-        for (int i = 0; i < settings.seeds(); i++) {
-          runOne(algorithm, settings.firstSeed() + i);
-          writeSummary((System.nanoTime() - wallStart) / 1e9);
-        }
-      }
-      Optional<String> noPlots = PlotSupport.unavailableReason();
-      if (noPlots.isEmpty()) {
-        RunPlots.write(directory.resolve("plots"), rows, factory.name());
-      } else {
-        log.println("plots not drawn: " + noPlots.get() + " (metrics.csv and summary.json are "
-            + "written)");
-      }
-      return List.copyOf(rows);
+      return runAll();
     } finally {
       close();
     }
+  }
+
+  private List<Metrics.Row> runAll() {
+    long wallStart = System.nanoTime();
+    for (String algorithm : settings.algorithms()) {
+      for (int i = 0; i < settings.seeds(); i++) {
+        runOne(algorithm, settings.firstSeed() + i);
+        writeSummary((System.nanoTime() - wallStart) / 1e9);
+      }
+    }
+    Optional<String> noPlots = PlotSupport.unavailableReason();
+    if (noPlots.isEmpty()) {
+      RunPlots.write(directory.resolve("plots"), rows, factory.name());
+    } else {
+      log.println("plots not drawn: " + noPlots.get() + " (metrics.csv and summary.json are "
+          + "written)");
+    }
+    return List.copyOf(rows);
   }
 
   /** Releases the run directory's lock (when the runner is dropped without {@link #run}). */
