@@ -10,34 +10,69 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * A run's state after an iteration: the run's counters, {@code λ} and the method's
  * {@link AlgorithmState} (named vectors: warm-start stores, momentum; named counters: iteration,
- * step clocks). Written atomically; read back into the same buffers and counters, so a run
- * resumed from it continues bit for bit.
+ * step clocks), and how far the seed's metrics log reached when it was written. Written
+ * atomically; read back into the same buffers and counters, so a run resumed from it continues
+ * bit for bit.
  *
- * <p>Format {@code BSGMCKP2} (big-endian): the magic, the run's counters (iteration, samples,
- * seconds, finished); the number of vectors, each as its name (modified UTF-8), length and
- * doubles, {@code lambda} first; the number of state counters, each as its name and value.
- * Files of the first format ({@code BSGMCKP1}, unnamed buffers, no counters) are refused with a
- * message saying so.
+ * <p>Format {@code BSGMCKP3} (big-endian; docs/run-directory.md): the magic, whose last
+ * character is the format version; the length of the body ({@code long}); the body: the run's
+ * counters (iteration, samples, seconds, finished, metrics rows, metrics bytes), the number of
+ * vectors, each as its name (modified UTF-8), length and doubles, {@code lambda} first, the
+ * number of state counters, each as its name and value; then the CRC32C of the body
+ * ({@code int}). A file whose size does not match its length is truncated, one whose CRC
+ * differs is damaged: both are refused, naming the file. Files of the older formats
+ * ({@code BSGMCKP1}, {@code BSGMCKP2}: no checksum) are refused with a message saying so.
  *
- * @param iteration the iterations done
- * @param samples   the samples used so far
- * @param seconds   the run time so far (evaluations excluded)
- * @param finished  whether the run had reached its budget
+ * @param iteration    the iterations done
+ * @param samples      the samples used so far
+ * @param seconds      the run time so far (evaluations excluded)
+ * @param finished     whether the run had reached its budget
+ * @param metricsRows  the rows of the seed's metrics log when this was written
+ *     ({@link MetricsLog}); 0 before the log exists
+ * @param metricsBytes the length in bytes of that log then; 0 before the log exists
  */
-public record Checkpoint(int iteration, long samples, double seconds, boolean finished) {
+public record Checkpoint(int iteration, long samples, double seconds, boolean finished,
+    long metricsRows, long metricsBytes) {
 
-  private static final long MAGIC = 0x4253474D434B5032L; // "BSGMCKP2"
-  private static final long MAGIC_VERSION_1 = 0x4253474D434B5031L; // "BSGMCKP1"
+  /** The first seven bytes of every format's magic; the eighth is the format version. */
+  private static final String MAGIC_PREFIX = "BSGMCKP";
+  private static final char VERSION = '3';
+  private static final long MAGIC = 0x4253474D434B5033L; // "BSGMCKP3"
+  private static final int HEADER_BYTES = 16; // magic, body length
+  private static final int TRAILER_BYTES = 4; // CRC32C
   private static final String LAMBDA = "lambda";
+
+  /** Checks the counters. */
+  public Checkpoint {
+    if (iteration < 0 || samples < 0 || metricsRows < 0 || metricsBytes < 0) {
+      throw new IllegalArgumentException("negative counter in checkpoint: iteration " + iteration
+          + ", samples " + samples + ", metrics rows " + metricsRows + ", metrics bytes "
+          + metricsBytes);
+    }
+  }
+
+  /** A checkpoint written before the seed's metrics log exists. */
+  public Checkpoint(int iteration, long samples, double seconds, boolean finished) {
+    this(iteration, samples, seconds, finished, 0, 0);
+  }
 
   /** Writes the counters, {@code lambda} and {@code state} to {@code file} atomically. */
   public void write(Path file, DVector lambda, AlgorithmState state) {
@@ -45,13 +80,19 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
     List<String> names = state.counterNames();
     long[] counters = state.counters();
     AtomicFiles.write(file, temporary -> {
-      try (DataOutputStream out = new DataOutputStream(
-          new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16))) {
-        out.writeLong(MAGIC);
+      CRC32C crc = new CRC32C();
+      try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(temporary),
+          1 << 16)) {
+        DataOutputStream header = new DataOutputStream(raw);
+        header.writeLong(MAGIC);
+        header.writeLong(0); // the body's length, filled in below
+        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
         out.writeInt(iteration);
         out.writeLong(samples);
         out.writeDouble(seconds);
         out.writeBoolean(finished);
+        out.writeLong(metricsRows);
+        out.writeLong(metricsBytes);
         out.writeInt(vectors.size());
         for (NamedVector v : vectors) {
           out.writeUTF(v.name());
@@ -62,6 +103,13 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
           out.writeUTF(names.get(c));
           out.writeLong(counters[c]);
         }
+        out.flush();
+        header.writeInt((int) crc.getValue());
+      }
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        ByteBuffer length = ByteBuffer.allocate(Long.BYTES)
+            .putLong(channel.size() - HEADER_BYTES - TRAILER_BYTES).flip();
+        channel.write(length, Long.BYTES);
       }
     });
   }
@@ -82,30 +130,19 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
 
   /**
    * Reads {@code file} into {@code lambda} and {@code state} (its vectors in place, its counters
-   * through {@link AlgorithmState#restoreCounters}) and returns the run's counters.
+   * through {@link AlgorithmState#restoreCounters}) and returns the run's counters. The checksum
+   * is verified before anything is read into the buffers.
    *
    * @throws IllegalArgumentException naming the file when it is not a checkpoint of a run of
-   *     this shape (wrong magic, an older format, other vector or counter names, other lengths,
-   *     truncated)
+   *     this shape (wrong magic, an older format, truncated, damaged, other vector or counter
+   *     names, other lengths)
    */
   public static Checkpoint read(Path file, DVector lambda, AlgorithmState state) {
     List<NamedVector> vectors = vectors(lambda, state);
     List<String> names = state.counterNames();
-    try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-      long magic = in.readLong();
-      if (magic == MAGIC_VERSION_1) {
-        throw new IllegalArgumentException(file + " is a checkpoint of format BSGMCKP1, written"
-            + " by an older version of bsgm; this version reads BSGMCKP2 only (named vectors"
-            + " and counters): start the run again");
-      }
-      if (magic != MAGIC) {
-        throw new IllegalArgumentException(file + " is not a checkpoint (wrong magic number)");
-      }
-      int iteration = in.readInt();
-      long samples = in.readLong();
-      double seconds = in.readDouble();
-      boolean finished = in.readBoolean();
+    verify(file);
+    try (DataInputStream in = body(file)) {
+      Checkpoint at = readCounters(in);
       int count = in.readInt();
       if (count != vectors.size()) {
         throw new IllegalArgumentException(file + " holds " + count + " vectors, this run has "
@@ -136,12 +173,118 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
         counters[c] = in.readLong();
       }
       state.restoreCounters(counters);
-      return new Checkpoint(iteration, samples, seconds, finished);
+      return at;
     } catch (EOFException e) {
       throw new IllegalArgumentException(file + " is truncated", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads the run's counters of {@code file} after verifying its format, length and checksum,
+   * without reading its vectors (what a resume checks before it starts).
+   *
+   * @throws IllegalArgumentException naming the file when it is not a checkpoint of this format,
+   *     is truncated or is damaged
+   */
+  public static Checkpoint readCounters(Path file) {
+    verify(file);
+    try (DataInputStream in = body(file)) {
+      return readCounters(in);
+    } catch (EOFException e) {
+      throw new IllegalArgumentException(file + " is truncated", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Checkpoint readCounters(DataInputStream in) throws IOException {
+    int iteration = in.readInt();
+    long samples = in.readLong();
+    double seconds = in.readDouble();
+    boolean finished = in.readBoolean();
+    long metricsRows = in.readLong();
+    long metricsBytes = in.readLong();
+    return new Checkpoint(iteration, samples, seconds, finished, metricsRows, metricsBytes);
+  }
+
+  /** The body of a verified file, as a stream. */
+  private static DataInputStream body(Path file) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.skipNBytes(HEADER_BYTES);
+    return new DataInputStream(in);
+  }
+
+  /**
+   * Checks the magic, that the file's size is what its header announces and the body's CRC32C,
+   * reading the file once.
+   */
+  private static void verify(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+      while (header.hasRemaining() && channel.read(header) >= 0) {
+        // until the header is read or the file ends
+      }
+      if (header.position() >= Long.BYTES) {
+        checkMagic(file, header.getLong(0));
+      }
+      if (header.hasRemaining()) {
+        throw new IllegalArgumentException(file + " is truncated (" + size + " bytes, not even"
+            + " a header)");
+      }
+      long length = header.getLong(Long.BYTES);
+      long expected = HEADER_BYTES + length + TRAILER_BYTES;
+      if (length < 0 || size != expected) {
+        throw new IllegalArgumentException(file + (length >= 0 && size < expected
+            ? " is truncated (" + size + " bytes, its header announces " + expected + ")"
+            : " is damaged (" + size + " bytes, its header announces a body of " + length
+                + " bytes)"));
+      }
+      CRC32C crc = new CRC32C();
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+      long left = length;
+      while (left > 0) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), left));
+        int read = channel.read(buffer);
+        if (read < 0) {
+          throw new IllegalArgumentException(file + " is truncated");
+        }
+        buffer.flip();
+        crc.update(buffer);
+        left -= read;
+      }
+      ByteBuffer trailer = ByteBuffer.allocate(TRAILER_BYTES);
+      while (trailer.hasRemaining() && channel.read(trailer) >= 0) {
+        // until the trailer is read
+      }
+      int stored = trailer.getInt(0);
+      if (stored != (int) crc.getValue()) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s is damaged: its"
+            + " CRC32C is %08x, its contents give %08x", file, stored, (int) crc.getValue()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkMagic(Path file, long magic) {
+    if (magic == MAGIC) {
+      return;
+    }
+    byte[] bytes = ByteBuffer.allocate(Long.BYTES).putLong(magic).array();
+    String text = new String(bytes, StandardCharsets.ISO_8859_1);
+    if (text.startsWith(MAGIC_PREFIX) && text.charAt(7) >= '1' && text.charAt(7) < VERSION) {
+      throw new IllegalArgumentException(file + " is a checkpoint of format " + text
+          + ", written by an older version of bsgm; this version reads " + MAGIC_PREFIX + VERSION
+          + " only (named vectors and counters, checksummed): start the run again");
+    }
+    if (text.startsWith(MAGIC_PREFIX) && Character.isDigit(text.charAt(7))) {
+      throw new IllegalArgumentException(file + " is a checkpoint of format " + text
+          + ", written by a newer version of bsgm; this version reads " + MAGIC_PREFIX + VERSION);
+    }
+    throw new IllegalArgumentException(file + " is not a checkpoint (wrong magic number)");
   }
 
   private static List<String> vectorNames(List<NamedVector> vectors) {

@@ -5,16 +5,14 @@ import io.github.bilevel.bsgm.IterationStoppedException;
 import io.github.bilevel.bsgm.io.AtomicFiles;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonSyntaxException;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +25,14 @@ import java.util.SplittableRandom;
  * other, and writes to its directory:
  * <ul>
  *   <li>{@code run.json}: the settings;
- *   <li>{@code metrics.csv}: one row per evaluation ({@link Metrics});
+ *   <li>{@code metrics.csv}: one row per evaluation ({@link Metrics}), assembled after each
+ *       seed from the metrics logs;
  *   <li>{@code summary.json}: final metrics per algorithm and seed, configuration, backend,
  *       versions;
- *   <li>{@code checkpoints/ALGORITHM-seedS.ckpt}: {@link Checkpoint}s, every
- *       {@code checkpointEvery} iterations;
+ *   <li>{@code checkpoints/ALGORITHM-seedS.ckpt}: {@link Checkpoint}s, when a seed starts and
+ *       every {@code checkpointEvery} iterations;
+ *   <li>{@code metrics/ALGORITHM-seedS.csv}: the seed's rows, appended at each checkpoint
+ *       ({@link MetricsLog}); {@code metrics/baseline-seedS.csv}: the baseline's row;
  *   <li>{@code plots/}: the metrics against samples and against time ({@link RunPlots}).
  * </ul>
  * A run stays within its sample budget: {@link #start} refuses an algorithm whose first
@@ -40,12 +41,15 @@ import java.util.SplittableRandom;
  * counted): the run finishes at its last completed iteration, with a last evaluation there, at
  * most one KM step's batch and the two upper-level batches past the budget. MRBO and VRBO
  * finish their (short) iterations, so they pass the budget by less than one iteration.
- * Every file is written atomically. A run that is stopped (killed, out of time) continues from
- * its last checkpoints with {@link #resume}, bit for bit: the generator is re-seeded from
- * {@code (seed, block)} at every checkpoint boundary, and the checkpoint holds {@code λ}, the
- * method's state and the counters.
+ * Every file is written atomically, except the metrics logs, which are appended to and forced to
+ * the disk before the checkpoint that records their length. The directory is locked for the
+ * run's whole duration ({@link RunLock}), from before anything in it is written. A run that is
+ * stopped (killed, out of time) continues from its last checkpoints with {@link #resume}, bit
+ * for bit: the generator is re-seeded from {@code (seed, block)} at every checkpoint boundary,
+ * and the checkpoint holds {@code λ}, the method's state and the counters. Layout and formats:
+ * docs/run-directory.md.
  */
-public final class ExperimentRunner {
+public final class ExperimentRunner implements AutoCloseable {
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
       .serializeSpecialFloatingPointValues().create();
@@ -54,6 +58,7 @@ public final class ExperimentRunner {
   private final RunSettings settings;
   private final Backend backend;
   private final Path directory;
+  private final RunDirectory files;
   private final PrintStream log;
   private final List<Metrics.Row> rows = new ArrayList<>();
   private final Map<String, Object> finals = new LinkedHashMap<>();
@@ -61,29 +66,28 @@ public final class ExperimentRunner {
   private RunProgress progress;
 
   private ExperimentRunner(WorkloadFactory factory, RunSettings settings, Backend backend,
-      Path directory, PrintStream log) {
+      Path directory, RunDirectory files, PrintStream log) {
     this.factory = factory;
     this.settings = settings;
     this.backend = backend;
     this.directory = directory;
+    this.files = files;
     this.log = log;
     this.progress = RunProgress.lines(log);
   }
 
   /**
-   * Starts a new run in {@code directory}.
+   * Starts a new run in {@code directory}, which it locks until {@link #run} (or
+   * {@link #close}) ends.
    *
+   * @throws IllegalStateException if another process (or runner) holds the directory, naming
+   *     its process id
    * @throws IllegalArgumentException if the directory already holds a run (use resume), an
    *     algorithm is not supported by the workload, or an override is one an algorithm does not
    *     use
    */
   public static ExperimentRunner start(WorkloadFactory factory, RunSettings settings,
       Backend backend, Path directory, PrintStream log) {
-    Path runFile = directory.resolve("run.json");
-    if (Files.exists(runFile)) {
-      throw new IllegalArgumentException(directory + " already holds a run (" + runFile
-          + "): continue it with --resume " + directory + ", or choose another --out");
-    }
     for (String algorithm : settings.algorithms()) {
       if (!factory.algorithms().contains(algorithm)) {
         throw new IllegalArgumentException("workload " + factory.name() + " has no algorithm '"
@@ -92,34 +96,30 @@ public final class ExperimentRunner {
       factory.registry().entry(algorithm).check(settings.overrides());
     }
     IterationBudget.checkFirstIterations(factory, settings, backend);
-    AtomicFiles.writeString(runFile, GSON.toJson(settings));
-    return new ExperimentRunner(factory, settings, backend, directory, log);
+    return new ExperimentRunner(factory, settings, backend, directory,
+        RunDirectory.create(directory, settings, log), log);
   }
 
-  /** Reads the settings of the run in {@code directory}. */
+  /**
+   * Reads the settings of the run in {@code directory} ({@code run.json}), verifying its format
+   * version and checksum.
+   *
+   * @throws IllegalArgumentException naming the file when it is missing, of an older format or
+   *     damaged
+   */
   public static RunSettings settingsOf(Path directory) {
-    Path runFile = directory.resolve("run.json");
-    if (!Files.isRegularFile(runFile)) {
-      throw new IllegalArgumentException(directory + " holds no run to resume (no run.json)");
-    }
-    try {
-      RunSettings settings = GSON.fromJson(Files.readString(runFile), RunSettings.class);
-      if (settings == null || settings.workload() == null) {
-        throw new IllegalArgumentException(runFile + " is empty or not a run's settings");
-      }
-      return new RunSettings(settings.workload(), settings.algorithms(), settings.seeds(),
-          settings.firstSeed(), settings.budget(), settings.maxIterations(),
-          settings.evaluateEvery(), settings.checkpointEvery(), settings.backend(),
-          settings.overrides() == null ? MethodOverrides.NONE : settings.overrides(),
-          settings.options() == null ? Map.of() : settings.options());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + runFile + ": " + e.getMessage(), e);
-    } catch (JsonSyntaxException e) {
-      throw new IllegalArgumentException(runFile + " is not valid JSON: " + e.getMessage(), e);
-    }
+    return RunDirectory.readSettings(directory);
   }
 
-  /** Continues the run in {@code directory} (made by {@link #start}) from its checkpoints. */
+  /**
+   * Continues the run in {@code directory} (made by {@link #start}) from its checkpoints, after
+   * locking the directory and verifying that its checkpoints and metrics logs agree.
+   *
+   * @throws IllegalStateException if another process (or runner) holds the directory
+   * @throws IllegalArgumentException naming the file, and what to do, when a file is damaged or
+   *     missing: a started seed without its checkpoint, a checkpoint without the metrics rows it
+   *     recorded
+   */
   public static ExperimentRunner resume(WorkloadFactory factory, Backend backend, Path directory,
       PrintStream log) {
     RunSettings settings = settingsOf(directory);
@@ -127,12 +127,16 @@ public final class ExperimentRunner {
       throw new IllegalArgumentException(directory + " holds a run of workload "
           + settings.workload() + ", not " + factory.name());
     }
-    ExperimentRunner runner = new ExperimentRunner(factory, settings, backend, directory, log);
-    Path metrics = directory.resolve("metrics.csv");
-    if (Files.exists(metrics)) {
-      runner.rows.addAll(Metrics.read(metrics));
+    RunDirectory files = RunDirectory.open(directory, log);
+    try {
+      ExperimentRunner runner = new ExperimentRunner(factory, settings, backend, directory,
+          files, log);
+      runner.rows.addAll(files.verify(settings));
+      return runner;
+    } catch (RuntimeException e) {
+      files.close();
+      throw e;
     }
-    return runner;
   }
 
   /**
@@ -150,8 +154,19 @@ public final class ExperimentRunner {
     return settings;
   }
 
-  /** Runs (or continues) every algorithm on every seed; returns the metrics rows. */
+  /**
+   * Runs (or continues) every algorithm on every seed, then releases the directory; returns the
+   * metrics rows.
+   */
   public List<Metrics.Row> run() {
+    try {
+      return runAll();
+    } finally {
+      close();
+    }
+  }
+
+  private List<Metrics.Row> runAll() {
     long wallStart = System.nanoTime();
     for (String algorithm : settings.algorithms()) {
       for (int i = 0; i < settings.seeds(); i++) {
@@ -169,8 +184,24 @@ public final class ExperimentRunner {
     return List.copyOf(rows);
   }
 
-  private Path checkpointFile(String algorithm, long seed) {
-    return directory.resolve("checkpoints").resolve(algorithm + "-seed" + seed + ".ckpt");
+  /** Releases the run directory's lock (when the runner is dropped without {@link #run}). */
+  @Override
+  public void close() {
+    files.close();
+  }
+
+  /**
+   * Puts {@link #rows} in run order: by algorithm, then seed, each seed's baseline row after the
+   * seed's rows of the first algorithm (where an uninterrupted run adds it), whatever order a
+   * resumed run met them in.
+   */
+  private void sortRows() {
+    List<String> algorithms = settings.algorithms();
+    rows.sort(Comparator.comparingLong(r -> {
+      long seedIndex = r.seed() - settings.firstSeed();
+      int a = algorithms.indexOf(r.algorithm());
+      return a < 0 ? 2 * seedIndex + 1 : 2 * (a * (long) settings.seeds() + seedIndex);
+    }));
   }
 
   private void runOne(String algorithm, long seed) {
@@ -187,20 +218,22 @@ public final class ExperimentRunner {
       DVector lambda = backend.vector(arena, workload.upperDimension());
       workload.initialLambda(lambda);
       S state = method.init(lambda);
-      Path file = checkpointFile(algorithm, seed);
+      Path file = files.checkpoint(algorithm, seed);
       Checkpoint at = new Checkpoint(0, 0, 0.0, false);
       if (Files.exists(file)) {
         at = Checkpoint.read(file, lambda, state);
         progress.note(String.format("%s seed %d: resuming at iteration %d (%d samples)",
             algorithm, seed, at.iteration(), at.samples()));
+      } else {
+        at.write(file, lambda, state); // the seed has started: a resume must find it
       }
-      int resumedAt = at.iteration();
-      rows.removeIf(r -> r.algorithm().equals(algorithm) && r.seed() == seed
-          && r.iteration() > resumedAt);
       if (at.finished()) {
         recordFinal(algorithm, seed, method.stateBytes(state));
+        runBaseline(workload, seed, at.samples());
         return;
       }
+      MetricsLog metricsLog = files.openLog(algorithm, seed, at);
+      int logged = rows.size(); // this seed's rows before it are in its log
       int s = at.iteration();
       long samples = at.samples();
       double seconds = at.seconds();
@@ -234,8 +267,9 @@ public final class ExperimentRunner {
           evaluate(workload, method, state, algorithm, seed, s, samples, seconds, lambda, done);
         }
         if (s % every == 0 || done) {
-          new Checkpoint(s, samples, seconds, done).write(file, lambda, state);
-          Metrics.write(directory.resolve("metrics.csv"), rows);
+          files.checkpoint(metricsLog, rows.subList(logged, rows.size()),
+              new Checkpoint(s, samples, seconds, done), algorithm, seed, lambda, state);
+          logged = rows.size();
         }
       }
       progress.finished(algorithm, seed);
@@ -255,7 +289,9 @@ public final class ExperimentRunner {
     Map<String, Double> metrics = new LinkedHashMap<>(workload.baseline(samples));
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.put("memory_bytes", 0.0);
-    rows.add(Metrics.Row.of(name, seed, 1, samples, seconds, metrics));
+    Metrics.Row row = Metrics.Row.of(name, seed, 1, samples, seconds, metrics);
+    files.writeBaseline(seed, row);
+    rows.add(row);
     progress.note(String.format("%-12s seed %-3d baseline on %d samples: %s (%.1f s)", name, seed,
         samples, metrics, seconds));
   }
@@ -320,6 +356,7 @@ public final class ExperimentRunner {
     summary.put("wall_seconds_this_session", wallSeconds);
     summary.put("final", new ArrayList<>(finals.values()));
     AtomicFiles.writeString(directory.resolve("summary.json"), GSON.toJson(summary));
+    sortRows();
     Metrics.write(directory.resolve("metrics.csv"), rows);
   }
 }

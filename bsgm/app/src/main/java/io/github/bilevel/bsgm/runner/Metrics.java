@@ -115,25 +115,33 @@ public final class Metrics {
     List<Row> rows = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] cells = line.split(",", -1);
-      if (cells.length != 5 + COLUMNS.size()) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + cells.length
-            + " cells, expected " + (5 + COLUMNS.size()));
-      }
-      try {
-        double[] values = new double[COLUMNS.size()];
-        for (int c = 0; c < values.length; c++) {
-          values[c] = cells[5 + c].isEmpty() ? Double.NaN : Double.parseDouble(cells[5 + c]);
-        }
-        rows.add(new Row(cells[0], Long.parseLong(cells[1]), Integer.parseInt(cells[2]),
-            Long.parseLong(cells[3]), Double.parseDouble(cells[4]), values));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+      if (!line.isBlank()) {
+        rows.add(parse(file, i + 1, line));
       }
     }
     return rows;
+  }
+
+  /**
+   * One row of {@code metrics.csv} ({@link Row#toCsv}'s text).
+   *
+   * @throws IllegalArgumentException naming the file and line when it is not one
+   */
+  static Row parse(Path file, int lineNumber, String line) {
+    String[] cells = line.split(",", -1);
+    if (cells.length != 5 + COLUMNS.size()) {
+      throw new IllegalArgumentException(file + " line " + lineNumber + ": " + cells.length
+          + " cells, expected " + (5 + COLUMNS.size()));
+    }
+    try {
+      double[] values = new double[COLUMNS.size()];
+      for (int c = 0; c < values.length; c++) {
+        values[c] = cells[5 + c].isEmpty() ? Double.NaN : Double.parseDouble(cells[5 + c]);
+      }
+      return new Row(cells[0], Long.parseLong(cells[1]), Integer.parseInt(cells[2]),
+          Long.parseLong(cells[3]), Double.parseDouble(cells[4]), values);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(file + " line " + lineNumber + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -176,4 +176,25 @@ class CheckpointTest {
           && e.getMessage().contains("older version"), e.getMessage());
     }
   }
+
+  @Test
+  void everyFlippedByteIsRefusedNamingTheFile(@TempDir Path temp) throws IOException {
+    Path file = temp.resolve("a.ckpt");
+    try (Workload workload = workload(); Arena arena = Arena.ofShared();
+        UpperLevelMethod<?> method = workload.method("mrbo", MethodOverrides.NONE)) {
+      DVector lambda = BACKEND.vector(arena, 4);
+      lambda.set(2, 0.25);
+      new Checkpoint(7, 300, 1.5, false, 12, 1234).write(file, lambda, method.init(lambda));
+      byte[] bytes = Files.readAllBytes(file);
+      assertEquals(new Checkpoint(7, 300, 1.5, false, 12, 1234), Checkpoint.readCounters(file));
+      for (int i = 0; i < bytes.length; i++) {
+        byte[] flipped = bytes.clone();
+        flipped[i] ^= (byte) (1 << (i % 8));
+        Files.write(file, flipped);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Checkpoint.read(file, lambda, method.init(lambda)), "byte " + i);
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+      }
+    }
+  }
 }

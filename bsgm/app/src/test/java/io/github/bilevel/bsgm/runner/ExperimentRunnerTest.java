@@ -35,13 +35,13 @@ class ExperimentRunnerTest {
     return settings("bsgm", budget);
   }
 
-  private static RunSettings settings(String algorithm, long budget) {
+  static RunSettings settings(String algorithm, long budget) {
     return new RunSettings("quadratic", List.of(algorithm), 2, 7, budget, 1_000_000, 5, 20,
         "simd", MethodOverrides.NONE, Map.of("d", "20", "m", "4", "samples", "200"));
   }
 
   /** The quadratic workload, failing in an evaluation after {@code failAt} iterations. */
-  private static WorkloadFactory failingAfter(int failAt) {
+  static WorkloadFactory failingAfter(int failAt) {
     WorkloadFactory quadratic = QuadraticWorkload.FACTORY;
     return new WorkloadFactory() {
       @Override
