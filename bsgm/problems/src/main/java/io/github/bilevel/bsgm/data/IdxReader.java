@@ -95,6 +95,12 @@ public final class IdxReader {
         throw new IdxFormatException(file, "declares images of " + sizes[1] + "x" + sizes[2]
             + " pixels");
       }
+      // Bounded here so that count × pixels cannot overflow a long (found by fuzzing).
+      if (pixels > MAX_DATA_BYTES) {
+        throw new IdxFormatException(file, "declares images of " + sizes[1] + "x" + sizes[2]
+            + " = " + pixels + " pixels, more than this reader supports (" + MAX_DATA_BYTES
+            + ")");
+      }
       data = readData(file, in, (long) sizes[0] * pixels,
           sizes[0] + " images of " + sizes[1] + "x" + sizes[2] + " pixels");
     }

@@ -235,6 +235,14 @@ class IdxReaderTest {
           pixels));
       e = assertThrows(IdxFormatException.class, () -> IdxReader.readImages(small, arena));
       assertMentions(e, "truncated");
+      // sizes whose product overflows a long, or (with no image) an int: refused, not wrapped
+      int max = Integer.MAX_VALUE;
+      for (int[] sizes : new int[][] {{max, max, max}, {0, 1 << 16, 1 << 15}, {0, max, 2}}) {
+        Path overflow = write("overflow", idx(IdxReader.IMAGES_MAGIC, sizes, pixels));
+        e = assertThrows(IdxFormatException.class, () -> IdxReader.readImages(overflow, arena),
+            Arrays.toString(sizes));
+        assertMentions(e, "overflow", sizes[1] + "x" + sizes[2], "more than this reader");
+      }
     }
   }
 

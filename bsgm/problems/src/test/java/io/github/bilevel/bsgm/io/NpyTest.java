@@ -220,6 +220,20 @@ class NpyTest {
         "version 4.0");
   }
 
+  /** Bytes of a corrupt header that a message quotes are escaped, not passed on raw. */
+  @Test
+  void controlBytesOfACorruptHeaderAreEscapedInTheMessage() throws IOException {
+    byte[] data = doubles(ByteOrder.LITTLE_ENDIAN, 1, 2);
+    Path nul = file("nul.npy", replace(npy("<f8", false, "(2,)", data, 1), "fortran_order",
+        "fortran\u0000order"));
+    NpyException e = assertThrows(NpyException.class, () -> Npy.readVector(nul));
+    assertMessage(e, nul, "malformed", "fortran\\x00order");
+    assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+    Path bell = file("bell.npy", npy("\u0007f8", false, "(2,)", data, 1));
+    assertMessage(assertThrows(NpyException.class, () -> Npy.readVector(bell)), bell,
+        "dtype '\\x07f8'");
+  }
+
   private static byte[] replace(byte[] bytes, String from, String to) {
     String s = new String(bytes, StandardCharsets.ISO_8859_1).replace(from, to);
     return s.getBytes(StandardCharsets.ISO_8859_1);
