@@ -113,7 +113,7 @@ public final class Algorithms {
               (problem, defaults, overrides) -> SingleLoopAdapter.soba(problem,
                   singleLoop(problem, defaults, overrides, 0.5, 1).build())),
           new Entry<>("saba", "SABA: SOBA with SAGA memories per block of b samples, constant"
-              + " steps; --batch is b = J", SINGLE_LOOP_SETTINGS,
+              + " steps ρ/2 and --alpha; --batch is b = J", SINGLE_LOOP_SETTINGS,
               (problem, defaults, overrides) -> SingleLoopAdapter.saba(problem,
                   singleLoop(problem, defaults, overrides, 0, 0.5).build())),
           new Entry<>("srba", "SRBA: SOBA with SARAH recursions restarted from full batches"
@@ -161,7 +161,7 @@ public final class Algorithms {
   }
 
   /**
-   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.3) from a workload's defaults,
+   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5) from a workload's defaults,
    * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
    * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
    * step can diverge where the plain iteration converges), {@code γ = α},

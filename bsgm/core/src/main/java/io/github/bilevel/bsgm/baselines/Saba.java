@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 /**
  * SABA, the stochastic average bilevel algorithm of Dagréou, Ablin, Vaiter, Moreau (NeurIPS
- * 2022, Algorithm 2), in the fixed-point form of docs/mathematics.md §4.3: {@link Soba}'s
+ * 2022, Algorithm 2), in the fixed-point form of docs/mathematics.md §4.5: {@link Soba}'s
  * directions with each of the five sampled oracles ({@code R}, {@code ∂₁Φ̂ᵀv}, {@code ∂₂Φ̂ᵀv} on
  * the lower level's samples, {@code ∇₁Ê}, {@code ∇₂Ê} on the upper level's) replaced by its SAGA
  * estimate. The finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of

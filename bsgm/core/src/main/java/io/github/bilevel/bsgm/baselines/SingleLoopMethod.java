@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * What SOBA, SABA and SRBA share (docs/mathematics.md §4.3): the oracles at one point
+ * What SOBA, SABA and SRBA share (docs/mathematics.md §4.5): the oracles at one point
  * {@code (z, v, λ)}, the joint step of {@code z}, {@code v} and {@code λ} along the three
  * directions, the divergence checks, the run loop and the progress report. The subclasses keep
  * their own estimators of the directions (plain, SAGA, SARAH).

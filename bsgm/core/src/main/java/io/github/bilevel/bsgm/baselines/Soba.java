@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * SOBA, the stochastic bilevel algorithm of Dagréou, Ablin, Vaiter, Moreau (NeurIPS 2022,
- * Algorithm 1 with the directions of its eq. (5)–(7)), in the fixed-point form of
- * docs/mathematics.md §4.3: the lower level's "gradient" is the residual
+ * Algorithm 1), in the fixed-point form of
+ * docs/mathematics.md §4.5: the lower level's "gradient" is the residual
  * {@code R(z, λ; ξ) = z − Φ̂(z, λ, ξ)}, whose Jacobian {@code I − ∂₁Φ} replaces the Hessian
  * {@code ∇²₁₁G}, so that {@code v} solves {@code (I − ∂₁Φ)ᵀ v = ∇₁E} (the paper's {@code v} with
  * the opposite sign). Iteration {@code k = 0, 1, ...}, one batch {@code ξ} of {@code b} and one

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /**
  * SRBA, the stochastic recursive bilevel algorithm of Dagréou, Moreau, Vaiter, Ablin (AISTATS
  * 2024, "A lower bound and a near-optimal algorithm for bilevel empirical risk minimization",
- * Algorithm 1), in the fixed-point form of docs/mathematics.md §4.3: {@link Soba}'s directions
+ * Algorithm 1), in the fixed-point form of docs/mathematics.md §4.5: {@link Soba}'s directions
  * estimated by the SARAH recursion, restarted from full-batch oracles every {@code period}
  * iterations. Iteration {@code k}, with {@code g(z, v, λ; ξ, ζ)} the oracles
  * {@code [R, ∂₁Φ̂ᵀv, ∂₂Φ̂ᵀv; ∇₁Ê, ∇₂Ê]}:
@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * then the step of {@link Soba} from {@code G_k} with constant steps {@code ρ_k = ρ},
- * {@code γ_k = γ} (the paper's Theorem 3.3: steps of order {@code 1/L} with a period and batch
+ * {@code γ_k = γ} (the paper's main theorem: steps of order {@code 1/L} with a period and batch
  * of order {@code √(N_ξ + N_ζ)} give the near-optimal {@code O((N_ξ + N_ζ)^{1/2} ε⁻¹)} oracle
  * complexity; benchopt takes {@code period = ⌊(N_ξ + N_ζ)/(2b)⌋}). The paper also projects
  * {@code v} onto a ball for its proof; like benchopt, this implementation does not.
