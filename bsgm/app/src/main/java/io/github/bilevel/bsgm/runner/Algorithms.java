@@ -8,6 +8,7 @@ import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.baselines.Mrbo;
+import io.github.bilevel.bsgm.baselines.SingleLoopOptions;
 import io.github.bilevel.bsgm.baselines.Vrbo;
 import io.github.bilevel.bsgm.baselines.WarmStartBilevel;
 import io.github.bilevel.bsgm.baselines.WarmStartBuilder;
@@ -22,13 +23,15 @@ import java.util.function.IntFunction;
 /**
  * The algorithms of {@code bin/bsgm run}, one registry per kind of problem: {@link #BILEVEL} on an
  * ordinary {@link BilevelProblem} (BSGM, the warm-start presets of {@link WarmStartBilevel},
- * {@link Mrbo}, {@link Vrbo}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
+ * {@link Mrbo}, {@link Vrbo}, SOBA, SABA and SRBA of {@link SingleLoopOptions}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
  * warm-start variants, {@link SeparableMethod}). Each entry lists the settings it reads; an
  * override of any other is rejected.
  */
 public final class Algorithms {
 
   private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
+  private static final Set<Setting> SINGLE_LOOP_SETTINGS = EnumSet.of(Setting.ALPHA,
+      Setting.BATCH);
 
   /**
    * A workload's defaults for the algorithms on a {@link BilevelProblem}.
@@ -104,7 +107,19 @@ public final class Algorithms {
               + " --k is its Q", EnumSet.of(Setting.K),
               (problem, defaults, overrides) -> new VrboMethod(problem, Vrbo.Options.builder()
                   .neumannTerms(overrides.kOr(defaults.k())).budget(Budget.unlimited())
-                  .build())));
+                  .build())),
+          new Entry<>("soba", "SOBA: one joint KM step of z, v and λ per iteration, steps"
+              + " ρ/√(k+1) and --alpha/√(k+1); --batch is b = J", SINGLE_LOOP_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.soba(problem,
+                  singleLoop(problem, defaults, overrides, 0.5, 1).build())),
+          new Entry<>("saba", "SABA: SOBA with SAGA memories per block of b samples, constant"
+              + " steps ρ/2 and --alpha; --batch is b = J", SINGLE_LOOP_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.saba(problem,
+                  singleLoop(problem, defaults, overrides, 0, 0.5).build())),
+          new Entry<>("srba", "SRBA: SOBA with SARAH recursions restarted from full batches"
+              + " every (N_ξ + N_ζ)/(2b) iterations, constant steps; --batch is b = J",
+              SINGLE_LOOP_SETTINGS, (problem, defaults, overrides) -> SingleLoopAdapter.srba(
+                  problem, singleLoop(problem, defaults, overrides, 0, 1).build())));
 
   /** The algorithms on a separable problem (every one reads all four settings). */
   public static final AlgorithmRegistry<SeparableProblem, SeparableDefaults> SEPARABLE =
@@ -143,6 +158,24 @@ public final class Algorithms {
             overrides.batchOr(defaults.batch()));
     return new BsgmMethod(problem, 1 << 16, Bsgm.Options.of(overrides.alphaOr(defaults.alpha()),
         schedule, defaults.lowerBatch(), defaults.steps()));
+  }
+
+  /**
+   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5) from a workload's defaults,
+   * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
+   * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
+   * step can diverge where the plain iteration converges), {@code γ = α},
+   * {@code b = J = --batch}, both steps decaying like {@code (k + 1)^−exponent}, and SRBA's
+   * period {@code ⌊(N_ξ + N_ζ)/(2b)⌋} (at least 1).
+   */
+  private static SingleLoopOptions.Builder singleLoop(BilevelProblem problem, Defaults defaults,
+      MethodOverrides overrides, double exponent, double rhoFactor) {
+    int batch = overrides.batchOr(defaults.batch());
+    long period = ((long) problem.lowerSamples() + problem.upperSamples()) / (2L * batch);
+    return SingleLoopOptions.builder().rho(rhoFactor * defaults.constantStep())
+        .gamma(overrides.alphaOr(defaults.alpha())).rhoExponent(exponent)
+        .gammaExponent(exponent).lowerBatch(batch).batch(batch)
+        .period((int) Math.clamp(period, 1, Integer.MAX_VALUE)).budget(Budget.unlimited());
   }
 
   private static Entry<BilevelProblem, Defaults> warmStart(WarmStartPreset preset,

@@ -39,15 +39,18 @@ class AlgorithmsTest {
   private static final Backend BACKEND = Backends.byName("simd");
 
   /** The settings each algorithm reads, written out independently of the registry. */
-  private static final Map<String, Set<Setting>> READS = Map.of(
-      "bsgm", EnumSet.allOf(Setting.class),
-      "stocbio", EnumSet.allOf(Setting.class),
-      "amigo", EnumSet.allOf(Setting.class),
-      "alset", EnumSet.of(Setting.ALPHA, Setting.K),
-      "alset-dagger", EnumSet.of(Setting.ALPHA),
-      "bsa", EnumSet.of(Setting.ALPHA),
-      "mrbo", EnumSet.of(Setting.K),
-      "vrbo", EnumSet.of(Setting.K));
+  private static final Map<String, Set<Setting>> READS = Map.ofEntries(
+      Map.entry("bsgm", EnumSet.allOf(Setting.class)),
+      Map.entry("stocbio", EnumSet.allOf(Setting.class)),
+      Map.entry("amigo", EnumSet.allOf(Setting.class)),
+      Map.entry("alset", EnumSet.of(Setting.ALPHA, Setting.K)),
+      Map.entry("alset-dagger", EnumSet.of(Setting.ALPHA)),
+      Map.entry("bsa", EnumSet.of(Setting.ALPHA)),
+      Map.entry("mrbo", EnumSet.of(Setting.K)),
+      Map.entry("vrbo", EnumSet.of(Setting.K)),
+      Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
+      Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
+      Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)));
 
   private static final Algorithms.Defaults DEFAULTS = new Algorithms.Defaults(0.2, 10, 10, 32,
       IterationSchedule.theorem16(), StepSchedule.decreasing(2.0, 2.0), 0.5);
@@ -78,7 +81,7 @@ class AlgorithmsTest {
   @Test
   void theRegistryListsEveryAlgorithmWithWhatItReads() {
     assertEquals(List.of("bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-        "vrbo"), Algorithms.ALL);
+        "vrbo", "soba", "saba", "srba"), Algorithms.ALL);
     for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.BILEVEL.entries()) {
       assertEquals(READS.get(entry.name()), entry.uses(), entry.name());
       assertFalse(entry.description().isBlank(), entry.name());

@@ -1,0 +1,54 @@
+package io.github.bilevel.bsgm.runner;
+
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.IterationState;
+import io.github.bilevel.bsgm.baselines.Saba;
+import io.github.bilevel.bsgm.baselines.SingleLoopOptions;
+import io.github.bilevel.bsgm.baselines.Soba;
+import io.github.bilevel.bsgm.baselines.Srba;
+import io.github.bilevel.bsgm.baselines.SteppedMethod;
+import java.util.function.IntToLongFunction;
+
+/**
+ * SOBA, SABA and SRBA ({@link Soba}, {@link Saba}, {@link Srba}) as {@link UpperLevelMethod}s,
+ * one joint step of {@code z}, {@code v} and {@code λ} per iteration; their states are the
+ * methods' own.
+ */
+final class SingleLoopAdapter<S extends IterationState>
+    extends SteppedAdapter<S, SingleLoopOptions> {
+
+  private final IntToLongFunction samples;
+
+  private SingleLoopAdapter(String name, SteppedMethod<S, SingleLoopOptions> method,
+      SingleLoopOptions options, IntToLongFunction samples) {
+    super(name, method, options);
+    this.samples = samples;
+  }
+
+  /** SOBA with {@code options}. */
+  static SingleLoopAdapter<Soba.State> soba(BilevelProblem problem, SingleLoopOptions options) {
+    Soba soba = new Soba(problem, options.batch(), options.lowerBatch());
+    return new SingleLoopAdapter<>("soba", soba, options,
+        k -> soba.samplesPerIteration(k, options));
+  }
+
+  /** SABA with {@code options}. */
+  static SingleLoopAdapter<Saba.State> saba(BilevelProblem problem, SingleLoopOptions options) {
+    Saba saba = new Saba(problem, options.batch(), options.lowerBatch());
+    return new SingleLoopAdapter<>("saba", saba, options,
+        k -> saba.samplesPerIteration(k, options));
+  }
+
+  /** SRBA with {@code options}. */
+  static SingleLoopAdapter<Srba.State> srba(BilevelProblem problem, SingleLoopOptions options) {
+    Srba srba = new Srba(problem, options.batch(), options.lowerBatch());
+    return new SingleLoopAdapter<>("srba", srba, options,
+        k -> srba.samplesPerIteration(k, options));
+  }
+
+  /** What {@link #iterate} uses (for SABA an upper bound: its last block may be smaller). */
+  @Override
+  public long samplesPerIteration(int iteration) {
+    return samples.applyAsLong(iteration);
+  }
+}

@@ -1,0 +1,196 @@
+package io.github.bilevel.bsgm.baselines;
+
+import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.IterationState;
+import io.github.bilevel.bsgm.NamedVector;
+import io.github.bilevel.kernels.Backend;
+import io.github.bilevel.kernels.DVector;
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * SABA, the stochastic average bilevel algorithm of Dagréou, Ablin, Vaiter, Moreau (NeurIPS
+ * 2022, Algorithm 2), in the fixed-point form of docs/mathematics.md §4.5: {@link Soba}'s
+ * directions with each of the five sampled oracles ({@code R}, {@code ∂₁Φ̂ᵀv}, {@code ∂₂Φ̂ᵀv} on
+ * the lower level's samples, {@code ∇₁Ê}, {@code ∇₂Ê} on the upper level's) replaced by its SAGA
+ * estimate. The finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of
+ * {@code b} for the lower level (the last one smaller when {@code b} does not divide
+ * {@code N_ξ}) and likewise by {@code J} for the upper level, as benchopt's implementation does;
+ * a memory holds each block's last oracles {@code y_i} and their weighted mean
+ * {@code ȳ = Σ_i (|B_i|/N) y_i}. Iteration {@code k}: draw a block {@code i} with probability
+ * {@code |B_i|/N} (the block of a uniform sample) for each level, evaluate the fresh oracles
+ * {@code g_i} at the current {@code (z_k, v_k, λ_k)}, and
+ *
+ * <pre>
+ *   estimate = g_i − y_i + ȳ          (unbiased: E[g_i − y_i] + ȳ = Σ_i (|B_i|/N) g_i)
+ *   ȳ ← ȳ + (|B_i|/N)(g_i − y_i),   y_i ← g_i
+ * </pre>
+ *
+ * then the step of {@link Soba} with the estimates and constant steps {@code ρ_k = ρ},
+ * {@code γ_k = γ} (the paper's Theorem 2: {@code ρ, γ} of order {@code N^{-2/3}} give
+ * {@code O(N^{2/3}/K)} stationarity; with {@code a, c > 0} the steps decrease). The memory
+ * starts at zero (benchopt's {@code mode_init_memory="zero"}); {@code z_0 = v_0 = 0}. At a fixed
+ * point of the iteration every {@code y_i} equals its fresh value, so the estimates are the exact
+ * full-sum oracles and the iteration stops exactly at the finite sum's stationary point, with
+ * constant steps: the variance reduction at work.
+ *
+ * <p>Samples: {@code |B_i| + |C_j| ≤ b + J} per iteration. Memory: {@code ⌈N_ξ/b⌉ (2d + m)
+ * + ⌈N_ζ/J⌉ (d + m)} doubles, reported by the state.
+ *
+ * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
+ */
+public final class Saba extends SingleLoopMethod<Saba.State> {
+
+  private final double correctionSign;
+  private final DVector innerDifference;
+  private final DVector outerDifference;
+  private int[][] lowerBlocks = new int[0][];
+  private int[][] upperBlocks = new int[0][];
+
+  /** A runner for {@code problem}, with room for batches up to {@code J = maxBatch}, {@code b = maxLowerBatch}. */
+  public Saba(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
+    this(problem, maxBatch, maxLowerBatch, 1.0);
+  }
+
+  /**
+   * A runner whose SAGA correction subtracts {@code correctionSign · y_i}: 1 is SABA, −1 the
+   * deliberately broken variant the tests must reject.
+   */
+  Saba(BilevelProblem problem, int maxBatch, int maxLowerBatch, double correctionSign) {
+    super("SABA", problem, maxBatch, maxLowerBatch);
+    this.correctionSign = correctionSign;
+    innerDifference = backend.vector(arena, innerLength());
+    outerDifference = backend.vector(arena, outerLength());
+  }
+
+  /**
+   * SABA's state: {@code z_k}, {@code v_k}, the two memories (each block's oracles, row by row,
+   * and their weighted means) and the iteration counter {@code k}.
+   */
+  public static final class State extends IterationState {
+    private final DVector z;
+    private final DVector v;
+    private final DVector innerMemory;
+    private final DVector innerMean;
+    private final DVector outerMemory;
+    private final DVector outerMean;
+    private final DVector[] innerRows;
+    private final DVector[] outerRows;
+
+    private State(Backend backend, Arena arena, int d, int innerLength, int outerLength,
+        int lowerBlocks, int upperBlocks) {
+      super("SABA's state");
+      z = backend.vector(arena, d);
+      v = backend.vector(arena, d);
+      innerMemory = backend.vector(arena, Math.multiplyExact(lowerBlocks, innerLength));
+      innerMean = backend.vector(arena, innerLength);
+      outerMemory = backend.vector(arena, Math.multiplyExact(upperBlocks, outerLength));
+      outerMean = backend.vector(arena, outerLength);
+      innerRows = rows(innerMemory, lowerBlocks, innerLength);
+      outerRows = rows(outerMemory, upperBlocks, outerLength);
+    }
+
+    private static DVector[] rows(DVector memory, int count, int length) {
+      DVector[] rows = new DVector[count];
+      for (int i = 0; i < count; i++) {
+        rows[i] = memory.slice(i * length, length);
+      }
+      return rows;
+    }
+
+    /** The lower-level iterate {@code z_k}. */
+    public DVector lowerIterate() {
+      return z;
+    }
+
+    @Override
+    public List<NamedVector> vectors() {
+      return List.of(new NamedVector("z", z), new NamedVector("v", v),
+          new NamedVector("inner_memory", innerMemory), new NamedVector("inner_mean", innerMean),
+          new NamedVector("outer_memory", outerMemory), new NamedVector("outer_mean", outerMean));
+    }
+  }
+
+  /**
+   * The blocks of consecutive sample indices of a population of {@code population} cut by
+   * {@code size}.
+   */
+  private static int[][] blocks(int population, int size) {
+    int count = (int) ((population + (long) size - 1) / size);
+    int[][] blocks = new int[count][];
+    for (int i = 0; i < count; i++) {
+      int from = i * size;
+      int[] block = new int[Math.min(size, population - from)];
+      for (int j = 0; j < block.length; j++) {
+        block[j] = from + j;
+      }
+      blocks[i] = block;
+    }
+    return blocks;
+  }
+
+  /**
+   * The state of a run from {@code lambda} (projected in place): {@code z_0 = v_0 = 0}, memories
+   * at zero; the blocks follow from {@code b}, {@code J}.
+   */
+  @Override
+  public State init(Arena arena, DVector lambda, SingleLoopOptions options) {
+    checkInit(lambda, options);
+    lowerBlocks = blocks(problem.lowerSamples(), options.lowerBatch());
+    upperBlocks = blocks(problem.upperSamples(), options.batch());
+    State state = new State(backend, arena, d, innerLength(), outerLength(), lowerBlocks.length,
+        upperBlocks.length);
+    for (NamedVector named : state.vectors()) {
+      backend.fill(0.0, named.vector());
+    }
+    return state;
+  }
+
+  /**
+   * {@code b + J}, an upper bound: the iteration uses the sizes of the drawn blocks, which equal
+   * {@code b} and {@code J} unless the last (smaller) block is drawn.
+   */
+  @Override
+  public long samplesPerIteration(int k, SingleLoopOptions options) {
+    return (long) options.lowerBatch() + options.batch();
+  }
+
+  /** Iteration {@code k = state.iteration()}: advances {@code state} and {@code λ} in place. */
+  @Override
+  public long iterate(State state, DVector lambda, SingleLoopOptions options,
+      SplittableRandom random) {
+    int lowerPopulation = problem.lowerSamples();
+    int upperPopulation = problem.upperSamples();
+    int i = random.nextInt(lowerPopulation) / options.lowerBatch();
+    Batch xi = lowerBlocks.length == 1 ? lower.all(lowerPopulation)
+        : lower.assign(lowerPopulation, lowerBlocks[i]);
+    long samples = inner(state.z, lambda, state.v, xi, innerOracles);
+    saga(innerOracles.all(), state.innerRows[i], state.innerMean,
+        (double) xi.size() / lowerPopulation, innerDifference, innerEstimate.all());
+    int j = random.nextInt(upperPopulation) / options.batch();
+    Batch zeta = upperBlocks.length == 1 ? upper.all(upperPopulation)
+        : upper.assign(upperPopulation, upperBlocks[j]);
+    samples += outer(state.z, lambda, zeta, outerOracles);
+    saga(outerOracles.all(), state.outerRows[j], state.outerMean,
+        (double) zeta.size() / upperPopulation, outerDifference, outerEstimate.all());
+    step(state.iteration(), options, state.z, state.v, lambda, innerEstimate, outerEstimate);
+    state.advance();
+    return samples;
+  }
+
+  /**
+   * {@code estimate ← g − y + ȳ}, then {@code ȳ ← ȳ + weight·(g − y)} and {@code y ← g}.
+   */
+  private void saga(DVector fresh, DVector memory, DVector mean, double weight,
+      DVector difference, DVector estimate) {
+    backend.copy(fresh, difference);
+    backend.axpy(-1.0, memory, difference);
+    backend.copy(fresh, estimate);
+    backend.axpy(-correctionSign, memory, estimate);
+    backend.axpy(1.0, mean, estimate);
+    backend.axpy(weight, difference, mean);
+    backend.copy(fresh, memory);
+  }
+}
