@@ -381,6 +381,15 @@ final class SimdActivations {
   }
 
   /**
+   * e^x of one double: one lane of {@link SimdMath#exp}, so that a row's tail gets the bits of
+   * its vector loop, and softmax the same bits however warm the JIT is (the Vector API's own EXP
+   * lane differs from Math.exp, its interpreted fallback, by an ulp now and then).
+   */
+  static double softmaxExp(double x) {
+    return SimdMath.exp(DoubleVector.broadcast(SPECIES, x)).lane(0);
+  }
+
+  /**
    * {@code Σ_j exp(z_j − shift)} over {@code n} contiguous elements, storing each term into
    * {@code out} when {@code out} is not null (it may be the same memory as {@code z}).
    */
@@ -394,11 +403,11 @@ final class SimdActivations {
       DoubleVector acc = DoubleVector.zero(SPECIES);
       if (os == null) {
         for (; j < bound; j += L) {
-          acc = acc.add(load(zs, at(zo, j)).sub(sh).lanewise(VectorOperators.EXP));
+          acc = acc.add(SimdMath.exp(load(zs, at(zo, j)).sub(sh)));
         }
       } else {
         for (; j < bound; j += L) {
-          DoubleVector e = load(zs, at(zo, j)).sub(sh).lanewise(VectorOperators.EXP);
+          DoubleVector e = SimdMath.exp(load(zs, at(zo, j)).sub(sh));
           store(e, os, at(oo, j));
           acc = acc.add(e);
         }
@@ -406,7 +415,7 @@ final class SimdActivations {
       sum = sumLanes(acc);
     }
     for (; j < n; j++) {
-      double e = Math.exp(get(zs, at(zo, j)) - shift);
+      double e = softmaxExp(get(zs, at(zo, j)) - shift);
       if (os != null) {
         set(os, at(oo, j), e);
       }
@@ -448,7 +457,7 @@ final class SimdActivations {
       if (gs != null) {
         // g_j = exp(z_j − max) / (sum · r); then g_y = (p_y − 1) / r
         scale(1.0 / (sum * r), gs, go, gs, go, c);
-        double py = Math.exp(zy - max - logSum);
+        double py = softmaxExp(zy - max - logSum);
         set(gs, at(go, y), (py - 1.0) * invRows);
       }
     }
