@@ -4,6 +4,7 @@ import io.github.bilevel.bsgm.DistributedHypergradients;
 import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.SeparableProblemSource;
 import io.github.bilevel.kernels.Backend;
+import java.util.List;
 import java.util.function.IntFunction;
 
 /**
@@ -20,7 +21,19 @@ final class ClusterSettings {
   /** The option holding the tasks per block. */
   static final String BLOCK = "block";
 
+  /** The declarations of {@link #BLOCK} and {@link #SPARK}, for the separable workloads. */
+  static final List<WorkloadOption> OPTIONS = List.of(
+      new WorkloadOption(BLOCK, 0, "tasks per block of a batch, the unit a cluster distributes"
+          + " (0: the whole batch)"),
+      new WorkloadOption(SPARK, "", "Spark master the hypergradients run on (also --spark;"
+          + " empty: this JVM)"));
+
   private ClusterSettings() {}
+
+  /** {@code options} followed by {@link #OPTIONS}. */
+  static List<WorkloadOption> with(List<WorkloadOption> options) {
+    return java.util.stream.Stream.concat(options.stream(), OPTIONS.stream()).toList();
+  }
 
   /** Tasks per block (0: the batch). */
   static int block(WorkloadOptions options) {
@@ -33,8 +46,8 @@ final class ClusterSettings {
    */
   static IntFunction<SeparableHypergradient> cluster(WorkloadOptions options,
       SeparableProblemSource source, Backend backend) {
-    String master = options.text(SPARK, null);
-    if (master == null) {
+    String master = options.text(SPARK, "");
+    if (master.isEmpty()) {
       return null;
     }
     return block -> DistributedHypergradients.named("spark").connect(master, source,

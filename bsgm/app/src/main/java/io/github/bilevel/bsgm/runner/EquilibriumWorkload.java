@@ -35,7 +35,7 @@ public final class EquilibriumWorkload implements Workload {
   /** The factory ({@code bin/bsgm run equilibrium}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("equilibrium",
       "equilibrium model (fixed-point tanh layer) on Fashion-MNIST, vs a linear softmax",
-      3_000_000, Algorithms.SEPARABLE, List.of(
+      3_000_000, Algorithms.SEPARABLE, ClusterSettings.with(List.of(
           new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
               "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
           new WorkloadOption("n_train", 10_000, "training images (lower-level tasks)"),
@@ -50,7 +50,7 @@ public final class EquilibriumWorkload implements Workload {
           new WorkloadOption("alpha", EquilibriumModel.DEFAULT_STEP, "upper-level step"),
           new WorkloadOption("forward_steps", EquilibriumModel.DEFAULT_FORWARD_STEPS,
               "KM steps of the evaluations' forward pass"),
-          new WorkloadOption("linear_rate", 0.05, "SGD step of the linear-softmax baseline")),
+          new WorkloadOption("linear_rate", 0.05, "SGD step of the linear-softmax baseline"))),
       EquilibriumWorkload::new);
 
   private final Backend backend;

@@ -33,7 +33,7 @@ public final class MetaLearningWorkload implements Workload {
   /** The factory ({@code bin/bsgm run meta}). */
   public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("meta",
       "meta-learning of a shared representation over few-shot Fashion-MNIST tasks", 1_000_000,
-      Algorithms.SEPARABLE, List.of(
+      Algorithms.SEPARABLE, ClusterSettings.with(List.of(
           new WorkloadOption("data", FashionMnist.DEFAULT_DIRECTORY_NAME,
               "data directory: Fashion-MNIST IDX files or .npy files (also --data)"),
           new WorkloadOption("images", 20_000, "training images the task pool is drawn from"),
@@ -51,7 +51,7 @@ public final class MetaLearningWorkload implements Workload {
           new WorkloadOption("warm_k", 20, "linear-system steps per task (warm-start variants)"),
           new WorkloadOption("batch", 16, "tasks per upper-level step"),
           new WorkloadOption("alpha", 1.0, "upper-level step"),
-          new WorkloadOption("eval_steps", 150, "head-solver steps per evaluated task")),
+          new WorkloadOption("eval_steps", 150, "head-solver steps per evaluated task"))),
       (backend, options, seed) -> new MetaLearningWorkload(backend, options));
 
   private final Arena arena = Arena.ofShared();
