@@ -75,7 +75,7 @@ public final class SparkScalingBenchmark {
     Workload[] workloads = {
         new Workload("meta", new MetaLearningSource(data.toString(), 6_000, 10_000, 5, 1, 2, 16,
             0.1, 3.0), 10_000, 625, 10, 10),
-        new Workload("equilibrium", new EquilibriumSource(data.toString(), 60_000, 1_000, 32,
+        new Workload("equilibrium", new EquilibriumSource(data.toString(), 59_000, 1_000, 32,
             6_250), 100_000, 6_250, 10, 10)};
     System.out.printf(Locale.ROOT, "# %s, %d processors, java %s, %d repetitions%n",
         System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
