@@ -19,25 +19,41 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@value #CONNECT_SECONDS} s), and every job is awaited for at most
  * {@code bsgm.spark.jobTimeoutSeconds} (default {@value #JOB_SECONDS}) seconds, so that a
  * cluster with no free executor is an error, not a hang. {@link #close} stops the context.
+ *
+ * <p>Under {@code spark-submit} the driver's JVM has spark-submit's {@code --master} in the
+ * system property {@code spark.master}: the master {@value #FROM_SUBMIT} takes it from there, and
+ * any other master must equal it (two masters for one driver are refused, naming both).
  */
 final class SparkConnection implements AutoCloseable {
 
   static final int CONNECT_SECONDS = 5;
   static final int JOB_SECONDS = 600;
 
+  /**
+   * The executors' JVM options unless {@code spark.executor.extraJavaOptions} is set: the Vector
+   * API and native access, as bin/bsgm's JVM has them.
+   */
+  static final String EXECUTOR_JAVA_OPTIONS = "--add-modules jdk.incubator.vector"
+      + " --enable-native-access=ALL-UNNAMED";
+
+  /** The master that stands for spark-submit's {@code --master} ({@code run --spark submit}). */
+  static final String FROM_SUBMIT = "submit";
+
+  /** The system property in which spark-submit passes its {@code --master} to the driver. */
+  static final String SUBMITTED_MASTER = "spark.master";
+
   private final String master;
   private final JavaSparkContext context;
 
   SparkConnection(String master) {
+    master = resolve(master, System.getProperty(SUBMITTED_MASTER));
     this.master = master;
     checkReachable(master);
     SparkConf conf = new SparkConf().setMaster(master).setAppName("bsgm");
     if (master.startsWith("local")) {
       conf.setIfMissing("spark.ui.enabled", "false");
     }
-    // the executors' JVMs need the Vector API and native access, as bin/bsgm's does
-    conf.setIfMissing("spark.executor.extraJavaOptions",
-        "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED");
+    conf.setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS);
     try {
       context = JavaSparkContext.fromSparkContext(SparkContext.getOrCreate(conf));
     } catch (Exception e) {
@@ -82,6 +98,31 @@ final class SparkConnection implements AutoCloseable {
       }
       throw new IllegalStateException("Spark job (" + what + ") failed: " + message, e);
     }
+  }
+
+  /**
+   * The master to use for {@code --spark master} when spark-submit gave {@code submitted}
+   * (null: not under spark-submit).
+   *
+   * @throws IllegalArgumentException for {@value #FROM_SUBMIT} without spark-submit, or a master
+   *     other than spark-submit's
+   */
+  static String resolve(String master, String submitted) {
+    if (master.equals(FROM_SUBMIT)) {
+      if (submitted == null || submitted.isBlank()) {
+        throw new IllegalArgumentException("--spark " + FROM_SUBMIT + " takes the master from"
+            + " spark-submit's --master, but this JVM was not started by spark-submit (no"
+            + " system property " + SUBMITTED_MASTER + "): give a master URL, e.g. local[2] or"
+            + " spark://host:7077");
+      }
+      return submitted;
+    }
+    if (submitted != null && !submitted.isBlank() && !submitted.equals(master)) {
+      throw new IllegalArgumentException("two Spark masters: spark-submit's --master "
+          + submitted + " and --spark " + master + "; give --spark " + FROM_SUBMIT
+          + " (or the same URL) under spark-submit");
+    }
+    return master;
   }
 
   /** A {@code spark://host:port[,host:port]} master must answer on one of its ports. */
