@@ -7,6 +7,7 @@ import io.github.bilevel.bsgm.SeparableHypergradient;
 import io.github.bilevel.bsgm.SeparableProblem;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.Budget;
+import io.github.bilevel.bsgm.baselines.DeterministicOptions;
 import io.github.bilevel.bsgm.baselines.Mrbo;
 import io.github.bilevel.bsgm.baselines.SingleLoopOptions;
 import io.github.bilevel.bsgm.baselines.Vrbo;
@@ -23,7 +24,8 @@ import java.util.function.IntFunction;
 /**
  * The algorithms of {@code bin/bsgm run}, one registry per kind of problem: {@link #BILEVEL} on an
  * ordinary {@link BilevelProblem} (BSGM, the warm-start presets of {@link WarmStartBilevel},
- * {@link Mrbo}, {@link Vrbo}, SOBA, SABA and SRBA of {@link SingleLoopOptions}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
+ * {@link Mrbo}, {@link Vrbo}, SOBA, SABA and SRBA of {@link SingleLoopOptions}, AID and ITD of
+ * {@link DeterministicOptions}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
  * warm-start variants, {@link SeparableMethod}). Each entry lists the settings it reads; an
  * override of any other is rejected.
  */
@@ -32,6 +34,8 @@ public final class Algorithms {
   private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
   private static final Set<Setting> SINGLE_LOOP_SETTINGS = EnumSet.of(Setting.ALPHA,
       Setting.BATCH);
+  private static final Set<Setting> AID_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
+      Setting.K);
 
   /**
    * A workload's defaults for the algorithms on a {@link BilevelProblem}.
@@ -119,7 +123,22 @@ public final class Algorithms {
           new Entry<>("srba", "SRBA: SOBA with SARAH recursions restarted from full batches"
               + " every (N_ξ + N_ζ)/(2b) iterations, constant steps; --batch is b = J",
               SINGLE_LOOP_SETTINGS, (problem, defaults, overrides) -> SingleLoopAdapter.srba(
-                  problem, singleLoop(problem, defaults, overrides, 0, 1).build())));
+                  problem, singleLoop(problem, defaults, overrides, 0, 1).build())),
+          new Entry<>("aid", "AID: warm w and v, t fixed-point steps, k conjugate-gradient"
+              + " steps on (I − ∂₁Φ)ᵀv = ∇₁E (symmetric maps), full data", AID_SETTINGS,
+              (problem, defaults, overrides) -> DeterministicAdapter.aid("aid", problem,
+                  deterministic(defaults, overrides)
+                      .linearSolver(DeterministicOptions.LinearSolver.CONJUGATE_GRADIENT)
+                      .build())),
+          new Entry<>("aid-fp", "AID: warm w and v, t fixed-point steps, k fixed-point steps"
+              + " on the linear system, full data", AID_SETTINGS,
+              (problem, defaults, overrides) -> DeterministicAdapter.aid("aid-fp", problem,
+                  deterministic(defaults, overrides)
+                      .linearSolver(DeterministicOptions.LinearSolver.FIXED_POINT).build())),
+          new Entry<>("itd", "ITD: reverse mode through t fixed-point steps from the last w,"
+              + " full data", EnumSet.of(Setting.ALPHA, Setting.T),
+              (problem, defaults, overrides) -> DeterministicAdapter.itd(problem,
+                  deterministic(defaults, overrides).build())));
 
   /** The algorithms on a separable problem (every one reads all four settings). */
   public static final AlgorithmRegistry<SeparableProblem, SeparableDefaults> SEPARABLE =
@@ -176,6 +195,18 @@ public final class Algorithms {
         .gamma(overrides.alphaOr(defaults.alpha())).rhoExponent(exponent)
         .gammaExponent(exponent).lowerBatch(batch).batch(batch)
         .period((int) Math.clamp(period, 1, Integer.MAX_VALUE)).budget(Budget.unlimited());
+  }
+
+  /**
+   * The settings of AID and ITD (docs/mathematics.md §4.6) from a workload's defaults:
+   * {@code α}, {@code t} and {@code k} as the warm-start presets take them, the plain
+   * fixed-point step {@code η = 1} (on the full data the map itself contracts), warm starts.
+   */
+  private static DeterministicOptions.Builder deterministic(Defaults defaults,
+      MethodOverrides overrides) {
+    return DeterministicOptions.builder().alpha(overrides.alphaOr(defaults.alpha()))
+        .lowerSteps(overrides.tOr(defaults.t())).linearSteps(overrides.kOr(defaults.k()))
+        .eta(1.0).warmStart(true).budget(Budget.unlimited());
   }
 
   private static Entry<BilevelProblem, Defaults> warmStart(WarmStartPreset preset,

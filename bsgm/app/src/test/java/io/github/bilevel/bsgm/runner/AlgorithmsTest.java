@@ -50,7 +50,10 @@ class AlgorithmsTest {
       Map.entry("vrbo", EnumSet.of(Setting.K)),
       Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
       Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
-      Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)));
+      Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
+      Map.entry("aid", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
+      Map.entry("aid-fp", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
+      Map.entry("itd", EnumSet.of(Setting.ALPHA, Setting.T)));
 
   private static final Algorithms.Defaults DEFAULTS = new Algorithms.Defaults(0.2, 10, 10, 32,
       IterationSchedule.theorem16(), StepSchedule.decreasing(2.0, 2.0), 0.5);
@@ -81,7 +84,7 @@ class AlgorithmsTest {
   @Test
   void theRegistryListsEveryAlgorithmWithWhatItReads() {
     assertEquals(List.of("bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-        "vrbo", "soba", "saba", "srba"), Algorithms.ALL);
+        "vrbo", "soba", "saba", "srba", "aid", "aid-fp", "itd"), Algorithms.ALL);
     for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.BILEVEL.entries()) {
       assertEquals(READS.get(entry.name()), entry.uses(), entry.name());
       assertFalse(entry.description().isBlank(), entry.name());

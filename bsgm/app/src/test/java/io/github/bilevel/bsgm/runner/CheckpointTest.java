@@ -96,7 +96,7 @@ class CheckpointTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-      "vrbo", "soba", "saba", "srba"})
+      "vrbo", "soba", "saba", "srba", "aid", "aid-fp", "itd"})
   void aResumedMethodContinuesBitForBit(String algorithm, @TempDir Path temp) {
     Path file = temp.resolve("a.ckpt");
     assertArrayEquals(run(algorithm, 0, file), run(algorithm, 1, file), 0.0, algorithm);

@@ -39,7 +39,7 @@ class IterationBudgetTest {
   /** {@code samplesPerIteration} against what {@code iterate} reports, iteration by iteration. */
   @ParameterizedTest
   @ValueSource(strings = {"bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-      "vrbo", "soba", "saba", "srba"})
+      "vrbo", "soba", "saba", "srba", "aid", "aid-fp", "itd"})
   void samplesPerIterationIsWhatAnIterationUses(String algorithm) {
     try (Arena arena = Arena.ofConfined();
         Workload workload = QuadraticWorkload.FACTORY.create(backend, SMALL, 3);
