@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <pre>
  *   a_0 = ‖w*‖²,  a_{i+1} = (1 − η_i(1 − q))² a_i + η_i² σ_Φ²      (a_t ≥ E‖w_t − w*‖²)
- *   ρ_k = Π_{i<k} (1 − η_i(1 − q))                               (the LS contraction)
+ *   ρ_k = Π_{i &lt; k} (1 − η_i(1 − q))                         (the LS contraction)
  *   E‖ĥ − ∇f‖² ≤ L_Φ² ( ρ_k ‖∇₁E(w*)‖/(1 − q)
  *                     + (1 + ρ_k)/(1 − q) · √(L₁² a_t + σ_E²/J) )²
  * </pre>
