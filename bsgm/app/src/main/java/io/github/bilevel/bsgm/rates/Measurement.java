@@ -15,9 +15,18 @@ import java.util.Objects;
  *                    over a dense record, past a burn-in)
  * @param parameters  the experiment's settings and derived constants, for the JSON record
  *                    (numbers, strings, booleans or {@code double[]})
+ * @param upperBound  a bound computed from the problem's constants that the aggregated curve
+ *                    must not exceed at any abscissa (a second pass condition besides the
+ *                    slope), or null where the experiment checks the slope alone
  */
 public record Measurement(double[] x, double[][] values, int[] fitIndices,
-    Map<String, Object> parameters) {
+    Map<String, Object> parameters, double[] upperBound) {
+
+  /** A measurement whose pass rule looks at the slope alone. */
+  public Measurement(double[] x, double[][] values, int[] fitIndices,
+      Map<String, Object> parameters) {
+    this(x, values, fitIndices, parameters, null);
+  }
 
   public Measurement {
     Objects.requireNonNull(x, "x");
@@ -44,6 +53,35 @@ public record Measurement(double[] x, double[][] values, int[] fitIndices,
       }
     }
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    if (upperBound != null) {
+      if (upperBound.length != x.length) {
+        throw new IllegalArgumentException("the bound has " + upperBound.length
+            + " values for " + x.length + " abscissae");
+      }
+      for (int i = 0; i < upperBound.length; i++) {
+        if (!(upperBound[i] > 0) || Double.isInfinite(upperBound[i])) {
+          throw new IllegalArgumentException("the bound must be positive and finite, got "
+              + upperBound[i] + " at x = " + x[i]);
+        }
+      }
+      upperBound = upperBound.clone();
+    }
+  }
+
+  /**
+   * Whether {@code curve} stays at or below {@link #upperBound} at every abscissa (true when
+   * there is no bound).
+   */
+  public boolean withinBound(double[] curve) {
+    if (upperBound == null) {
+      return true;
+    }
+    for (int i = 0; i < upperBound.length; i++) {
+      if (!(curve[i] <= upperBound[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Every column is fitted. */

@@ -28,7 +28,7 @@ public final class RateReport {
    */
   public static String table(List<RateSuite.Result> results) {
     StringBuilder out = new StringBuilder();
-    String format = "%-20s %12s %14s  %-20s  %-32s %s%n";
+    String format = "%-20s %12s %14s  %-20s  %-46s %s%n";
     out.append(String.format(Locale.ROOT, format, "experiment", "theory slope",
         "measured slope", "95% interval", "pass rule", "verdict"));
     for (RateSuite.Result r : results) {
@@ -37,7 +37,9 @@ public final class RateReport {
           String.format(Locale.ROOT, "%.4f", r.experiment().theorySlope()),
           String.format(Locale.ROOT, "%.4f", fit.slope()),
           String.format(Locale.ROOT, "[%.4f, %.4f]", fit.ciLow(), fit.ciHigh()),
-          r.experiment().passRule().description(), r.pass() ? "PASS" : "FAIL"));
+          r.experiment().passRule().description()
+              + (r.measurement().upperBound() == null ? "" : ", curve <= bound"),
+          r.pass() ? "PASS" : "FAIL"));
     }
     if (!results.isEmpty()) {
       out.append("intervals: ").append(results.get(0).fit().method()).append('\n');
@@ -86,7 +88,11 @@ public final class RateReport {
     o.add("ci_low", number(fit.ciLow()));
     o.add("ci_high", number(fit.ciHigh()));
     o.addProperty("pass", r.pass());
-    o.addProperty("pass_rule", e.passRule().description());
+    o.addProperty("pass_rule", e.passRule().description()
+        + (m.upperBound() == null ? "" : ", curve <= bound at every x"));
+    if (m.upperBound() != null) {
+      o.addProperty("within_bound", r.withinBound());
+    }
     JsonArray band = new JsonArray();
     for (double b : e.passRule().band()) {
       band.add(number(b));
@@ -116,6 +122,9 @@ public final class RateReport {
         perSeed.add(number(row[i]));
       }
       point.add("y_seeds", perSeed);
+      if (m.upperBound() != null) {
+        point.add("bound", number(m.upperBound()[i]));
+      }
       points.add(point);
     }
     o.add("points", points);

@@ -20,8 +20,12 @@ public final class RateSuite {
     return List.of(
         new SidMseExperiment(),
         new SidDeterministicExperiment(),
+        new SidMseBoundExperiment(),
         new BsgmStationarityExperiment(),
-        new MrboStationarityExperiment());
+        new BsgmDeterministicExperiment(),
+        new MrboStationarityExperiment(),
+        new VrboStationarityExperiment(),
+        new SobaStationarityExperiment());
   }
 
   /**
@@ -71,11 +75,13 @@ public final class RateSuite {
    * @param measurement its per-seed values
    * @param curve       the aggregated curve at every abscissa (from all seeds)
    * @param fit         slope, intercept and interval
-   * @param pass        the pass rule's verdict
+   * @param withinBound whether the curve stays below the measurement's upper bound at every
+   *                    abscissa (true where the experiment has none)
+   * @param pass        the verdict: the pass rule on the slope, and the bound where there is one
    * @param seconds     wall time of the measurement and the fit
    */
   public record Result(RateExperiment experiment, Measurement measurement, double[] curve,
-      SlopeFit fit, boolean pass, double seconds) {}
+      SlopeFit fit, boolean withinBound, boolean pass, double seconds) {}
 
   /** Runs one experiment. */
   public static Result run(RateExperiment experiment, Backend backend, Config config,
@@ -96,12 +102,14 @@ public final class RateSuite {
     double[] curve = new double[measurement.x().length];
     int[] all = Measurement.allIndices(seeds);
     experiment.aggregation().aggregate(measurement.values(), all, curve);
-    boolean pass = experiment.passRule().passes(fit);
+    boolean withinBound = measurement.withinBound(curve);
+    boolean pass = experiment.passRule().passes(fit) && withinBound;
     double seconds = (System.nanoTime() - start) / 1e9;
     progress.accept(String.format(java.util.Locale.ROOT,
-        "%s: finished in %.1f s, slope %.4f [%.4f, %.4f], %s", experiment.name(), seconds,
-        fit.slope(), fit.ciLow(), fit.ciHigh(), pass ? "PASS" : "FAIL"));
-    return new Result(experiment, measurement, curve, fit, pass, seconds);
+        "%s: finished in %.1f s, slope %.4f [%.4f, %.4f]%s, %s", experiment.name(), seconds,
+        fit.slope(), fit.ciLow(), fit.ciHigh(), measurement.upperBound() == null ? ""
+            : withinBound ? ", below the bound" : ", ABOVE the bound", pass ? "PASS" : "FAIL"));
+    return new Result(experiment, measurement, curve, fit, withinBound, pass, seconds);
   }
 
   /** Runs the experiments in order. */

@@ -132,6 +132,16 @@ public final class SidMseExperiment implements RateExperiment {
 
   @Override
   public Measurement measure(Context context) {
+    return measure(context, name().hashCode());
+  }
+
+  /** The settings of this experiment. */
+  Settings settings() {
+    return settings;
+  }
+
+  /** {@link #measure(Context)} drawing from the streams of {@code salt} (one per experiment). */
+  Measurement measure(Context context, long salt) {
     Settings s = settings;
     int[] sizes = sizes(context.profile());
     int maxT = sizes[sizes.length - 1];
@@ -163,7 +173,6 @@ public final class SidMseExperiment implements RateExperiment {
         }
         StepSchedule steps = StepSchedule.decreasing(s.beta(), s.gamma());
         exact = problems[0].exactHypergradient(lambda);
-        long salt = name().hashCode();
         for (int i = 0; i < sizes.length; i++) {
           long start = System.nanoTime();
           int t = sizes[i];

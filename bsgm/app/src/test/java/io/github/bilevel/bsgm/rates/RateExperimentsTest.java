@@ -168,9 +168,7 @@ class RateExperimentsTest {
   void everyBufferOfTheRateExperimentsIsBackendMemory() {
     RateSuite.Config tiny = new RateSuite.Config(RateProfile.TINY, OptionalInt.empty(), 77L, 50,
         0.95, 2);
-    for (RateExperiment experiment : List.of(new SidMseExperiment(),
-        new SidDeterministicExperiment(), new BsgmStationarityExperiment(),
-        new MrboStationarityExperiment())) {
+    for (RateExperiment experiment : RateSuite.standardExperiments()) {
       BackendMemoryBackend strict = new BackendMemoryBackend();
       RateSuite.Result checked = RateSuite.run(experiment, strict, tiny, line -> { });
       RateSuite.Result plain = RateSuite.run(experiment, Backends.byName("scalar"), tiny,
