@@ -59,6 +59,8 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
   private static final long MAGIC = 0x4253474D434B5033L; // "BSGMCKP3"
   private static final int HEADER_BYTES = 16; // magic, body length
   private static final int TRAILER_BYTES = 4; // CRC32C
+  /** The run's counters at the start of the body: iteration to metrics bytes. */
+  private static final int COUNTER_BYTES = 4 + 8 + 8 + 1 + 8 + 8;
   private static final String LAMBDA = "lambda";
 
   /** Checks the counters. */
@@ -200,7 +202,11 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
    *     is truncated or is damaged
    */
   public static Checkpoint readCounters(Path file) {
-    verify(file);
+    // the body's stream goes on into the trailer: a body shorter than the counters is damaged
+    if (verify(file) < COUNTER_BYTES) {
+      throw new IllegalArgumentException(file + " is damaged: its body is shorter than the"
+          + " run's counters");
+    }
     try (DataInputStream in = body(file)) {
       return readCounters(file, in);
     } catch (EOFException e) {
@@ -244,9 +250,9 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
 
   /**
    * Checks the magic, that the file's size is what its header announces and the body's CRC32C,
-   * reading the file once.
+   * reading the file once; returns the body's length.
    */
-  private static void verify(Path file) {
+  private static long verify(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
@@ -290,6 +296,7 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
         throw new IllegalArgumentException(String.format(Locale.ROOT, "%s is damaged: its"
             + " CRC32C is %08x, its contents give %08x", file, stored, (int) crc.getValue()));
       }
+      return length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
