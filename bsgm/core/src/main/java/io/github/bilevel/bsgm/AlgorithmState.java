@@ -26,7 +26,8 @@ public interface AlgorithmState {
    * Sets the counters to {@code values} (read from a checkpoint), in the order of
    * {@link #counterNames()}.
    *
-   * @throws IllegalArgumentException if the number of values is wrong or one is negative
+   * @throws IllegalArgumentException if the number of values is wrong, one is negative, or the
+   *     iteration is beyond {@link Integer#MAX_VALUE}
    */
   void restoreCounters(long[] values);
 
@@ -53,5 +54,20 @@ public interface AlgorithmState {
         throw new IllegalArgumentException(state + ": counters must be >= 0, got " + value);
       }
     }
+  }
+
+  /**
+   * The iteration counter {@code value} (read from a checkpoint) as an {@code int}, the type of
+   * an iteration index. For implementations of {@link #restoreCounters}.
+   *
+   * @throws IllegalArgumentException naming {@code state} if it is beyond
+   *     {@link Integer#MAX_VALUE}
+   */
+  static int iterationCounter(String state, long value) {
+    if (value > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(state + ": the iteration counter " + value
+          + " is beyond the largest iteration index " + Integer.MAX_VALUE);
+    }
+    return (int) value;
   }
 }

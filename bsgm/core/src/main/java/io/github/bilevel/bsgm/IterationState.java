@@ -39,6 +39,6 @@ public abstract class IterationState implements AlgorithmState {
   @Override
   public final void restoreCounters(long[] values) {
     AlgorithmState.checkCounters(owner, values, 1);
-    iteration = Math.toIntExact(values[0]);
+    iteration = AlgorithmState.iterationCounter(owner, values[0]);
   }
 }

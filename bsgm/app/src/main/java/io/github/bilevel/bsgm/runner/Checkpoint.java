@@ -12,6 +12,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -58,6 +59,8 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
   private static final long MAGIC = 0x4253474D434B5033L; // "BSGMCKP3"
   private static final int HEADER_BYTES = 16; // magic, body length
   private static final int TRAILER_BYTES = 4; // CRC32C
+  /** The run's counters at the start of the body: iteration to metrics bytes. */
+  private static final int COUNTER_BYTES = 4 + 8 + 8 + 1 + 8 + 8;
   private static final String LAMBDA = "lambda";
 
   /** Checks the counters. */
@@ -142,7 +145,7 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
     List<String> names = state.counterNames();
     verify(file);
     try (DataInputStream in = body(file)) {
-      Checkpoint at = readCounters(in);
+      Checkpoint at = readCounters(file, in);
       int count = in.readInt();
       if (count != vectors.size()) {
         throw new IllegalArgumentException(file + " holds " + count + " vectors, this run has "
@@ -150,7 +153,7 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
             + " algorithm or workload?");
       }
       for (NamedVector v : vectors) {
-        String name = in.readUTF();
+        String name = readName(file, in);
         if (!name.equals(v.name())) {
           throw new IllegalArgumentException(file + " holds vector '" + name + "' where this"
               + " run has '" + v.name() + "' " + vectorNames(vectors) + ": was it written by"
@@ -165,17 +168,27 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
       }
       long[] counters = new long[counterCount];
       for (int c = 0; c < counterCount; c++) {
-        String name = in.readUTF();
+        String name = readName(file, in);
         if (!name.equals(names.get(c))) {
           throw new IllegalArgumentException(file + " holds counter '" + name + "' where this"
               + " run's state has '" + names.get(c) + "' " + names);
         }
         counters[c] = in.readLong();
       }
-      state.restoreCounters(counters);
+      // what is left of the stream is the CRC32C: more is a body longer than its contents
+      if (in.readNBytes(TRAILER_BYTES + 1).length != TRAILER_BYTES) {
+        throw new IllegalArgumentException(file + " is damaged: its body does not end where"
+            + " its counters do");
+      }
+      try {
+        state.restoreCounters(counters);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
       return at;
     } catch (EOFException e) {
-      throw new IllegalArgumentException(file + " is truncated", e);
+      throw new IllegalArgumentException(file + " is damaged: its body ends before its"
+          + " contents do", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -189,24 +202,43 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
    *     is truncated or is damaged
    */
   public static Checkpoint readCounters(Path file) {
-    verify(file);
+    // the body's stream goes on into the trailer: a body shorter than the counters is damaged
+    if (verify(file) < COUNTER_BYTES) {
+      throw new IllegalArgumentException(file + " is damaged: its body is shorter than the"
+          + " run's counters");
+    }
     try (DataInputStream in = body(file)) {
-      return readCounters(in);
+      return readCounters(file, in);
     } catch (EOFException e) {
-      throw new IllegalArgumentException(file + " is truncated", e);
+      throw new IllegalArgumentException(file + " is damaged: its body ends before its"
+          + " counters do", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static Checkpoint readCounters(DataInputStream in) throws IOException {
+  private static Checkpoint readCounters(Path file, DataInputStream in) throws IOException {
     int iteration = in.readInt();
     long samples = in.readLong();
     double seconds = in.readDouble();
     boolean finished = in.readBoolean();
     long metricsRows = in.readLong();
     long metricsBytes = in.readLong();
-    return new Checkpoint(iteration, samples, seconds, finished, metricsRows, metricsBytes);
+    try {
+      return new Checkpoint(iteration, samples, seconds, finished, metricsRows, metricsBytes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A vector's or counter's name; bytes that are not modified UTF-8 are a damaged file. */
+  private static String readName(Path file, DataInputStream in) throws IOException {
+    try {
+      return in.readUTF();
+    } catch (UTFDataFormatException e) {
+      throw new IllegalArgumentException(file + " is damaged: a vector or counter name is not"
+          + " modified UTF-8 (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The body of a verified file, as a stream. */
@@ -218,9 +250,9 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
 
   /**
    * Checks the magic, that the file's size is what its header announces and the body's CRC32C,
-   * reading the file once.
+   * reading the file once; returns the body's length.
    */
-  private static void verify(Path file) {
+  private static long verify(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
@@ -264,6 +296,7 @@ public record Checkpoint(int iteration, long samples, double seconds, boolean fi
         throw new IllegalArgumentException(String.format(Locale.ROOT, "%s is damaged: its"
             + " CRC32C is %08x, its contents give %08x", file, stored, (int) crc.getValue()));
       }
+      return length;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

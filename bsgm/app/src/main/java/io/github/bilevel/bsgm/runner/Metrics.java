@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.runner;
 import io.github.bilevel.bsgm.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,9 @@ public final class Metrics {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(file + " is not a metrics.csv (not UTF-8 text: "
+          + e.getMessage() + ")", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -136,12 +140,17 @@ public final class Metrics {
     try {
       double[] values = new double[COLUMNS.size()];
       for (int c = 0; c < values.length; c++) {
-        values[c] = cells[5 + c].isEmpty() ? Double.NaN : Double.parseDouble(cells[5 + c]);
+        values[c] = number(cells[5 + c]);
       }
       return new Row(cells[0], Long.parseLong(cells[1]), Integer.parseInt(cells[2]),
-          Long.parseLong(cells[3]), Double.parseDouble(cells[4]), values);
+          Long.parseLong(cells[3]), number(cells[4]), values);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(file + " line " + lineNumber + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A cell as {@link #format} writes it: empty for NaN. */
+  private static double number(String cell) {
+    return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
   }
 }

@@ -197,4 +197,54 @@ class CheckpointTest {
       }
     }
   }
+
+  /**
+   * An iteration counter beyond 2<sup>31</sup> − 1 (the largest iteration index) is refused with
+   * a message naming the file, for both kinds of state (it was an ArithmeticException).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"amigo", "mrbo"})
+  void anIterationCounterBeyondAnIntIsRefusedNamingTheFile(String algorithm,
+      @TempDir Path temp) {
+    Path file = temp.resolve("a.ckpt");
+    try (Workload workload = workload(); Arena arena = Arena.ofShared();
+        UpperLevelMethod<?> method = workload.method(algorithm, MethodOverrides.NONE)) {
+      DVector lambda = BACKEND.vector(arena, 4);
+      AlgorithmState state = method.init(lambda);
+      long[] counters = state.counters();
+      counters[0] = Integer.MAX_VALUE + 1L;
+      // a state that claims that many iterations, written as a valid checkpoint
+      AlgorithmState beyond = new AlgorithmState() {
+        @Override
+        public List<NamedVector> vectors() {
+          return state.vectors();
+        }
+
+        @Override
+        public List<String> counterNames() {
+          return state.counterNames();
+        }
+
+        @Override
+        public long[] counters() {
+          return counters;
+        }
+
+        @Override
+        public void restoreCounters(long[] values) {
+          throw new UnsupportedOperationException();
+        }
+      };
+      new Checkpoint(7, 300, 1.5, false).write(file, lambda, beyond);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Checkpoint.read(file, lambda, method.init(lambda)));
+      assertTrue(e.getMessage().startsWith(file.toString())
+          && e.getMessage().contains("2147483648"), e.getMessage());
+      counters[0] = Integer.MAX_VALUE;
+      new Checkpoint(7, 300, 1.5, false).write(file, lambda, beyond);
+      AlgorithmState read = method.init(lambda);
+      Checkpoint.read(file, lambda, read);
+      assertEquals(Integer.MAX_VALUE, read.counters()[0]);
+    }
+  }
 }

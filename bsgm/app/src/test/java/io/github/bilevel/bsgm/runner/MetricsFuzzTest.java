@@ -95,8 +95,9 @@ class MetricsFuzzTest {
 
   /**
    * The seed corpus, written by the current {@link Metrics#write}: rows with integers, fractions,
-   * NaN (empty cells) and extreme values, a header alone, and the refusals (another header, a
-   * missing cell, a cell that is not a number, empty).
+   * NaN (empty cells) and extreme values, a header alone, NaN seconds written as an empty cell
+   * when written back, and the refusals (another header, a missing cell, a cell that is not a
+   * number, bytes that are not UTF-8, empty).
    */
   static Map<String, byte[]> seeds() {
     double[] values = {0.5, 1e-300, Double.NaN, 0.75, 1.0, Double.NaN, 1 << 20};
@@ -118,6 +119,13 @@ class MetricsFuzzTest {
         + "\n").getBytes(StandardCharsets.UTF_8));
     seeds.put("not-a-number", (lines[0] + "\n" + lines[2].replace(",400,", ",4x0,") + "\n")
         .getBytes(StandardCharsets.UTF_8));
+    String[] cells = lines[2].split(",", -1);
+    cells[4] = "NaN"; // the seconds
+    seeds.put("seconds-nan", (lines[0] + "\n" + String.join(",", cells) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    byte[] notUtf8 = metrics.clone();
+    notUtf8[lines[0].length() + 2] = (byte) 0xC3; // a lead byte without its continuation
+    seeds.put("not-utf8", notUtf8);
     seeds.put("empty", new byte[0]);
     return seeds;
   }
@@ -142,7 +150,7 @@ class MetricsFuzzTest {
     for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
       readMetrics(seed.getValue());
       Files.write(FILE, seed.getValue());
-      if (seed.getKey().matches("rows|header-only")) {
+      if (seed.getKey().matches("rows|header-only|seconds-nan")) {
         Metrics.read(FILE);
       } else {
         assertThrows(IllegalArgumentException.class, () -> Metrics.read(FILE), seed.getKey());

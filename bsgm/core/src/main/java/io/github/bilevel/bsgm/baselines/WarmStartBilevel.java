@@ -232,7 +232,7 @@ public final class WarmStartBilevel implements AutoCloseable {
     @Override
     public void restoreCounters(long[] values) {
       AlgorithmState.checkCounters("the warm-start state", values, 3);
-      iteration = Math.toIntExact(values[0]);
+      iteration = AlgorithmState.iterationCounter("the warm-start state", values[0]);
       lowerClock = values[1];
       linearClock = values[2];
     }
