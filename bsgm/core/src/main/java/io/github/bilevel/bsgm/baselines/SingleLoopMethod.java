@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * What SOBA, SABA and SRBA share (docs/mathematics.md §4.5): the oracles at one point
+ * What SOBA, SABA and SRBA (docs/mathematics.md §4.5), TTSA and FSLA (§4.7) share: the oracles at one point
  * {@code (z, v, λ)}, the joint step of {@code z}, {@code v} and {@code λ} along the three
  * directions, the divergence checks, the run loop and the progress report. The subclasses keep
  * their own estimators of the directions (plain, SAGA, SARAH).
@@ -147,6 +147,53 @@ abstract class SingleLoopMethod<S extends IterationState>
     linearization.vjpW(v, out.jacobianW());
     linearization.vjpLambda(v, out.cross());
     return xi.size();
+  }
+
+  /**
+   * {@code out ← z − Φ̂(z, λ, ξ)} alone (TTSA's and FSLA's lower-level step).
+   *
+   * @return the samples, {@code |ξ|}
+   */
+  final long residual(DVector z, DVector lambda, Batch xi, DVector out) {
+    problem.map(z, lambda, xi, phi);
+    backend.copy(z, out);
+    backend.axpy(-1.0, phi, out);
+    return xi.size();
+  }
+
+  /**
+   * The linearization of {@code Φ̂} at {@code (z, λ)} on {@code ξ}, for vector–Jacobian products
+   * without the residual; valid until the next oracle call. Its caller counts {@code |ξ|}.
+   */
+  final BilevelProblem.Linearization linearize(DVector z, DVector lambda, Batch xi) {
+    linearization.linearize(z, lambda, xi);
+    return linearization;
+  }
+
+  /** Records {@code ‖D_z‖} of a lower-level step taken apart from {@link #step}. */
+  final void checkLower(int k, DVector direction) {
+    lastLowerNorm = checkFinite(direction, "LL direction D_z", k, "‖D_z‖", lastLowerNorm);
+  }
+
+  /** Records {@code ‖D_v‖} of a linear-system step taken apart from {@link #step}. */
+  final void checkLinear(int k, DVector direction) {
+    lastLinearNorm = checkFinite(direction, "LS direction D_v", k, "‖D_v‖", lastLinearNorm);
+  }
+
+  /**
+   * The upper-level step alone, {@code λ ← P_Λ(λ − γ_k D_λ)}, with the checks and the progress
+   * report of {@link #step} ({@code z} is where the objective is reported).
+   */
+  final void upperStep(int k, SingleLoopOptions options, DVector z, DVector lambda,
+      DVector direction) {
+    lastDirectionNorm = checkFinite(direction, "UL direction D_λ", k, "‖D_λ‖",
+        lastDirectionNorm);
+    double gamma = options.gamma(k);
+    lastMappingNorm = options.exact() == null ? Double.NaN
+        : gradientMappingNorm(lambda, gamma, options.exact());
+    lastObjective = monitor ? problem.objective(z, lambda, lastUpper) : Double.NaN;
+    backend.axpy(-gamma, direction, lambda);
+    problem.projectUpper(lambda);
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The settings of the single-loop methods of Dagréou et al. ({@link Soba}, {@link Saba},
- * {@link Srba}; docs/mathematics.md §4.5): at iteration {@code k = 0, 1, ...} the lower-level
+ * {@link Srba}; docs/mathematics.md §4.5) and of {@link Ttsa} and {@link Fsla} (§4.7): at iteration {@code k = 0, 1, ...} the lower-level
  * and linear-system step is {@code ρ_k = ρ / (k + 1)^a} and the upper-level step
  * {@code γ_k = γ / (k + 1)^c} (benchopt's {@code step_size} is {@code ρ}, its
  * {@code outer_ratio} is {@code ρ/γ}).
@@ -19,12 +19,16 @@ import java.util.Objects;
  * @param lowerBatch    {@code b}: samples {@code ξ} per inner batch
  * @param batch         {@code J}: samples {@code ζ} per outer batch
  * @param period        SRBA only: iterations between full-batch recomputations, {@code >= 1}
+ * @param neumannTerms  TTSA only: {@code Q >= 1}, the Neumann series' length (§4.7)
+ * @param randomTruncation TTSA only: true to keep a uniformly drawn {@code p ∈ {0, …, Q−1}}
+ *     terms scaled by {@code Q} (unbiased for the length-{@code Q} sum, benchopt's), false for
+ *     the fixed length-{@code Q} sum
  * @param budget        when {@code run} stops
  * @param exact         the exact hypergradient for the progress report, or null
  */
 public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
-    double gammaExponent, int lowerBatch, int batch, int period, Budget budget,
-    Bsgm.ExactHypergradient exact) {
+    double gammaExponent, int lowerBatch, int batch, int period, int neumannTerms,
+    boolean randomTruncation, Budget budget, Bsgm.ExactHypergradient exact) {
 
   public SingleLoopOptions {
     positive("rho", rho);
@@ -34,6 +38,10 @@ public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
     if (lowerBatch < 1 || batch < 1 || period < 1) {
       throw new IllegalArgumentException("single-loop method: lowerBatch, batch and period must"
           + " be >= 1, got " + lowerBatch + ", " + batch + ", " + period);
+    }
+    if (neumannTerms < 1) {
+      throw new IllegalArgumentException("single-loop method: neumannTerms must be >= 1, got "
+          + neumannTerms);
     }
     Objects.requireNonNull(budget, "budget");
   }
@@ -69,8 +77,8 @@ public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
 
   /**
    * Builds {@link SingleLoopOptions}. Defaults: {@code ρ = 0.5}, {@code γ = 0.1}, constant
-   * steps ({@code a = c = 0}), {@code b = J = 1}, {@code period = 100}, 1000 iterations, no
-   * exact hypergradient.
+   * steps ({@code a = c = 0}), {@code b = J = 1}, {@code period = 100}, {@code Q = 10} randomly
+   * truncated, 1000 iterations, no exact hypergradient.
    */
   public static final class Builder {
     private double rho = 0.5;
@@ -80,6 +88,8 @@ public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
     private int lowerBatch = 1;
     private int batch = 1;
     private int period = 100;
+    private int neumannTerms = 10;
+    private boolean randomTruncation = true;
     private Budget budget = Budget.iterations(1000);
     private Bsgm.ExactHypergradient exact;
 
@@ -127,6 +137,18 @@ public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
       return this;
     }
 
+    /** TTSA's {@code Q}. */
+    public Builder neumannTerms(int value) {
+      neumannTerms = value;
+      return this;
+    }
+
+    /** TTSA's truncation: random (true) or fixed at {@code Q} terms (false). */
+    public Builder randomTruncation(boolean value) {
+      randomTruncation = value;
+      return this;
+    }
+
     /** When to stop. */
     public Builder budget(Budget value) {
       budget = value;
@@ -142,7 +164,7 @@ public record SingleLoopOptions(double rho, double gamma, double rhoExponent,
     /** The options. */
     public SingleLoopOptions build() {
       return new SingleLoopOptions(rho, gamma, rhoExponent, gammaExponent, lowerBatch, batch,
-          period, budget, exact);
+          period, neumannTerms, randomTruncation, budget, exact);
     }
   }
 }
