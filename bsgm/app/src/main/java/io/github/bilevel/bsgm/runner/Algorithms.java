@@ -34,6 +34,8 @@ public final class Algorithms {
   private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
   private static final Set<Setting> SINGLE_LOOP_SETTINGS = EnumSet.of(Setting.ALPHA,
       Setting.BATCH);
+  private static final Set<Setting> TTSA_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
+      Setting.K);
   private static final Set<Setting> AID_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
       Setting.K);
 
@@ -124,6 +126,19 @@ public final class Algorithms {
               + " every (N_ξ + N_ζ)/(2b) iterations, constant steps; --batch is b = J",
               SINGLE_LOOP_SETTINGS, (problem, defaults, overrides) -> SingleLoopAdapter.srba(
                   problem, singleLoop(problem, defaults, overrides, 0, 1).build())),
+          new Entry<>("ttsa", "TTSA: one KM step of z, then λ along a randomly truncated"
+              + " Neumann series of --k terms (η = ρ), steps ρ/(k+1)^0.4 and --alpha/(k+1)^0.6;"
+              + " --batch is b = J", TTSA_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.ttsa(problem,
+                  singleLoop(problem, defaults, overrides, 0.4, 1).gammaExponent(0.6)
+                      .neumannTerms(overrides.kOr(defaults.k())).randomTruncation(true)
+                      .build())),
+          new Entry<>("fsla", "FSLA: KM steps of z and v, λ along a STORM momentum of the"
+              + " hypergradient (weight ρ_k), steps min(ρ, 1)/√(k+1) and --alpha/√(k+1);"
+              + " --batch is b = J", SINGLE_LOOP_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.fsla(problem,
+                  singleLoop(problem, defaults, overrides, 0.5, 1)
+                      .rho(Math.min(1.0, defaults.constantStep())).build())),
           new Entry<>("aid", "AID: warm w and v, t fixed-point steps, k conjugate-gradient"
               + " steps on (I − ∂₁Φ)ᵀv = ∇₁E (symmetric maps), full data", AID_SETTINGS,
               (problem, defaults, overrides) -> DeterministicAdapter.aid("aid", problem,
@@ -180,7 +195,8 @@ public final class Algorithms {
   }
 
   /**
-   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5) from a workload's defaults,
+   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5; TTSA and FSLA of §4.7 adjust
+   * them) from a workload's defaults,
    * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
    * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
    * step can diverge where the plain iteration converges), {@code γ = α},

@@ -51,6 +51,8 @@ class AlgorithmsTest {
       Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
       Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
       Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
+      Map.entry("ttsa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K)),
+      Map.entry("fsla", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
       Map.entry("aid", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("aid-fp", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("itd", EnumSet.of(Setting.ALPHA, Setting.T)));
@@ -84,7 +86,7 @@ class AlgorithmsTest {
   @Test
   void theRegistryListsEveryAlgorithmWithWhatItReads() {
     assertEquals(List.of("bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-        "vrbo", "soba", "saba", "srba", "aid", "aid-fp", "itd"), Algorithms.ALL);
+        "vrbo", "soba", "saba", "srba", "ttsa", "fsla", "aid", "aid-fp", "itd"), Algorithms.ALL);
     for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.BILEVEL.entries()) {
       assertEquals(READS.get(entry.name()), entry.uses(), entry.name());
       assertFalse(entry.description().isBlank(), entry.name());

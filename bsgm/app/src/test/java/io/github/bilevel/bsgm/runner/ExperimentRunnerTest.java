@@ -116,8 +116,8 @@ class ExperimentRunnerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bsgm", "amigo", "mrbo", "vrbo", "soba", "saba", "srba", "aid",
-      "itd"})
+  @ValueSource(strings = {"bsgm", "amigo", "mrbo", "vrbo", "soba", "saba", "srba", "ttsa",
+      "fsla", "aid", "itd"})
   void aResumedRunEqualsAnUninterruptedOne(String algorithm, @TempDir Path temp)
       throws IOException {
     Path whole = temp.resolve("whole");
