@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class TtsaFslaTest {
 
   private static final Backend BACKEND = Backends.byName("simd");
+  /** FSLA's constant {@code γ L_f}: the flipped correction's step, about 3γ, diverges. */
+  private static final double GAMMA_FSLA = 0.9;
   private static QuadraticProblem deterministic;
   private static QuadraticProblem finiteSum;
   private static QuadraticFacts deterministicFacts;
@@ -96,7 +98,38 @@ class TtsaFslaTest {
     }
   }
 
-  private static final double GAMMA_FSLA = 0.9;
+  /**
+   * On the deterministic problem the only randomness of TTSA's first step is the truncation
+   * {@code p}, which the sample count reveals ({@code 2b + J + p·b}); the mean of the {@code Q}
+   * outcomes, one per {@code p}, must be the fixed-length step ({@code λ₁} is affine in
+   * {@code v}): the random truncation is unbiased for the fixed-length sum.
+   */
+  @Test
+  void ttsasRandomTruncationIsUnbiasedForTheFixedLengthSeries() {
+    int q = 4;
+    SingleLoopOptions.Builder builder = SingleLoopOptions.builder().rho(0.7).gamma(0.3)
+        .neumannTerms(q).budget(Budget.iterations(1));
+    try (Arena arena = Arena.ofConfined(); Ttsa ttsa = new Ttsa(deterministic, 1, 1)) {
+      DVector fixed = Buffers.vector(arena, 3);
+      ttsa.run(fixed, builder.randomTruncation(false).build(), new SplittableRandom(1), null);
+      SingleLoopOptions random = builder.randomTruncation(true).build();
+      double[][] byTerms = new double[q][];
+      for (long seed = 0; seed < 200 && Arrays.stream(byTerms).anyMatch(a -> a == null);
+          seed++) {
+        DVector lambda = Buffers.vector(arena, 3);
+        long samples = ttsa.run(lambda, random, new SplittableRandom(seed), null).samples();
+        byTerms[(int) (samples - 3)] = lambda.toArray();
+      }
+      double[] mean = new double[3];
+      for (double[] outcome : byTerms) {
+        for (int i = 0; i < 3; i++) {
+          mean[i] += outcome[i] / q;
+        }
+      }
+      assertArrayEquals(fixed.toArray(), mean, 1e-12);
+      assertFalse(Arrays.equals(byTerms[0], byTerms[q - 1]));
+    }
+  }
 
   @Test
   void sampleCountsAgreeWithAHandCount() {
