@@ -66,16 +66,8 @@ class CheckpointFuzzTest {
   private static final long MAGIC = 0x4253474D434B5033L; // "BSGMCKP3"
   private static final int HEADER_BYTES = 16; // magic, body length
   private static final int TRAILER_BYTES = 4; // CRC32C
-  private static final Path FILE;
+  private static final Path FILE = FuzzCorpus.scratchFile("checkpoint-fuzz-", ".ckpt");
 
-  static {
-    try {
-      FILE = Files.createTempFile("checkpoint-fuzz-", ".ckpt");
-      FILE.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @FuzzTest
   void readCheckpoint(byte[] bytes) throws IOException {
@@ -247,21 +239,24 @@ class CheckpointFuzzTest {
     try (Arena arena = Arena.ofConfined()) {
       DVector lambda = BACKEND.vector(arena, WORKLOAD.upperDimension());
       AlgorithmState state = METHOD.init(lambda);
-      seeds.put("amigo-initial", written(new Checkpoint(0, 0, 0.0, false), lambda, state));
+      seeds.put("amigo-initial",
+          writtenCheckpoint(new Checkpoint(0, 0, 0.0, false), lambda, state));
       SplittableRandom random = new SplittableRandom(7);
       for (int s = 0; s < 3; s++) {
         advance(METHOD, state, lambda, random);
       }
-      advanced = written(new Checkpoint(3, 120, 0.25, false, 4, 1234), lambda, state);
+      advanced =
+          writtenCheckpoint(new Checkpoint(3, 120, 0.25, false, 4, 1234), lambda, state);
       seeds.put("amigo-advanced", advanced);
-      seeds.put("amigo-finished", written(new Checkpoint(9, 400, 1.5, true, 10, 5000), lambda,
-          state));
+      seeds.put("amigo-finished",
+          writtenCheckpoint(new Checkpoint(9, 400, 1.5, true, 10, 5000), lambda, state));
       seeds.put("amigo-truncated", Arrays.copyOf(advanced, advanced.length - 11));
       byte[] flipped = advanced.clone();
       flipped[100] ^= 0x10;
       seeds.put("amigo-flipped-byte", flipped);
       try (UpperLevelMethod<?> mrbo = WORKLOAD.method("mrbo", MethodOverrides.NONE)) {
-        seeds.put("mrbo", written(new Checkpoint(1, 4, 0.5, false), lambda, mrbo.init(lambda)));
+        seeds.put("mrbo",
+            writtenCheckpoint(new Checkpoint(1, 4, 0.5, false), lambda, mrbo.init(lambda)));
       }
     }
     // earlier findings: each read back with a message naming the file
@@ -323,18 +318,10 @@ class CheckpointFuzzTest {
     method.iterate(typed, lambda, random);
   }
 
-  private static byte[] written(Checkpoint checkpoint, DVector lambda, AlgorithmState state) {
-    try {
-      Path file = Files.createTempFile("checkpoint-seed-", ".ckpt");
-      try {
-        checkpoint.write(file, lambda, state);
-        return Files.readAllBytes(file);
-      } finally {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+
+  private static byte[] writtenCheckpoint(Checkpoint checkpoint, DVector lambda,
+      AlgorithmState state) {
+    return FuzzCorpus.writtenBy(".ckpt", file -> checkpoint.write(file, lambda, state));
   }
 
   /** The seeds meet the property, and exactly this shape's checkpoints are read. */

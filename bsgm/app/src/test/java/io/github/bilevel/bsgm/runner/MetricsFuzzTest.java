@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.bilevel.bsgm.io.FuzzCorpus;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,19 +35,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class MetricsFuzzTest {
 
-  private static final Path FILE;
-  private static final Path REWRITTEN;
+  private static final Path FILE = FuzzCorpus.scratchFile("metrics-fuzz-", ".csv");
+  private static final Path REWRITTEN =
+      FuzzCorpus.scratchFile("metrics-fuzz-rewritten-", ".csv");
 
-  static {
-    try {
-      FILE = Files.createTempFile("metrics-fuzz-", ".csv");
-      REWRITTEN = Files.createTempFile("metrics-fuzz-rewritten-", ".csv");
-      FILE.toFile().deleteOnExit();
-      REWRITTEN.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @FuzzTest
   void readMetrics(byte[] bytes) throws IOException {
@@ -108,10 +98,11 @@ class MetricsFuzzTest {
         new Metrics.Row("bsgm", 0, 10, 400, 0.125, values),
         new Metrics.Row("mrbo", 1, 2147483647, Long.MAX_VALUE, 1e9, extreme),
         Metrics.Row.of("alset-dagger", -3, 5, 20, 2.5, Map.of("stationarity", 3e-7)));
-    byte[] metrics = written(rows);
+    byte[] metrics = FuzzCorpus.writtenBy(".csv", file -> Metrics.write(file, rows));
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("rows", metrics);
-    seeds.put("header-only", written(List.of()));
+    seeds.put("header-only",
+        FuzzCorpus.writtenBy(".csv", file -> Metrics.write(file, List.of())));
     String text = new String(metrics, StandardCharsets.UTF_8);
     seeds.put("other-header", text.replace("seconds", "time").getBytes(StandardCharsets.UTF_8));
     String[] lines = text.split("\n");
@@ -130,19 +121,6 @@ class MetricsFuzzTest {
     return seeds;
   }
 
-  private static byte[] written(List<Metrics.Row> rows) {
-    try {
-      Path file = Files.createTempFile("metrics-seed-", ".csv");
-      try {
-        Metrics.write(file, rows);
-        return Files.readAllBytes(file);
-      } finally {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The seeds meet the property, and the files the writer wrote are read. */
   @Test

@@ -11,7 +11,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.bilevel.bsgm.io.FuzzCorpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -50,21 +49,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class MetricsLogFuzzTest {
 
-  private static final Path FILE;
-  private static final Path REWRITTEN;
+  private static final Path FILE = FuzzCorpus.scratchFile("metrics-log-fuzz-", ".csv");
+  private static final Path REWRITTEN =
+      FuzzCorpus.scratchFile("metrics-log-fuzz-rewritten-", ".csv");
   private static final String PREAMBLE = MetricsLog.FORMAT_LINE + "\n" + MetricsLog.HEADER
       + "\n";
 
-  static {
-    try {
-      FILE = Files.createTempFile("metrics-log-fuzz-", ".csv");
-      REWRITTEN = Files.createTempFile("metrics-log-fuzz-rewritten-", ".csv");
-      FILE.toFile().deleteOnExit();
-      REWRITTEN.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @FuzzTest
   void readMetricsLog(byte[] bytes) throws IOException {
@@ -240,11 +230,12 @@ class MetricsLogFuzzTest {
         new Metrics.Row("bsgm", 0, 10, 400, 0.125, values),
         new Metrics.Row("mrbo", 1, 2147483647, Long.MAX_VALUE, 1e9, extreme),
         Metrics.Row.of("alset-dagger", -3, 5, 20, 2.5, Map.of("stationarity", 3e-7)));
-    byte[] log = written(rows);
+    byte[] log = FuzzCorpus.writtenBy(".csv", file -> MetricsLog.writeAtomically(file, rows));
     String text = new String(log, StandardCharsets.UTF_8);
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("rows", log);
-    seeds.put("preamble-only", written(List.of()));
+    seeds.put("preamble-only",
+        FuzzCorpus.writtenBy(".csv", file -> MetricsLog.writeAtomically(file, List.of())));
     seeds.put("damaged-row", text.replace(",400,", ",401,").getBytes(StandardCharsets.UTF_8));
     seeds.put("cut-short", Arrays.copyOf(log, log.length - 5));
     seeds.put("other-format", text.replace("format 1", "format 2")
@@ -262,19 +253,6 @@ class MetricsLogFuzzTest {
     return seeds;
   }
 
-  private static byte[] written(List<Metrics.Row> rows) {
-    try {
-      Path file = Files.createTempFile("metrics-log-seed-", ".csv");
-      try {
-        MetricsLog.writeAtomically(file, rows);
-        return Files.readAllBytes(file);
-      } finally {
-        Files.deleteIfExists(file);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** The seeds meet the property, and exactly the logs the writer wrote are read. */
   @Test

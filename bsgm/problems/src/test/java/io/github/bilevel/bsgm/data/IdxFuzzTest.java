@@ -38,16 +38,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class IdxFuzzTest {
 
   /** One file rewritten for every input: the reader reads paths, and a new file each is slow. */
-  private static final Path FILE;
+  private static final Path FILE = FuzzCorpus.scratchFile("idx-fuzz-", ".idx");
 
-  static {
-    try {
-      FILE = Files.createTempFile("idx-fuzz-", ".idx");
-      FILE.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @FuzzTest
   void readIdx(byte[] bytes) throws IOException {

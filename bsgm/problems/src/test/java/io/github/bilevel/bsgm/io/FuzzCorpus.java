@@ -25,6 +25,42 @@ public final class FuzzCorpus {
 
   private FuzzCorpus() {}
 
+  /** Writes a file; what a format's writer is handed to produce a seed. */
+  @FunctionalInterface
+  public interface FileWriter {
+    /** Writes the file at {@code file}. */
+    void write(Path file) throws IOException;
+  }
+
+  /**
+   * A temporary file deleted when the JVM exits: where a fuzz target puts each input for the
+   * reader under test.
+   */
+  public static Path scratchFile(String prefix, String suffix) {
+    try {
+      Path file = Files.createTempFile(prefix, suffix);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The bytes {@code writer} writes into a temporary file (deleted afterwards): a seed. */
+  public static byte[] writtenBy(String suffix, FileWriter writer) {
+    try {
+      Path file = Files.createTempFile("fuzz-seed-", suffix);
+      try {
+        writer.write(file);
+        return Files.readAllBytes(file);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The seed directory of {@code method} of {@code testClass} under {@code src/test/resources}
    * of the module the test runs in (surefire's working directory).

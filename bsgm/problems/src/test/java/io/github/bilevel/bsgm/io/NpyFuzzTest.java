@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +34,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class NpyFuzzTest {
 
   /** One file rewritten for every input: the reader reads paths, and a new file each is slow. */
-  private static final Path FILE;
+  private static final Path FILE = FuzzCorpus.scratchFile("npy-fuzz-", ".npy");
 
-  static {
-    try {
-      FILE = Files.createTempFile("npy-fuzz-", ".npy");
-      FILE.toFile().deleteOnExit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   @FuzzTest
   void readNpy(byte[] bytes) throws IOException {
