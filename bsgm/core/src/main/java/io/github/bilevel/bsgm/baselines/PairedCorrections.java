@@ -100,21 +100,11 @@ abstract class PairedCorrections<S extends IterationState, O extends PairedCorre
     try (Arena stateArena = Arena.ofShared()) {
       S state = init(stateArena, lambda, options);
       Objects.requireNonNull(random, "random");
-      Budget budget = options.budget();
-      long start = System.nanoTime();
-      long samples = 0;
-      int k = 0;
-      String reason;
-      while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-        monitor = listener != null;
-        samples += iterate(state, lambda, options, random);
-        if (listener != null) {
-          listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
-              lastMappingNorm, (System.nanoTime() - start) / 1e9));
-        }
-        k++;
-      }
-      return new Bsgm.Result(k, samples, reason);
+      monitor = listener != null;
+      return BudgetLoop.run(options.budget(), listener,
+          () -> iterate(state, lambda, options, random),
+          (k, samples, seconds) -> new Bsgm.Progress(k, samples, lastObjective,
+              lastDirectionNorm, lastMappingNorm, seconds));
     } finally {
       monitor = false;
     }

@@ -3,7 +3,6 @@ package io.github.bilevel.bsgm.baselines;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.Bsgm;
-import io.github.bilevel.bsgm.Budget;
 import io.github.bilevel.bsgm.IterationState;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.Checks;
@@ -264,21 +263,11 @@ abstract class SingleLoopMethod<S extends IterationState>
     try (Arena stateArena = Arena.ofShared()) {
       S state = init(stateArena, lambda, options);
       Objects.requireNonNull(random, "random");
-      Budget budget = options.budget();
-      long start = System.nanoTime();
-      long samples = 0;
-      int k = 0;
-      String reason;
-      while ((reason = budget.stopReason(k, samples, System.nanoTime() - start)) == null) {
-        monitor = listener != null;
-        samples += iterate(state, lambda, options, random);
-        if (listener != null) {
-          listener.onIteration(new Bsgm.Progress(k, samples, lastObjective, lastDirectionNorm,
-              lastMappingNorm, (System.nanoTime() - start) / 1e9));
-        }
-        k++;
-      }
-      return new Bsgm.Result(k, samples, reason);
+      monitor = listener != null;
+      return BudgetLoop.run(options.budget(), listener,
+          () -> iterate(state, lambda, options, random),
+          (k, samples, seconds) -> new Bsgm.Progress(k, samples, lastObjective,
+              lastDirectionNorm, lastMappingNorm, seconds));
     } finally {
       monitor = false;
     }
