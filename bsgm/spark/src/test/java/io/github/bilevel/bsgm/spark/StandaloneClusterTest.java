@@ -42,8 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one-core workers, an executor each; {@link StandaloneCluster}), with one executor JVM killed
  * ({@code SIGKILL}, as {@code kill -9}) while it runs a task of iteration {@value #KILL_AT}:
  * Spark reruns the lost tasks, and λ after {@value #ITERATIONS} iterations equals the
- * uninterrupted run on one JVM to the last bit. Tagged {@code cluster}: it runs with
- * {@code ./mvnw -B -pl bsgm/spark -am verify -Pspark-cluster} (about 2 minutes on 2 vCPUs).
+ * uninterrupted run on one JVM to the last bit. Tagged {@code cluster}: in the default test
+ * command (30–130 s on 2 vCPUs); {@code -Pno-spark-cluster} leaves it out.
  */
 @Tag("cluster")
 class StandaloneClusterTest {
