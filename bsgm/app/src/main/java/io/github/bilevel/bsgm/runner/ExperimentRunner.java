@@ -49,8 +49,10 @@ import java.util.stream.Stream;
  * run's whole duration ({@link RunLock}), from before anything in it is written. A run that is
  * stopped (killed, out of time) continues from its last checkpoints with {@link #resume}, bit
  * for bit: the generator is re-seeded from {@code (seed, block)} at every checkpoint boundary,
- * and the checkpoint holds {@code λ}, the method's state and the counters. Layout and formats:
- * docs/run-directory.md.
+ * and the checkpoint holds {@code λ}, the method's state and the counters. A run at a Hadoop
+ * file-system URI works in a local staging directory, and a {@link RunMirror} publishes each
+ * file there right after the runner writes it, a metrics log before the checkpoint that counts
+ * its rows. Layout and formats: docs/run-directory.md.
  */
 public final class ExperimentRunner implements AutoCloseable {
 
