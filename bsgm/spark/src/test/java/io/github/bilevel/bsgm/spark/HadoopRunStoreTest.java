@@ -158,8 +158,11 @@ class HadoopRunStoreTest {
     try {
       Path remote = temp.resolve("other");
       String uri = OtherSchemeFileSystem.SCHEME + "://" + remote.toAbsolutePath();
+      int refused = OtherSchemeFileSystem.renamesRefused.get();
       Result run = quadratic(uri);
       assertEquals(0, run.status(), run.err());
+      // checkpoints replaced through the overwriting rename, as on HDFS
+      assertTrue(OtherSchemeFileSystem.renamesRefused.get() > refused);
       Result local = quadratic(temp.resolve("local").toString());
       assertEquals(0, local.status(), local.err());
       assertEquals(finals(temp.resolve("local")), finals(remote));
