@@ -2,8 +2,10 @@ package io.github.bilevel.bsgm.cli;
 
 import io.github.bilevel.bsgm.runner.ExperimentRunner;
 import io.github.bilevel.bsgm.runner.MethodOverrides;
+import io.github.bilevel.bsgm.runner.RunMirror;
 import io.github.bilevel.bsgm.runner.RunProgress;
 import io.github.bilevel.bsgm.runner.RunSettings;
+import io.github.bilevel.bsgm.runner.RunStores;
 import io.github.bilevel.bsgm.runner.WorkloadFactory;
 import io.github.bilevel.bsgm.runner.Workloads;
 import io.github.bilevel.kernels.Backend;
@@ -97,11 +99,20 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   BackendOption backendOption;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "The run's directory.")
-  Path out;
+  // a local path, or a Hadoop file-system URI (hdfs://, s3a://, file:/...) with bsgm-spark
+  @Option(names = "--out", paramLabel = "DIR", description = "The run's directory: a local path,"
+      + " or a Hadoop file-system URI (hdfs://namenode/runs/run1, s3a://..., file:/...; needs"
+      + " the bsgm-spark module).")
+  String out;
 
-  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR.")
-  Path resume;
+  @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR (a"
+      + " path or a URI, as --out).")
+  String resume;
+
+  @Option(names = "--staging", paramLabel = "DIR", description = "With a URI --out or --resume:"
+      + " the local directory the run works in, empty or new, kept at the end (default: a fresh"
+      + " temporary one, deleted at the end).")
+  Path staging;
 
   // --spark: the separable workloads' hypergradients on a Spark cluster (bsgm-spark)
   @Option(names = "--spark", paramLabel = "MASTER", description = "Compute the hypergradients"
@@ -133,16 +144,49 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     // the runner logs to a PrintStream: one onto the command's stderr writer
     PrintStream log = WriterStream.of(spec.commandLine().getErr());
+    String location = resume != null ? resume : out;
+    RemoteRun remote = location != null && RunStores.isUri(location)
+        ? RemoteRun.of(location, staging) : null;
+    if (remote == null && staging != null) {
+      throw new IllegalArgumentException("--staging is for a run at a URI (--out or --resume"
+          + " hdfs://...); a run at a local path works in its directory");
+    }
+    try {
+      return call(stdout, log, remote);
+    } finally {
+      if (remote != null) {
+        remote.cleanUp();
+      }
+    }
+  }
+
+  private int call(PrintWriter stdout, PrintStream log, RemoteRun remote) {
     ExperimentRunner runner;
     if (resume != null) {
       if (workload != null || out != null || spark != null) {
         throw new IllegalArgumentException("--resume DIR takes its settings from DIR/run.json"
             + " (a Spark master included): give neither a workload nor --out nor --spark");
       }
-      RunSettings settings = ExperimentRunner.settingsOf(resume);
-      Backend backend = Backends.byName(settings.backend());
-      runner = ExperimentRunner.resume(Workloads.byName(settings.workload()), backend, resume,
-          log);
+      if (remote == null) {
+        Path directory = Path.of(resume);
+        RunSettings settings = ExperimentRunner.settingsOf(directory);
+        Backend backend = Backends.byName(settings.backend());
+        runner = ExperimentRunner.resume(Workloads.byName(settings.workload()), backend,
+            directory, log);
+      } else {
+        RunMirror mirror = remote.open(log);
+        runner = remote.naming(() -> {
+          RunSettings settings;
+          try {
+            settings = ExperimentRunner.settingsOf(remote.staging());
+          } catch (RuntimeException e) {
+            mirror.close();
+            throw e;
+          }
+          return ExperimentRunner.resume(Workloads.byName(settings.workload()),
+              Backends.byName(settings.backend()), remote.staging(), mirror, log);
+        });
+      }
     } else {
       if (workload == null || out == null) {
         throw new IllegalArgumentException("give a workload (" + String.join(", ",
@@ -161,7 +205,10 @@ final class RunCommand implements Callable<Integer> {
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
           budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
           new MethodOverrides(alpha, t, k, batch), options);
-      runner = ExperimentRunner.start(factory, settings, backend, out, log);
+      runner = remote == null
+          ? ExperimentRunner.start(factory, settings, backend, Path.of(out), log)
+          : ExperimentRunner.start(factory, settings, backend, remote.staging(),
+              remote.create(log), log);
     }
     // one progress display: a bar on a terminal, else a line per evaluation; none if --quiet
     runner.progress(GlobalOptions.of(spec).quiet ? RunProgress.SILENT
@@ -174,7 +221,8 @@ final class RunCommand implements Callable<Integer> {
     long start = System.nanoTime();
     runner.run();
     log.flush();
-    Path directory = resume != null ? resume : out;
+    String directory = remote == null ? (resume != null ? resume : out)
+        : remote.location().replaceFirst("(?<=[^/])/+$", "");
     stdout.printf("done in %.1f s: %s/metrics.csv, %s/summary.json, plots in %s/plots%n",
         (System.nanoTime() - start) / 1e9, directory, directory, directory);
     return 0;

@@ -7,7 +7,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DVector;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Runs the algorithms of a {@link RunSettings} on a workload over several seeds, one after the
@@ -46,8 +49,10 @@ import java.util.SplittableRandom;
  * run's whole duration ({@link RunLock}), from before anything in it is written. A run that is
  * stopped (killed, out of time) continues from its last checkpoints with {@link #resume}, bit
  * for bit: the generator is re-seeded from {@code (seed, block)} at every checkpoint boundary,
- * and the checkpoint holds {@code λ}, the method's state and the counters. Layout and formats:
- * docs/run-directory.md.
+ * and the checkpoint holds {@code λ}, the method's state and the counters. A run at a Hadoop
+ * file-system URI works in a local staging directory, and a {@link RunMirror} publishes each
+ * file there right after the runner writes it, a metrics log before the checkpoint that counts
+ * its rows. Layout and formats: docs/run-directory.md.
  */
 public final class ExperimentRunner implements AutoCloseable {
 
@@ -59,6 +64,7 @@ public final class ExperimentRunner implements AutoCloseable {
   private final Backend backend;
   private final Path directory;
   private final RunDirectory files;
+  private final RunMirror mirror;
   private final PrintStream log;
   private final List<Metrics.Row> rows = new ArrayList<>();
   private final Map<String, Object> finals = new LinkedHashMap<>();
@@ -66,12 +72,13 @@ public final class ExperimentRunner implements AutoCloseable {
   private RunProgress progress;
 
   private ExperimentRunner(WorkloadFactory factory, RunSettings settings, Backend backend,
-      Path directory, RunDirectory files, PrintStream log) {
+      Path directory, RunDirectory files, RunMirror mirror, PrintStream log) {
     this.factory = factory;
     this.settings = settings;
     this.backend = backend;
     this.directory = directory;
     this.files = files;
+    this.mirror = mirror;
     this.log = log;
     this.progress = RunProgress.lines(log);
   }
@@ -88,6 +95,34 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public static ExperimentRunner start(WorkloadFactory factory, RunSettings settings,
       Backend backend, Path directory, PrintStream log) {
+    return start(factory, settings, backend, directory, RunMirror.NONE, log);
+  }
+
+  /**
+   * {@link #start(WorkloadFactory, RunSettings, Backend, Path, PrintStream)} in the staging
+   * directory {@code directory}, publishing every file it writes through {@code mirror}, which
+   * the runner closes when it ends (also when this fails).
+   */
+  public static ExperimentRunner start(WorkloadFactory factory, RunSettings settings,
+      Backend backend, Path directory, RunMirror mirror, PrintStream log) {
+    ExperimentRunner runner;
+    try {
+      runner = startLocal(factory, settings, backend, directory, mirror, log);
+    } catch (RuntimeException e) {
+      closeAfter(mirror, e);
+      throw e;
+    }
+    try {
+      mirror.publish(directory.resolve("run.json"));
+      return runner;
+    } catch (RuntimeException e) {
+      closeAfter(runner, e);
+      throw e;
+    }
+  }
+
+  private static ExperimentRunner startLocal(WorkloadFactory factory, RunSettings settings,
+      Backend backend, Path directory, RunMirror mirror, PrintStream log) {
     for (String algorithm : settings.algorithms()) {
       if (!factory.algorithms().contains(algorithm)) {
         throw new IllegalArgumentException("workload " + factory.name() + " has no algorithm '"
@@ -97,7 +132,15 @@ public final class ExperimentRunner implements AutoCloseable {
     }
     IterationBudget.checkFirstIterations(factory, settings, backend);
     return new ExperimentRunner(factory, settings, backend, directory,
-        RunDirectory.create(directory, settings, log), log);
+        RunDirectory.create(directory, settings, log), mirror, log);
+  }
+
+  private static void closeAfter(AutoCloseable resource, RuntimeException failure) {
+    try {
+      resource.close();
+    } catch (Exception suppressed) {
+      failure.addSuppressed(suppressed);
+    }
   }
 
   /**
@@ -122,6 +165,26 @@ public final class ExperimentRunner implements AutoCloseable {
    */
   public static ExperimentRunner resume(WorkloadFactory factory, Backend backend, Path directory,
       PrintStream log) {
+    return resume(factory, backend, directory, RunMirror.NONE, log);
+  }
+
+  /**
+   * {@link #resume(WorkloadFactory, Backend, Path, PrintStream)} in the staging directory
+   * {@code directory} (a copy of the run), publishing every file it writes through
+   * {@code mirror}, which the runner closes when it ends (also when this fails).
+   */
+  public static ExperimentRunner resume(WorkloadFactory factory, Backend backend, Path directory,
+      RunMirror mirror, PrintStream log) {
+    try {
+      return resumeLocal(factory, backend, directory, mirror, log);
+    } catch (RuntimeException e) {
+      closeAfter(mirror, e);
+      throw e;
+    }
+  }
+
+  private static ExperimentRunner resumeLocal(WorkloadFactory factory, Backend backend,
+      Path directory, RunMirror mirror, PrintStream log) {
     RunSettings settings = settingsOf(directory);
     if (!settings.workload().equals(factory.name())) {
       throw new IllegalArgumentException(directory + " holds a run of workload "
@@ -130,7 +193,7 @@ public final class ExperimentRunner implements AutoCloseable {
     RunDirectory files = RunDirectory.open(directory, log);
     try {
       ExperimentRunner runner = new ExperimentRunner(factory, settings, backend, directory,
-          files, log);
+          files, mirror, log);
       runner.rows.addAll(files.verify(settings));
       return runner;
     } catch (RuntimeException e) {
@@ -177,6 +240,7 @@ public final class ExperimentRunner implements AutoCloseable {
     Optional<String> noPlots = PlotSupport.unavailableReason();
     if (noPlots.isEmpty()) {
       RunPlots.write(directory.resolve("plots"), rows, factory.name());
+      publishTree(directory.resolve("plots"));
     } else {
       log.println("plots not drawn: " + noPlots.get() + " (metrics.csv and summary.json are "
           + "written)");
@@ -184,10 +248,31 @@ public final class ExperimentRunner implements AutoCloseable {
     return List.copyOf(rows);
   }
 
-  /** Releases the run directory's lock (when the runner is dropped without {@link #run}). */
+  /** Publishes every file under {@code tree} through the mirror. */
+  private void publishTree(Path tree) {
+    if (mirror == RunMirror.NONE || !Files.isDirectory(tree)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(tree)) {
+      for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+        mirror.publish(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + tree + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Releases the run directory's lock, and the mirror's (when the runner is dropped without
+   * {@link #run}).
+   */
   @Override
   public void close() {
-    files.close();
+    try {
+      files.close();
+    } finally {
+      mirror.close();
+    }
   }
 
   /**
@@ -226,6 +311,7 @@ public final class ExperimentRunner implements AutoCloseable {
             algorithm, seed, at.iteration(), at.samples()));
       } else {
         at.write(file, lambda, state); // the seed has started: a resume must find it
+        mirror.publish(file);
       }
       if (at.finished()) {
         recordFinal(algorithm, seed, method.stateBytes(state));
@@ -269,6 +355,9 @@ public final class ExperimentRunner implements AutoCloseable {
         if (s % every == 0 || done) {
           files.checkpoint(metricsLog, rows.subList(logged, rows.size()),
               new Checkpoint(s, samples, seconds, done), algorithm, seed, lambda, state);
+          // the log first: a published checkpoint never counts rows not yet published
+          mirror.publish(files.metricsLog(algorithm, seed));
+          mirror.publish(file);
           logged = rows.size();
         }
       }
@@ -291,6 +380,7 @@ public final class ExperimentRunner implements AutoCloseable {
     metrics.put("memory_bytes", 0.0);
     Metrics.Row row = Metrics.Row.of(name, seed, 1, samples, seconds, metrics);
     files.writeBaseline(seed, row);
+    mirror.publish(files.baseline(seed));
     rows.add(row);
     progress.note(String.format("%-12s seed %-3d baseline on %d samples: %s (%.1f s)", name, seed,
         samples, metrics, seconds));
@@ -358,5 +448,7 @@ public final class ExperimentRunner implements AutoCloseable {
     AtomicFiles.writeString(directory.resolve("summary.json"), GSON.toJson(summary));
     sortRows();
     Metrics.write(directory.resolve("metrics.csv"), rows);
+    mirror.publish(directory.resolve("summary.json"));
+    mirror.publish(directory.resolve("metrics.csv"));
   }
 }
