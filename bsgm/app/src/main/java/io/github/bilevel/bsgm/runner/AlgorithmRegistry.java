@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.runner;
 
 import io.github.bilevel.bsgm.runner.MethodOverrides.Setting;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,25 @@ public final class AlgorithmRegistry<P, D> {
         throw new IllegalArgumentException("two algorithms named " + entry.name());
       }
     }
+  }
+
+  /**
+   * This registry without the algorithms {@code excluded}, for the problems they do not apply
+   * to, described as {@code kind}.
+   *
+   * @throws IllegalArgumentException naming an excluded algorithm this registry does not have
+   */
+  public AlgorithmRegistry<P, D> without(String kind, Collection<String> excluded) {
+    for (String name : excluded) {
+      entry(name);
+    }
+    AlgorithmRegistry<P, D> out = new AlgorithmRegistry<>(kind);
+    entries.forEach((name, entry) -> {
+      if (!excluded.contains(name)) {
+        out.entries.put(name, entry);
+      }
+    });
+    return out;
   }
 
   /** The names, in registration order. */

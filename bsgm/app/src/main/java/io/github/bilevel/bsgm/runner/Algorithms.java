@@ -24,7 +24,9 @@ import java.util.function.IntFunction;
 /**
  * The algorithms of {@code bin/bsgm run}, one registry per kind of problem: {@link #BILEVEL} on an
  * ordinary {@link BilevelProblem} (BSGM, the warm-start presets of {@link WarmStartBilevel},
- * {@link Mrbo}, {@link Vrbo}, SOBA, SABA and SRBA of {@link SingleLoopOptions}, AID and ITD of
+ * {@link Mrbo}, {@link Vrbo}, SOBA, SABA, SRBA, TTSA, FSLA, SUSTAIN, F2SA and BOME of
+ * {@link SingleLoopOptions} (F2SA and BOME on a problem implementing
+ * {@link io.github.bilevel.bsgm.LowerObjective} only), AID and ITD of
  * {@link DeterministicOptions}) and {@link #SEPARABLE} on a {@link SeparableProblem} (BSGM and its
  * warm-start variants, {@link SeparableMethod}). Each entry lists the settings it reads; an
  * override of any other is rejected.
@@ -36,6 +38,8 @@ public final class Algorithms {
       Setting.BATCH);
   private static final Set<Setting> TTSA_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
       Setting.K);
+  private static final Set<Setting> ARGMIN_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
+      Setting.T);
   private static final Set<Setting> AID_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
       Setting.K);
 
@@ -139,6 +143,27 @@ public final class Algorithms {
               (problem, defaults, overrides) -> SingleLoopAdapter.fsla(problem,
                   singleLoop(problem, defaults, overrides, 0.5, 1)
                       .rho(Math.min(1.0, defaults.constantStep())).build())),
+          new Entry<>("sustain", "SUSTAIN: STORM momenta on the residual and on a randomly"
+              + " truncated Neumann hypergradient of --k terms (weight ρ_k), steps"
+              + " min(ρ, 1)/(k+1)^(1/3) and --alpha/(k+1)^(1/3); --batch is b = J",
+              TTSA_SETTINGS, (problem, defaults, overrides) -> SingleLoopAdapter.sustain(problem,
+                  singleLoop(problem, defaults, overrides, 1.0 / 3, 1)
+                      .rho(Math.min(1.0, defaults.constantStep()))
+                      .neumannTerms(overrides.kOr(defaults.k())).randomTruncation(true)
+                      .build())),
+          new Entry<>("f2sa", "F2SA: --t steps on y (penalized) and z per iteration, λ along"
+              + " ∇₂E + ν(∇₂G(y) − ∇₂G(z)), ν from 1 growing by 0.1/(k+1)^(1/7), steps"
+              + " ρ/(k+1)^(4/7) and --alpha/(k+1)^(4/7); --batch is b = J; argmin-form"
+              + " problems only", ARGMIN_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.f2sa(problem,
+                  overrides.tOr(defaults.t()), singleLoop(problem, defaults, overrides,
+                      4.0 / 7, 1).build())),
+          new Entry<>("bome", "BOME: --t gradient steps towards argmin G, then w and λ along"
+              + " ∇E + μ∇q with the ‖∇q‖² control (c = 0.5), constant steps ρ and --alpha;"
+              + " --batch is b = J; argmin-form problems only", ARGMIN_SETTINGS,
+              (problem, defaults, overrides) -> SingleLoopAdapter.bome(problem,
+                  overrides.tOr(defaults.t()), singleLoop(problem, defaults, overrides, 0, 1)
+                      .build())),
           new Entry<>("aid", "AID: warm w and v, t fixed-point steps, k conjugate-gradient"
               + " steps on (I − ∂₁Φ)ᵀv = ∇₁E (symmetric maps), full data", AID_SETTINGS,
               (problem, defaults, overrides) -> DeterministicAdapter.aid("aid", problem,
@@ -164,6 +189,20 @@ public final class Algorithms {
           separable("alset", "warm lower-level state per task"),
           separable("alset-dagger", "warm lower-level state and linear-system solution per"
               + " task"));
+
+  /**
+   * The algorithms that need the argmin form of the lower level
+   * ({@link io.github.bilevel.bsgm.LowerObjective}, docs/mathematics.md §4.8).
+   */
+  public static final List<String> ARGMIN_FORM = List.of("f2sa", "bome");
+
+  /**
+   * The algorithms on a bilevel problem whose lower level is a contraction without the argmin
+   * form: {@link #BILEVEL} less {@link #ARGMIN_FORM}.
+   */
+  public static final AlgorithmRegistry<BilevelProblem, Defaults> CONTRACTION =
+      BILEVEL.without("a bilevel problem without the argmin form (no LowerObjective)",
+          ARGMIN_FORM);
 
   /** Every algorithm's command-line name on an ordinary bilevel problem. */
   public static final List<String> ALL = BILEVEL.names();
@@ -195,8 +234,8 @@ public final class Algorithms {
   }
 
   /**
-   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5; TTSA and FSLA of §4.7 adjust
-   * them) from a workload's defaults,
+   * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5; TTSA and FSLA of §4.7,
+   * SUSTAIN, F2SA and BOME of §4.8 adjust them) from a workload's defaults,
    * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
    * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
    * step can diverge where the plain iteration converges), {@code γ = α},

@@ -63,7 +63,7 @@ public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
   static WorkloadFactory factory(ClassificationData.Source source) {
     return new SimpleWorkloadFactory(NAME, "hyper-cleaning of corrupted labels on Fashion-MNIST"
         + " (test accuracy, fraction of corrupted labels flagged)", DEFAULT_BUDGET,
-        Algorithms.BILEVEL, OPTIONS, (backend, options, seed) -> new CleaningWorkload(backend,
+        Algorithms.CONTRACTION, OPTIONS, (backend, options, seed) -> new CleaningWorkload(backend,
         options, source));
   }
 

@@ -66,7 +66,7 @@ public final class PoisoningWorkload extends ClassifierWorkload<DataPoisoning> {
   static WorkloadFactory factory(ClassificationData.Source source) {
     return new SimpleWorkloadFactory(NAME, "data poisoning of a softmax classifier on"
         + " Fashion-MNIST (retrained test accuracy, clean vs poisoned)", DEFAULT_BUDGET,
-        Algorithms.BILEVEL, OPTIONS, (backend, options, seed) -> new PoisoningWorkload(backend,
+        Algorithms.CONTRACTION, OPTIONS, (backend, options, seed) -> new PoisoningWorkload(backend,
         options, source));
   }
 

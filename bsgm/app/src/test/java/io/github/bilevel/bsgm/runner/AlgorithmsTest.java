@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.bsgm.AlgorithmState;
+import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.StepSchedule;
 import io.github.bilevel.bsgm.cli.Main;
@@ -18,6 +19,7 @@ import io.github.bilevel.kernels.DVector;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.Arena;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,6 +55,9 @@ class AlgorithmsTest {
       Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
       Map.entry("ttsa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K)),
       Map.entry("fsla", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
+      Map.entry("sustain", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K)),
+      Map.entry("f2sa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T)),
+      Map.entry("bome", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T)),
       Map.entry("aid", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("aid-fp", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("itd", EnumSet.of(Setting.ALPHA, Setting.T)));
@@ -86,7 +91,8 @@ class AlgorithmsTest {
   @Test
   void theRegistryListsEveryAlgorithmWithWhatItReads() {
     assertEquals(List.of("bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-        "vrbo", "soba", "saba", "srba", "ttsa", "fsla", "aid", "aid-fp", "itd"), Algorithms.ALL);
+        "vrbo", "soba", "saba", "srba", "ttsa", "fsla", "sustain", "f2sa", "bome", "aid",
+        "aid-fp", "itd"), Algorithms.ALL);
     for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.BILEVEL.entries()) {
       assertEquals(READS.get(entry.name()), entry.uses(), entry.name());
       assertFalse(entry.description().isBlank(), entry.name());
@@ -99,6 +105,35 @@ class AlgorithmsTest {
         () -> Algorithms.BILEVEL.entry("sgd"));
     assertTrue(unknown.getMessage().contains("'sgd'") && unknown.getMessage().contains("vrbo"),
         unknown.getMessage());
+  }
+
+  /**
+   * F2SA and BOME need the argmin form: on a problem that offers only the contraction (the
+   * quadratic seen through {@link BilevelProblem} alone) the registry's create refuses them
+   * naming the method and what is missing, and the registry of such workloads omits them.
+   */
+  @Test
+  void theArgminFormMethodsRefuseAProblemWithoutItAndContractionWorkloadsOmitThem() {
+    try (QuadraticProblem problem = new QuadraticProblem(BACKEND, 6, 3, 1.0, 2.0, 64, 0.5, 5L)) {
+      BilevelProblem contraction = (BilevelProblem) Proxy.newProxyInstance(
+          BilevelProblem.class.getClassLoader(), new Class<?>[] {BilevelProblem.class},
+          (proxy, method, args) -> method.invoke(problem, args));
+      for (String name : Algorithms.ARGMIN_FORM) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithms.create(name, contraction, DEFAULTS, MethodOverrides.NONE));
+        assertTrue(e.getMessage().startsWith(name.toUpperCase(java.util.Locale.ROOT))
+            && e.getMessage().contains("argmin form")
+            && e.getMessage().contains("LowerObjective"), e.getMessage());
+        Algorithms.create(name, problem, DEFAULTS, MethodOverrides.NONE).close();
+        assertFalse(Algorithms.CONTRACTION.names().contains(name), name);
+        assertFalse(PoisoningWorkload.FACTORY.algorithms().contains(name), name);
+        assertTrue(QuadraticWorkload.FACTORY.algorithms().contains(name), name);
+      }
+      List<String> rest = new java.util.ArrayList<>(Algorithms.ALL);
+      rest.removeAll(Algorithms.ARGMIN_FORM);
+      assertEquals(rest, Algorithms.CONTRACTION.names());
+      assertEquals(rest, CleaningWorkload.FACTORY.algorithms());
+    }
   }
 
   /**

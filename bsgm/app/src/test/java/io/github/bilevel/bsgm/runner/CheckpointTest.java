@@ -96,7 +96,8 @@ class CheckpointTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"bsgm", "stocbio", "amigo", "alset", "alset-dagger", "bsa", "mrbo",
-      "vrbo", "soba", "saba", "srba", "ttsa", "fsla", "aid", "aid-fp", "itd"})
+      "vrbo", "soba", "saba", "srba", "ttsa", "fsla", "sustain", "f2sa", "bome", "aid", "aid-fp",
+      "itd"})
   void aResumedMethodContinuesBitForBit(String algorithm, @TempDir Path temp) {
     Path file = temp.resolve("a.ckpt");
     assertArrayEquals(run(algorithm, 0, file), run(algorithm, 1, file), 0.0, algorithm);
@@ -104,7 +105,8 @@ class CheckpointTest {
 
   /** The algorithms whose steps depend on the iteration counter (schedules, η_k, the period). */
   @ParameterizedTest
-  @ValueSource(strings = {"bsgm", "bsa", "mrbo", "vrbo", "soba", "srba", "ttsa", "fsla"})
+  @ValueSource(strings = {"bsgm", "bsa", "mrbo", "vrbo", "soba", "srba", "ttsa", "fsla",
+      "sustain", "f2sa"})
   void theCountersAreRestoredAndTheyMatter(String algorithm, @TempDir Path temp) {
     Path file = temp.resolve("a.ckpt");
     double[] whole = run(algorithm, 0, file);

@@ -102,9 +102,12 @@ class ClassificationWorkloadsTest {
     }
   }
 
-  /** Every algorithm's rows, in order, with at least two evaluations and the last retrained. */
+  /**
+   * Every algorithm's rows, in order, with at least two evaluations and the last retrained (the
+   * classifiers have no argmin form: F2SA and BOME are not theirs).
+   */
   private static void assertEveryAlgorithmFinite(List<Metrics.Row> rows) {
-    for (String algorithm : Algorithms.ALL) {
+    for (String algorithm : Algorithms.CONTRACTION.names()) {
       List<Metrics.Row> own = rows.stream().filter(r -> r.algorithm().equals(algorithm))
           .toList();
       assertTrue(own.size() >= 2, algorithm + " has " + own.size() + " evaluations");
@@ -115,13 +118,13 @@ class ClassificationWorkloadsTest {
 
   @Test
   void poisoningGivesFiniteMetricsForEveryAlgorithm(@TempDir Path directory) {
-    assertEveryAlgorithmFinite(run(poisoning(), Algorithms.ALL, 3_000, 5, POISONING,
+    assertEveryAlgorithmFinite(run(poisoning(), Algorithms.CONTRACTION.names(), 3_000, 5, POISONING,
         directory));
   }
 
   @Test
   void cleaningGivesFiniteMetricsForEveryAlgorithm(@TempDir Path directory) {
-    assertEveryAlgorithmFinite(run(cleaning(), Algorithms.ALL, 3_000, 5, CLEANING, directory));
+    assertEveryAlgorithmFinite(run(cleaning(), Algorithms.CONTRACTION.names(), 3_000, 5, CLEANING, directory));
   }
 
   @Test

@@ -117,7 +117,7 @@ class ExperimentRunnerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"bsgm", "amigo", "mrbo", "vrbo", "soba", "saba", "srba", "ttsa",
-      "fsla", "aid", "itd"})
+      "fsla", "sustain", "f2sa", "bome", "aid", "itd"})
   void aResumedRunEqualsAnUninterruptedOne(String algorithm, @TempDir Path temp)
       throws IOException {
     Path whole = temp.resolve("whole");
@@ -126,6 +126,8 @@ class ExperimentRunnerTest {
       case "bsgm" -> 60_000;
       case "vrbo" -> 80_000;
       case "aid", "itd" -> 400_000;     // full data every iteration: ~4 400 samples each
+      case "sustain", "f2sa" -> 120_000;  // Neumann products, T inner steps: ~700-1 100 each
+      case "bome" -> 60_000;           // T + 2 lower batches: ~420 each
       default -> 20_000;
     };
     List<Metrics.Row> expected = ExperimentRunner.start(QuadraticWorkload.FACTORY,

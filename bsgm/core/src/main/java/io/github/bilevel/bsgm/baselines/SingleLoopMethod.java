@@ -12,7 +12,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * What SOBA, SABA and SRBA (docs/mathematics.md §4.5), TTSA and FSLA (§4.7) share: the oracles at one point
+ * What SOBA, SABA and SRBA (docs/mathematics.md §4.5), TTSA and FSLA (§4.7), SUSTAIN, F2SA and
+ * BOME (§4.8) share: the oracles at one point
  * {@code (z, v, λ)}, the joint step of {@code z}, {@code v} and {@code λ} along the three
  * directions, the divergence checks, the run loop and the progress report. The subclasses keep
  * their own estimators of the directions (plain, SAGA, SARAH).

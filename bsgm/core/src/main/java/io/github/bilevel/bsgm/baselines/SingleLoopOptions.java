@@ -19,8 +19,8 @@ import java.util.Objects;
  * @param lowerBatch    {@code b}: samples {@code ξ} per inner batch
  * @param batch         {@code J}: samples {@code ζ} per outer batch
  * @param period        SRBA only: iterations between full-batch recomputations, {@code >= 1}
- * @param neumannTerms  TTSA only: {@code Q >= 1}, the Neumann series' length (§4.7)
- * @param randomTruncation TTSA only: true to keep a uniformly drawn {@code p ∈ {0, …, Q−1}}
+ * @param neumannTerms  TTSA and SUSTAIN only: {@code Q >= 1}, the Neumann series' length (§4.7, §4.8)
+ * @param randomTruncation TTSA and SUSTAIN only: true to keep a uniformly drawn {@code p ∈ {0, …, Q−1}}
  *     terms scaled by {@code Q} (unbiased for the length-{@code Q} sum, benchopt's), false for
  *     the fixed length-{@code Q} sum
  * @param budget        when {@code run} stops

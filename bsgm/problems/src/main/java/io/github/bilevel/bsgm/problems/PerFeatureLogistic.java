@@ -2,6 +2,7 @@ package io.github.bilevel.bsgm.problems;
 
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
+import io.github.bilevel.bsgm.LowerObjective;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -16,8 +17,12 @@ import java.util.OptionalDouble;
  * {@code Λ = [λ_min, λ_max]^p}. The map step {@code η = 2/(L + μ)} uses
  * {@code L = ‖XᵀX/n‖₂/4 + λ_max} and {@code μ = λ_min}, so {@code Φ} is a contraction on all of
  * {@code Λ} ({@code q = (L − μ)/(L + μ)}).
+ *
+ * <p>Argmin form ({@link LowerObjective}, docs/mathematics.md §4.8): {@code Φ̂} is a gradient
+ * step on the batch's {@code Ĝ = (1/|B|) Σ_B log(1 + exp(−y_i x_iᵀw)) + ½ Σ_j λ_j w_j²},
+ * {@code ∇₂Ĝ = ½ w ⊙ w}.
  */
-public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
+public final class PerFeatureLogistic implements BilevelProblem, LowerObjective, AutoCloseable {
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
@@ -108,6 +113,29 @@ public final class PerFeatureLogistic implements BilevelProblem, AutoCloseable {
   @Override
   public int upperSamples() {
     return nv;
+  }
+
+  /** The map's gradient step {@code η}. */
+  @Override
+  public double mapStep() {
+    return mapStep;
+  }
+
+  /** {@code Ĝ = (1/|B|) Σ_B log(1 + exp(−y_i x_iᵀw)) + ½ Σ_j λ_j w_j²}. */
+  @Override
+  public double lowerObjective(DVector w, DVector lambda, Batch xi) {
+    double sum = 0;
+    for (int k = 0; k < xi.size(); k++) {
+      int i = xi.index(k);
+      sum += logistic(labels[i] * backend.dot(trainRows[i], w));
+    }
+    return sum / xi.size() + PerFeaturePenalty.penaltyValue(lambda, w);
+  }
+
+  /** {@code ∇₂Ĝ = ½ w ⊙ w} (the loss does not depend on {@code λ}). */
+  @Override
+  public void lowerObjectiveGradientLambda(DVector w, DVector lambda, Batch xi, DVector out) {
+    PerFeaturePenalty.penaltyGradientLambda(backend, w, out);
   }
 
   @Override

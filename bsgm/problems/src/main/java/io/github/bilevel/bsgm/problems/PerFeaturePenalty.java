@@ -73,6 +73,21 @@ final class PerFeaturePenalty {
     backend.hadamard(-mapStep, lambda, x, 1.0, out);
   }
 
+  /** {@code ½ Σ_j λ_j w_j²}, the penalty's value (the argmin form, docs/mathematics.md §4.8). */
+  static double penaltyValue(DVector lambda, DVector w) {
+    double sum = 0;
+    for (int j = 0; j < w.length(); j++) {
+      double wj = w.get(j);
+      sum += lambda.get(j) * wj * wj;
+    }
+    return 0.5 * sum;
+  }
+
+  /** {@code out ← ½ w ⊙ w}, the penalty's gradient in {@code λ}. */
+  static void penaltyGradientLambda(Backend backend, DVector w, DVector out) {
+    backend.hadamard(0.5, w, w, 0.0, out);
+  }
+
   /** {@code out ← ∂₂Φᵀ v = −η w ⊙ v}. */
   static void vjpLambda(Backend backend, double mapStep, DVector w, DVector v, DVector out) {
     backend.hadamard(-mapStep, w, v, 0.0, out);

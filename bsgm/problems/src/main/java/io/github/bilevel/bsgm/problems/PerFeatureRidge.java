@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.problems;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.DenseSolver;
+import io.github.bilevel.bsgm.LowerObjective;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -23,8 +24,12 @@ import java.util.OptionalDouble;
  * {@code q}-contraction with {@code q = max(|1 − ημ|, |1 − ηL|)} on all of {@code Λ}; any
  * {@code η ∈ (0, 2/L)} may be given instead. One row's map is usually not a contraction even
  * then: see {@link #sampleResidualLipschitz()}.
+ *
+ * <p>Argmin form ({@link LowerObjective}, docs/mathematics.md §4.8): {@code Φ̂} is a gradient
+ * step on the batch's {@code Ĝ = (1/2|B|)‖X_B w − y_B‖² + ½ Σ_j λ_j w_j²},
+ * {@code ∇₂Ĝ = ½ w ⊙ w}.
  */
-public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
+public final class PerFeatureRidge implements BilevelProblem, LowerObjective, AutoCloseable {
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
@@ -157,6 +162,7 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
   }
 
   /** The map's gradient step {@code η}. */
+  @Override
   public double mapStep() {
     return mapStep;
   }
@@ -234,6 +240,24 @@ public final class PerFeatureRidge implements BilevelProblem, AutoCloseable {
         }
       }
     });
+  }
+
+  /** {@code Ĝ = (1/2|B|) Σ_B (x_iᵀw − y_i)² + ½ Σ_j λ_j w_j²}. */
+  @Override
+  public double lowerObjective(DVector w, DVector lambda, Batch xi) {
+    double sum = 0;
+    for (int k = 0; k < xi.size(); k++) {
+      int row = xi.index(k);
+      double r = backend.dot(trainRows[row], w) - y.get(row);
+      sum += r * r;
+    }
+    return sum / (2.0 * xi.size()) + PerFeaturePenalty.penaltyValue(lambda, w);
+  }
+
+  /** {@code ∇₂Ĝ = ½ w ⊙ w} (the data term does not depend on {@code λ}). */
+  @Override
+  public void lowerObjectiveGradientLambda(DVector w, DVector lambda, Batch xi, DVector out) {
+    PerFeaturePenalty.penaltyGradientLambda(backend, w, out);
   }
 
   @Override

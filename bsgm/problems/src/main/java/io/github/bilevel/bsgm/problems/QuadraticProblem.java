@@ -3,6 +3,7 @@ package io.github.bilevel.bsgm.problems;
 import io.github.bilevel.bsgm.Batch;
 import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.DenseSolver;
+import io.github.bilevel.bsgm.LowerObjective;
 import io.github.bilevel.kernels.Backend;
 import io.github.bilevel.kernels.DMatrix;
 import io.github.bilevel.kernels.DVector;
@@ -22,8 +23,12 @@ import java.util.SplittableRandom;
  *
  * <p>Exact answers: {@code w*(λ) = −H⁻¹(Bλ + c)} and
  * {@code ∇f(λ) = Rλ + r − BᵀH⁻¹(Pw* + p)} (the map step {@code η} cancels).
+ *
+ * <p>Argmin form ({@link LowerObjective}, docs/mathematics.md §4.8): {@code Φ} is a gradient
+ * step on {@code G(w, λ) = ½wᵀHw + wᵀ(Bλ + c)}; a batch's map noise {@code σ ē_ξ} makes
+ * {@code Ĝ = G − σ ē_ξᵀw / η}, so that {@code ∇₁Ĝ = (w − Φ̂)/η} holds batch by batch.
  */
-public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
+public final class QuadraticProblem implements BilevelProblem, LowerObjective, AutoCloseable {
 
   private final Backend backend;
   private final Arena arena = Arena.ofShared();
@@ -52,6 +57,7 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   private final DVector[] mapNoise;
   private final DVector[] gradientNoise;
   private final DVector scratch;
+  private final DVector lowerScratch;
 
   /**
    * A random instance.
@@ -126,6 +132,7 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
     gradientNoise = backend.matrix(arena, samples, d, centred(random, samples, d, noise))
         .rowViews();
     scratch = backend.vector(arena, d);
+    lowerScratch = backend.vector(arena, d);
   }
 
   private static double[] gaussian(SplittableRandom random, int n, double scale) {
@@ -220,6 +227,7 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   }
 
   /** The map's own gradient step {@code η = 2/(μ + L)}. */
+  @Override
   public double mapStep() {
     return mapStep;
   }
@@ -306,6 +314,28 @@ public final class QuadraticProblem implements BilevelProblem, AutoCloseable {
   public void objectiveGradientLambda(DVector w, DVector lambda, Batch zeta, DVector out) {
     backend.copy(r, out);
     backend.gemv(1.0, rMatrix, lambda, 1.0, out);
+  }
+
+  /** {@code Ĝ(w, λ, ξ) = wᵀ(½Hw + Bλ + c − σ ē_ξ / η)}. */
+  @Override
+  public double lowerObjective(DVector w, DVector lambda, Batch xi) {
+    backend.gemv(0.5, h, w, 0.0, lowerScratch);
+    backend.gemv(1.0, b, lambda, 1.0, lowerScratch);
+    backend.axpy(1.0, c, lowerScratch);
+    if (noise != 0.0 && samples != 1) {
+      // the map noise σ ē_ξ enters Φ̂ = w − η∇₁Ĝ as −η times a gradient: Ĝ gets −σ ē_ξᵀw / η
+      double weight = -1.0 / (xi.size() * mapStep);
+      for (int k = 0; k < xi.size(); k++) {
+        backend.axpy(weight, mapNoise[xi.index(k)], lowerScratch);
+      }
+    }
+    return backend.dot(lowerScratch, w);
+  }
+
+  /** {@code ∇₂Ĝ(w, λ, ξ) = Bᵀw} (the noise does not depend on {@code λ}). */
+  @Override
+  public void lowerObjectiveGradientLambda(DVector w, DVector lambda, Batch xi, DVector out) {
+    backend.gemvT(1.0, b, w, 0.0, out);
   }
 
   @Override
