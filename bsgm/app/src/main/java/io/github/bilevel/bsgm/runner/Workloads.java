@@ -16,6 +16,7 @@ public final class Workloads {
     register(CleaningWorkload.FACTORY);
     register(MetaLearningWorkload.FACTORY);
     register(SimulatedWorkload.FACTORY);
+    register(RegularizationWorkload.FACTORY);
   }
 
   private Workloads() {}
