@@ -15,6 +15,8 @@ public final class Workloads {
     register(PoisoningWorkload.FACTORY);
     register(CleaningWorkload.FACTORY);
     register(MetaLearningWorkload.FACTORY);
+    register(SimulatedWorkload.FACTORY);
+    register(RegularizationWorkload.FACTORY);
   }
 
   private Workloads() {}
