@@ -85,8 +85,9 @@ public final class CleaningWorkload extends ClassifierWorkload<HyperCleaning> {
     Arena arena = Arena.ofShared();
     ClassificationData.Source from = source != null ? source
         : ClassificationData.fashionMnist(NAME, Path.of(data));
-    ClassificationData loaded = from.load(AllocationLimits.exampleCount("-o n_train=" + nTrain + ", n_val=" + nVal,
-        "the example pool (n_train + n_val)", nTrain, nVal), nTest, splitSeed, arena);
+    ClassificationData loaded = from.load(AllocationLimits.exampleCount(
+        "-o n_train=" + nTrain + ", n_val=" + nVal, "the example pool (n_train + n_val)", nTrain,
+        nVal), nTest, splitSeed, arena);
     Splits.Split split = Splits.stratifiedSplit(loaded.pool(), nTrain, nVal, splitSeed, arena);
     Dataset train = split.train();
     Dataset validation = split.validation();

@@ -25,8 +25,9 @@ import java.util.Map;
 public final class SimulatedWorkload implements Workload {
 
   /** The factory ({@code bin/bsgm run simulated}). */
-  public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("simulated", "benchopt's simulated bilevel quadratic: finite sums of per-sample"
-          + " quadratics", 200_000, Algorithms.BILEVEL, List.of(
+  public static final WorkloadFactory FACTORY = new SimpleWorkloadFactory("simulated",
+      "benchopt's simulated bilevel quadratic: finite sums of per-sample quadratics", 200_000,
+      Algorithms.BILEVEL, List.of(
               new WorkloadOption("n_samples_inner", 1024, "inner (lower-level) samples"),
               new WorkloadOption("n_samples_outer", 1024, "outer (upper-level) samples"),
               new WorkloadOption("dim_inner", 100, "size of the inner variable z"),

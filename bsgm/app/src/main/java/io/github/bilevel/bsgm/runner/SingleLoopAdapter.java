@@ -100,8 +100,10 @@ final class SingleLoopAdapter<S extends IterationState>
         k -> bome.samplesPerIteration(k, options));
   }
 
-  /** What {@link #iterate} uses (for SABA an upper bound: its last block may be smaller; for TTSA's random truncation
-   * too). */
+  /**
+   * What {@link #iterate} uses (for SABA an upper bound: its last block may be smaller; for
+   * TTSA's random truncation too).
+   */
   @Override
   public long samplesPerIteration(int iteration) {
     return samples.applyAsLong(iteration);

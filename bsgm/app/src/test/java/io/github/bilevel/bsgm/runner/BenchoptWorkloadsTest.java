@@ -22,7 +22,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The workloads of benchopt's problems: instances from files, starts, exact metrics, every algorithm. */
+/**
+ * The workloads of benchopt's problems: instances from files, starts, exact metrics, every
+ * algorithm.
+ */
 class BenchoptWorkloadsTest {
 
   private final Backend backend = Backends.byName("simd");

@@ -124,7 +124,8 @@ class ClassificationWorkloadsTest {
 
   @Test
   void cleaningGivesFiniteMetricsForEveryAlgorithm(@TempDir Path directory) {
-    assertEveryAlgorithmFinite(run(cleaning(), Algorithms.CONTRACTION.names(), 3_000, 5, CLEANING, directory));
+    assertEveryAlgorithmFinite(run(cleaning(), Algorithms.CONTRACTION.names(), 3_000, 5, CLEANING,
+        directory));
   }
 
   @Test

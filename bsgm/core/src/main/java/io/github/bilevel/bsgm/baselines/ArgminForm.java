@@ -4,7 +4,10 @@ import io.github.bilevel.bsgm.BilevelProblem;
 import io.github.bilevel.bsgm.LowerObjective;
 import java.util.Objects;
 
-/** The check that a problem offers the argmin form F2SA and BOME need (docs/mathematics.md §4.8). */
+/**
+ * The check that a problem offers the argmin form F2SA and BOME need (docs/mathematics.md
+ * §4.8).
+ */
 final class ArgminForm {
 
   private ArgminForm() {}

@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * The settings of the single-loop methods of Dagréou et al. ({@link Soba}, {@link Saba},
- * {@link Srba}; docs/mathematics.md §4.5) and of {@link Ttsa} and {@link Fsla} (§4.7): at iteration {@code k = 0, 1, ...} the lower-level
- * and linear-system step is {@code ρ_k = ρ / (k + 1)^a} and the upper-level step
- * {@code γ_k = γ / (k + 1)^c} (benchopt's {@code step_size} is {@code ρ}, its
+ * {@link Srba}; docs/mathematics.md §4.5) and of {@link Ttsa} and {@link Fsla} (§4.7): at
+ * iteration {@code k = 0, 1, ...} the lower-level and linear-system step is
+ * {@code ρ_k = ρ / (k + 1)^a} and the upper-level step {@code γ_k = γ / (k + 1)^c} (benchopt's {@code step_size} is {@code ρ}, its
  * {@code outer_ratio} is {@code ρ/γ}).
  *
  * @param rho           {@code ρ > 0}, the lower-level and linear-system step (a KM step on the
@@ -19,10 +19,11 @@ import java.util.Objects;
  * @param lowerBatch    {@code b}: samples {@code ξ} per inner batch
  * @param batch         {@code J}: samples {@code ζ} per outer batch
  * @param period        SRBA only: iterations between full-batch recomputations, {@code >= 1}
- * @param neumannTerms  TTSA and SUSTAIN only: {@code Q >= 1}, the Neumann series' length (§4.7, §4.8)
- * @param randomTruncation TTSA and SUSTAIN only: true to keep a uniformly drawn {@code p ∈ {0, …, Q−1}}
- *     terms scaled by {@code Q} (unbiased for the length-{@code Q} sum, benchopt's), false for
- *     the fixed length-{@code Q} sum
+ * @param neumannTerms  TTSA and SUSTAIN only: {@code Q >= 1}, the Neumann series' length
+ *     (§4.7, §4.8)
+ * @param randomTruncation TTSA and SUSTAIN only: true to keep a uniformly drawn
+ *     {@code p ∈ {0, …, Q−1}} terms scaled by {@code Q} (unbiased for the length-{@code Q} sum,
+ *     benchopt's), false for the fixed length-{@code Q} sum
  * @param budget        when {@code run} stops
  * @param exact         the exact hypergradient for the progress report, or null
  */

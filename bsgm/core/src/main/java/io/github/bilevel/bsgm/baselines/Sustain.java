@@ -49,7 +49,10 @@ public final class Sustain extends SingleLoopMethod<Sustain.State> {
   /** The Neumann products' batches (the base's {@code lower} keeps {@code ξ₀}). */
   private final Batch neumann;
 
-  /** A runner for {@code problem}, with room for batches up to {@code J = maxBatch}, {@code b = maxLowerBatch}. */
+  /**
+   * A runner for {@code problem}, with room for batches up to {@code J = maxBatch},
+   * {@code b = maxLowerBatch}.
+   */
   public Sustain(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
     this(problem, maxBatch, maxLowerBatch, 1.0);
   }

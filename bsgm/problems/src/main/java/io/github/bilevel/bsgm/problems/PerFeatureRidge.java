@@ -215,7 +215,8 @@ public final class PerFeatureRidge implements BilevelProblem, LowerObjective, Au
 
   @Override
   public void map(DVector w, DVector lambda, Batch xi, DVector out) {
-    dataGradient(x, trainRows, y, trainResidual, w, xi, -mapStep, out);    // −η X_Bᵀ(X_B w − y_B)/|B|
+    // −η X_Bᵀ(X_B w − y_B)/|B|
+    dataGradient(x, trainRows, y, trainResidual, w, xi, -mapStep, out);
     PerFeaturePenalty.addIdentityMinusPenalty(backend, mapStep, lambda, w, out);
   }
 

@@ -143,7 +143,10 @@ public final class QuadraticProblem implements BilevelProblem, LowerObjective, A
     return out;
   }
 
-  /** {@code rows} noise vectors of scale {@code sigma}, centred: their mean is zero up to rounding. */
+  /**
+   * {@code rows} noise vectors of scale {@code sigma}, centred: their mean is zero up to
+   * rounding.
+   */
   private static double[] centred(SplittableRandom random, int rows, int cols, double sigma) {
     double[] out = gaussian(random, rows * cols, sigma);
     if (rows > 1) {

@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 
-/** benchopt's regularization selection: derivatives and exact answers against finite differences. */
+/**
+ * benchopt's regularization selection: derivatives and exact answers against finite
+ * differences.
+ */
 class RegularizationSelectionTest {
 
   private static final int P = 6;
