@@ -94,6 +94,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "Override the upper-level batch.")
   Integer batch;
 
+  @Option(names = "--rho", description = "Override the lower-level KM step ρ of the"
+      + " single-loop methods (soba, saba, srba, ttsa, fsla; refused by the others).")
+  Double rho;
+
   @Mixin
   BackendOption backendOption;
 
@@ -160,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
       Backend backend = backendOption.backend(spec);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
           budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
-          new MethodOverrides(alpha, t, k, batch), options);
+          new MethodOverrides(alpha, t, k, batch, rho), options);
       runner = ExperimentRunner.start(factory, settings, backend, out, log);
     }
     // one progress display: a bar on a terminal, else a line per evaluation; none if --quiet

@@ -31,11 +31,13 @@ import java.util.function.IntFunction;
  */
 public final class Algorithms {
 
-  private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
+  // every setting but the single-loop methods' ρ
+  private static final Set<Setting> ALL_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
+      Setting.K, Setting.BATCH);
   private static final Set<Setting> SINGLE_LOOP_SETTINGS = EnumSet.of(Setting.ALPHA,
-      Setting.BATCH);
+      Setting.BATCH, Setting.RHO);
   private static final Set<Setting> TTSA_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
-      Setting.K);
+      Setting.K, Setting.RHO);
   private static final Set<Setting> AID_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
       Setting.K);
 
@@ -138,7 +140,7 @@ public final class Algorithms {
               + " --batch is b = J", SINGLE_LOOP_SETTINGS,
               (problem, defaults, overrides) -> SingleLoopAdapter.fsla(problem,
                   singleLoop(problem, defaults, overrides, 0.5, 1)
-                      .rho(Math.min(1.0, defaults.constantStep())).build())),
+                      .rho(overrides.rhoOr(Math.min(1.0, defaults.constantStep()))).build())),
           new Entry<>("aid", "AID: warm w and v, t fixed-point steps, k conjugate-gradient"
               + " steps on (I − ∂₁Φ)ᵀv = ∇₁E (symmetric maps), full data", AID_SETTINGS,
               (problem, defaults, overrides) -> DeterministicAdapter.aid("aid", problem,
@@ -197,9 +199,9 @@ public final class Algorithms {
   /**
    * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5; TTSA and FSLA of §4.7 adjust
    * them) from a workload's defaults,
-   * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
-   * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
-   * step can diverge where the plain iteration converges), {@code γ = α},
+   * as benchopt sets them: {@code ρ} given by {@code --rho}, else the warm-start presets'
+   * constant KM step times {@code rhoFactor} (SABA takes half of it: its memories lag behind
+   * {@code z}, and the full step can diverge where the plain iteration converges), {@code γ = α},
    * {@code b = J = --batch}, both steps decaying like {@code (k + 1)^−exponent}, and SRBA's
    * period {@code ⌊(N_ξ + N_ζ)/(2b)⌋} (at least 1).
    */
@@ -207,7 +209,7 @@ public final class Algorithms {
       MethodOverrides overrides, double exponent, double rhoFactor) {
     int batch = overrides.batchOr(defaults.batch());
     long period = ((long) problem.lowerSamples() + problem.upperSamples()) / (2L * batch);
-    return SingleLoopOptions.builder().rho(rhoFactor * defaults.constantStep())
+    return SingleLoopOptions.builder().rho(overrides.rhoOr(rhoFactor * defaults.constantStep()))
         .gamma(overrides.alphaOr(defaults.alpha())).rhoExponent(exponent)
         .gammaExponent(exponent).lowerBatch(batch).batch(batch)
         .period((int) Math.clamp(period, 1, Integer.MAX_VALUE)).budget(Budget.unlimited());
