@@ -15,6 +15,7 @@ public final class Workloads {
     register(PoisoningWorkload.FACTORY);
     register(CleaningWorkload.FACTORY);
     register(MetaLearningWorkload.FACTORY);
+    register(SimulatedWorkload.FACTORY);
   }
 
   private Workloads() {}

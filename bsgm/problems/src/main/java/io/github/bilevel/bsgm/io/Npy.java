@@ -19,7 +19,7 @@ import org.jetbrains.bio.npy.NpyArray;
 import org.jetbrains.bio.npy.NpyFile;
 
 /**
- * Reading and writing NumPy {@code .npy} files of 1-D and 2-D float64 arrays, on top of
+ * Reading and writing NumPy {@code .npy} files of 1-D, 2-D and 3-D float64 arrays, on top of
  * {@code org.jetbrains.bio:npy}.
  *
  * <p>Reading checks the file before the library sees it, because the library does not: it loops
@@ -55,7 +55,7 @@ public final class Npy {
    * arrays are the caller's; they are not copied.
    *
    * @param file   where it was read from
-   * @param shape  its dimensions (one or two)
+   * @param shape  its dimensions (one to three)
    * @param values its values, row-major
    */
   public record Array(Path file, int[] shape, double[] values) {
@@ -130,7 +130,7 @@ public final class Npy {
   /**
    * Reads a float64 (or float32, widened) array of the given rank.
    *
-   * @param rank 1 or 2; 0 accepts either
+   * @param rank 1, 2 or 3; 0 accepts 1 or 2
    * @throws NpyException naming the file and what is wrong: missing or unreadable, not a
    *     {@code .npy} file, a malformed or truncated header, a dtype other than float64/float32
    *     (naming it), a rank other than the one wanted (naming the shape), a body shorter or
@@ -138,8 +138,8 @@ public final class Npy {
    */
   public static Array read(Path file, int rank) throws NpyException {
     Objects.requireNonNull(file, "file");
-    if (rank < 0 || rank > 2) {
-      throw new IllegalArgumentException("rank must be 1, 2, or 0 for either, got " + rank);
+    if (rank < 0 || rank > 3) {
+      throw new IllegalArgumentException("rank must be 1, 2, 3, or 0 for 1 or 2, got " + rank);
     }
     Header header = readHeader(file);
     int itemSize = checkDtype(file, header);
@@ -161,8 +161,8 @@ public final class Npy {
     double[] values;
     if (header.fortranOrder() || header.major() >= 3) {
       values = decode(file, header, (int) count, itemSize);
-      if (header.fortranOrder() && shape.length == 2) {
-        values = transpose(values, shape[0], shape[1]);
+      if (header.fortranOrder() && shape.length >= 2) {
+        values = toRowMajor(values, shape);
       }
     } else {
       values = decodeWithLibrary(file, header, (int) count);
@@ -312,7 +312,8 @@ public final class Npy {
     boolean ok = rank == 0 ? actual == 1 || actual == 2 : actual == rank;
     if (!ok) {
       String expected = rank == 0 ? "a 1-D or 2-D array" : rank == 1
-          ? "a 1-D array (a vector, rank 1)" : "a 2-D array (a matrix, rank 2)";
+          ? "a 1-D array (a vector, rank 1)" : rank == 2 ? "a 2-D array (a matrix, rank 2)"
+          : "a 3-D array (a stack of matrices, rank 3)";
       throw new NpyException(file, file + " has shape " + header.shapeText() + " (rank "
           + actual + (actual == 0 ? ", a scalar" : "") + "); expected " + expected);
     }
@@ -389,11 +390,17 @@ public final class Npy {
     return values;
   }
 
-  private static double[] transpose(double[] columnMajor, int rows, int cols) {
+  /** Column-major (Fortran) values of an array of rank 2 or 3 in row-major (C) order. */
+  private static double[] toRowMajor(double[] columnMajor, int[] shape) {
     double[] rowMajor = new double[columnMajor.length];
-    for (int j = 0; j < cols; j++) {
-      for (int i = 0; i < rows; i++) {
-        rowMajor[i * cols + j] = columnMajor[j * rows + i];
+    int rows = shape[0];
+    int cols = shape[1];
+    int depth = shape.length == 3 ? shape[2] : 1;
+    for (int k = 0; k < depth; k++) {
+      for (int j = 0; j < cols; j++) {
+        for (int i = 0; i < rows; i++) {
+          rowMajor[(i * cols + j) * depth + k] = columnMajor[(k * cols + j) * rows + i];
+        }
       }
     }
     return rowMajor;
@@ -423,18 +430,19 @@ public final class Npy {
   }
 
   /**
-   * Writes a 1-D or 2-D float64 array (values in row-major order) as a little-endian,
+   * Writes a 1-D, 2-D or 3-D float64 array (values in row-major order) as a little-endian,
    * C-ordered {@code .npy} file: into a temporary file in the same directory, then moved onto
    * {@code file} atomically (the directory is created if needed).
    *
-   * @throws IllegalArgumentException if the shape is not 1-D or 2-D or does not match the values
+   * @throws IllegalArgumentException if the shape is not of rank 1 to 3 or does not match the
+   *     values
    * @throws IOException naming the file if it cannot be written
    */
   public static void write(Path file, double[] values, int... shape) throws IOException {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(values, "values");
-    if (shape.length < 1 || shape.length > 2) {
-      throw new IllegalArgumentException("only 1-D and 2-D arrays are written, got shape "
+    if (shape.length < 1 || shape.length > 3) {
+      throw new IllegalArgumentException("only 1-D, 2-D and 3-D arrays are written, got shape "
           + Arrays.toString(shape));
     }
     long count = 1;

@@ -102,7 +102,7 @@ class NpyTest {
     assertThrows(IllegalArgumentException.class,
         () -> Npy.write(path, new double[] {1, 2, 3}, 2, 2));
     assertThrows(IllegalArgumentException.class,
-        () -> Npy.write(path, new double[8], 2, 2, 2));
+        () -> Npy.write(path, new double[16], 2, 2, 2, 2));
     assertArrayEquals(new double[] {4, 5, 6, 7}, Npy.readMatrix(path).values(),
         "a rejected write leaves the old file");
   }
@@ -126,6 +126,34 @@ class NpyTest {
     assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, a.values());
     Path f4 = file("f4.npy", npy("<f4", true, "(3, 2)", floats(1, 3, 5, 2, 4, 6), 1));
     assertArrayEquals(new double[] {1, 2, 3, 4, 5, 6}, Npy.readMatrix(f4).values());
+  }
+
+  @Test
+  void threeDimensionalArraysRoundTripInBothOrders() throws IOException {
+    // a (2, 3, 2) stack; element (i, j, k) = 100i + 10j + k
+    double[] rowMajor = new double[12];
+    double[] columnMajor = new double[12];
+    for (int i = 0; i < 2; i++) {
+      for (int j = 0; j < 3; j++) {
+        for (int k = 0; k < 2; k++) {
+          rowMajor[(i * 3 + j) * 2 + k] = 100 * i + 10 * j + k;
+          columnMajor[(k * 3 + j) * 2 + i] = 100 * i + 10 * j + k;
+        }
+      }
+    }
+    Path written = directory.resolve("c.npy");
+    Npy.write(written, rowMajor, 2, 3, 2);
+    Npy.Array back = Npy.read(written, 3);
+    assertArrayEquals(new int[] {2, 3, 2}, back.shape());
+    assertArrayEquals(rowMajor, back.values());
+    Path fortran = file("f3.npy", npy("<f8", true, "(2, 3, 2)",
+        doubles(ByteOrder.LITTLE_ENDIAN, columnMajor), 1));
+    assertArrayEquals(rowMajor, Npy.read(fortran, 3).values());
+    assertMessage(assertThrows(NpyException.class, () -> Npy.read(written, 2)), written,
+        "(2, 3, 2)", "rank 3", "2-D");
+    Path matrix = file("m.npy", npy("<f8", false, "(2, 2)", new byte[32], 1));
+    assertMessage(assertThrows(NpyException.class, () -> Npy.read(matrix, 3)), matrix,
+        "(2, 2)", "rank 2", "3-D");
   }
 
   @Test
