@@ -72,7 +72,7 @@ def ours_curve(path):
     rows = [r for r in rows if r["seed"] == seeds[-1]]
     return dict(samples=np.array([float(r["samples"]) for r in rows]),
                 seconds=np.array([float(r["seconds"]) for r in rows]),
-                value=np.array([float(r["grad_norm_sq"]) for r in rows]),
+                value=np.array([float(r["stationarity"]) ** 2 for r in rows]),  # benchopt's value
                 iteration=np.array([int(r["iteration"]) for r in rows]))
 
 
