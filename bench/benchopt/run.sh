@@ -10,7 +10,7 @@
 #   git clone https://github.com/benchopt/benchopt && git clone https://github.com/benchopt/benchmark_bilevel
 #   bench/benchopt/run.sh benchopt benchmark_bilevel      (or: bench/benchopt/run.sh pip benchmark_bilevel)
 # Environment: VENV (default bench/benchopt/.venv), OUT (default bench/results/benchopt-DATE),
-# BENCHOPT_SYNC (1 by default: benchopt's clock waits for JAX's asynchronous results; 0: as is),
+# BILEVEL_BENCHOPT_SYNC (1 by default: benchopt's clock waits for JAX's asynchronous results; 0: as is),
 # CPU (the core both sides are pinned to, default 0), SOLVERS (a subset, space-separated),
 # SIDES ("benchopt ours" by default; one of them reruns that side alone on the kept files).
 set -euo pipefail
@@ -45,11 +45,11 @@ if [ ! -x "$venv/bin/benchopt" ]; then
   done
 fi
 py="$venv/bin/python"
-# benchopt_sync (off unless BENCHOPT_SYNC=1): the callback waits for JAX's results (README)
+# benchopt_sync (off unless BILEVEL_BENCHOPT_SYNC=1): the callback waits for JAX's results (README)
 site="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
 cp "$here/benchopt_sync.py" "$site/"
 echo "import benchopt_sync" > "$site/benchopt_sync.pth"
-sync="${BENCHOPT_SYNC:-1}"
+sync="${BILEVEL_BENCHOPT_SYNC:-1}"
 
 # benchopt's solver specifications: the benchmark's default parameters, batch 64, step 0.1,
 # eval_freq of config/quadratics_021424_best_params.yml
@@ -88,7 +88,7 @@ mkdir -p "$out/benchopt" "$out/ours"
   echo "java: $("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -version 2>&1 | head -1)"
   echo "bsgm: $(git -C "$root" rev-parse --short HEAD)"
   echo "threads: 1 (XLA_FLAGS=$XLA_FLAGS, OMP/OPENBLAS/MKL_NUM_THREADS=1, bsgm --threads 1), taskset -c $cpu"
-  echo "timeout per benchopt run: $seconds s, rounds: $rounds, BENCHOPT_SYNC=$sync"
+  echo "timeout per benchopt run: $seconds s, rounds: $rounds, BILEVEL_BENCHOPT_SYNC=$sync"
   lscpu | grep -E "Model name|^CPU\(s\)|CPU family|Hypervisor|Flags" | sed 's/\(Flags:\).*/\1 (avx2: '"$(grep -c avx2 /proc/cpuinfo | head -1)"' cores, fma: '"$(grep -c ' fma ' /proc/cpuinfo)"' cores, avx512f: '"$(grep -c avx512f /proc/cpuinfo)"' cores)/'
 } | tee "$out/machine.txt"
 
@@ -98,7 +98,7 @@ for round in $(seq 1 "$rounds"); do
     # (b) benchopt, fixed time: many runs allowed, stopped by --timeout (its clock excludes the
     # evaluations, and StochasticJaxSolver's warm-up run_once(2) precedes it)
     rm -f "$benchmark/outputs/r$round-$solver.parquet" "$benchmark/outputs/r$round-${solver}_"*.parquet
-    (cd "$benchmark" && BENCHOPT_SYNC="$sync" "${pin[@]}" "$venv/bin/benchopt" run . -d simulated -s "$(spec "$solver")" \
+    (cd "$benchmark" && BILEVEL_BENCHOPT_SYNC="$sync" "${pin[@]}" "$venv/bin/benchopt" run . -d simulated -s "$(spec "$solver")" \
       -n 1000000 --timeout "$seconds" --no-plot --no-cache --output "r$round-$solver") \
       > "$out/benchopt/r$round-$solver.log" 2>&1
     cp "$benchmark/outputs/r$round-$solver.parquet" "$out/benchopt/"
