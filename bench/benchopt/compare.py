@@ -104,11 +104,13 @@ def main():
         final = float(theirs["value"][-1])
         row = dict(solver=solver, round=round_, kind=KIND[solver],
                    b_samples=int(theirs["samples"][-1]), b_seconds=float(theirs["seconds"][-1]),
-                   b_final=final)
+                   b_final=final, diverged=final > float(theirs["value"][0]))
         if ours is not None:
             s = min(theirs["samples"][-1], ours["samples"][-1])
             t = min(theirs["seconds"][-1], ours["seconds"][-1])
             tb, to = first_time_below(theirs, final), first_time_below(ours, final)
+            if row["diverged"]:  # above its start: no time to reach it worth comparing
+                tb = to = math.nan
             row.update(eq_samples=int(s), b_at_s=at(theirs, "samples", s),
                        o_at_s=at(ours, "samples", s), eq_seconds=t,
                        b_at_t=at(theirs, "seconds", t), o_at_t=at(ours, "seconds", t),
@@ -120,6 +122,7 @@ def main():
         w = csv.writer(f)
         w.writerow(["side", "solver", "round", "iteration", "samples", "seconds", "value"])
         w.writerows(curves)
+    reached = lambda r: " (diverged)" if r["diverged"] else f" in {g(r, 't_b', '%.2f')}"
     g = lambda r, k, fmt: (fmt % r[k]) if k in r and not math.isnan(r[k]) else "–"
     lines = ["| solver | round | row kind | equal samples | benchopt ‖∇h‖² | bsgm ‖∇h‖² |"
              " equal time (s) | benchopt ‖∇h‖² | bsgm ‖∇h‖² | benchopt final (s) |"
@@ -129,7 +132,7 @@ def main():
         lines.append(f"| {r['solver']} | {r['round']} | {r['kind']} | {g(r, 'eq_samples', '%d')}"
                      f" | {g(r, 'b_at_s', '%.3g')} | {g(r, 'o_at_s', '%.3g')}"
                      f" | {g(r, 'eq_seconds', '%.2f')} | {g(r, 'b_at_t', '%.3g')}"
-                     f" | {g(r, 'o_at_t', '%.3g')} | {r['b_final']:.3g} in {g(r, 't_b', '%.2f')}"
+                     f" | {g(r, 'o_at_t', '%.3g')} | {r['b_final']:.3g}{reached(r)}"
                      f" | {g(r, 't_o', '%.3f')} | {g(r, 'speedup', '%.1f×')} |")
     table = "\n".join(lines)
     with open(os.path.join(results, "table.md"), "w") as f:
