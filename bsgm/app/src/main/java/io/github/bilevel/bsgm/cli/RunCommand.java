@@ -96,6 +96,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--batch", description = "Override the upper-level batch.")
   Integer batch;
 
+  @Option(names = "--rho", description = "Override the lower-level KM step ρ of the"
+      + " single-loop methods (soba, saba, srba, ttsa, fsla, sustain, f2sa, bome; refused by"
+      + " the others).")
+  Double rho;
+
   @Mixin
   BackendOption backendOption;
 
@@ -204,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
       Backend backend = backendOption.backend(spec);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
           budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
-          new MethodOverrides(alpha, t, k, batch), options);
+          new MethodOverrides(alpha, t, k, batch, rho), options);
       runner = remote == null
           ? ExperimentRunner.start(factory, settings, backend, Path.of(out), log)
           : ExperimentRunner.start(factory, settings, backend, remote.staging(),

@@ -64,7 +64,7 @@ public final class AlgorithmRegistry<P, D> {
     /** "it uses: --alpha, --k", in the order of {@link Setting}, or that it uses none. */
     public String usesText() {
       if (uses.isEmpty()) {
-        return "it uses none of --alpha, --t, --k, --batch";
+        return "it uses none of --alpha, --t, --k, --batch, --rho";
       }
       return "it uses: " + EnumSet.copyOf(uses).stream().map(Setting::flag)
           .collect(Collectors.joining(", "));

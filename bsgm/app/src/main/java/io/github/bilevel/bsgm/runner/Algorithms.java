@@ -33,13 +33,15 @@ import java.util.function.IntFunction;
  */
 public final class Algorithms {
 
-  private static final Set<Setting> ALL_SETTINGS = EnumSet.allOf(Setting.class);
+  // every setting but the single-loop methods' ρ
+  private static final Set<Setting> ALL_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
+      Setting.K, Setting.BATCH);
   private static final Set<Setting> SINGLE_LOOP_SETTINGS = EnumSet.of(Setting.ALPHA,
-      Setting.BATCH);
+      Setting.BATCH, Setting.RHO);
   private static final Set<Setting> TTSA_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
-      Setting.K);
+      Setting.K, Setting.RHO);
   private static final Set<Setting> ARGMIN_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.BATCH,
-      Setting.T);
+      Setting.T, Setting.RHO);
   private static final Set<Setting> AID_SETTINGS = EnumSet.of(Setting.ALPHA, Setting.T,
       Setting.K);
 
@@ -142,13 +144,13 @@ public final class Algorithms {
               + " --batch is b = J", SINGLE_LOOP_SETTINGS,
               (problem, defaults, overrides) -> SingleLoopAdapter.fsla(problem,
                   singleLoop(problem, defaults, overrides, 0.5, 1)
-                      .rho(Math.min(1.0, defaults.constantStep())).build())),
+                      .rho(overrides.rhoOr(Math.min(1.0, defaults.constantStep()))).build())),
           new Entry<>("sustain", "SUSTAIN: STORM momenta on the residual and on a randomly"
               + " truncated Neumann hypergradient of --k terms (weight ρ_k), steps"
               + " min(ρ, 1)/(k+1)^(1/3) and --alpha/(k+1)^(1/3); --batch is b = J",
               TTSA_SETTINGS, (problem, defaults, overrides) -> SingleLoopAdapter.sustain(problem,
                   singleLoop(problem, defaults, overrides, 1.0 / 3, 1)
-                      .rho(Math.min(1.0, defaults.constantStep()))
+                      .rho(overrides.rhoOr(Math.min(1.0, defaults.constantStep())))
                       .neumannTerms(overrides.kOr(defaults.k())).randomTruncation(true)
                       .build())),
           new Entry<>("f2sa", "F2SA: --t steps on y (penalized) and z per iteration, λ along"
@@ -236,9 +238,9 @@ public final class Algorithms {
   /**
    * The settings of SOBA, SABA and SRBA (docs/mathematics.md §4.5; TTSA and FSLA of §4.7,
    * SUSTAIN, F2SA and BOME of §4.8 adjust them) from a workload's defaults,
-   * as benchopt sets them: {@code ρ} the warm-start presets' constant KM step times
-   * {@code rhoFactor} (SABA takes half of it: its memories lag behind {@code z}, and the full
-   * step can diverge where the plain iteration converges), {@code γ = α},
+   * as benchopt sets them: {@code ρ} given by {@code --rho}, else the warm-start presets'
+   * constant KM step times {@code rhoFactor} (SABA takes half of it: its memories lag behind
+   * {@code z}, and the full step can diverge where the plain iteration converges), {@code γ = α},
    * {@code b = J = --batch}, both steps decaying like {@code (k + 1)^−exponent}, and SRBA's
    * period {@code ⌊(N_ξ + N_ζ)/(2b)⌋} (at least 1).
    */
@@ -246,7 +248,7 @@ public final class Algorithms {
       MethodOverrides overrides, double exponent, double rhoFactor) {
     int batch = overrides.batchOr(defaults.batch());
     long period = ((long) problem.lowerSamples() + problem.upperSamples()) / (2L * batch);
-    return SingleLoopOptions.builder().rho(rhoFactor * defaults.constantStep())
+    return SingleLoopOptions.builder().rho(overrides.rhoOr(rhoFactor * defaults.constantStep()))
         .gamma(overrides.alphaOr(defaults.alpha())).rhoExponent(exponent)
         .gammaExponent(exponent).lowerBatch(batch).batch(batch)
         .period((int) Math.clamp(period, 1, Integer.MAX_VALUE)).budget(Budget.unlimited());

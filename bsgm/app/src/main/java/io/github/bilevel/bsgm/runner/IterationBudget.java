@@ -79,7 +79,7 @@ final class IterationBudget implements StopCheck {
         case T -> overrides.t();
         case K -> overrides.k();
         case BATCH -> overrides.batch();
-        case ALPHA -> null;                 // a step size, not a sample count
+        case ALPHA, RHO -> null;            // step sizes, not sample counts
       };
       if (value != null && uses.contains(setting)) {
         given.add(setting.flag() + " " + value);

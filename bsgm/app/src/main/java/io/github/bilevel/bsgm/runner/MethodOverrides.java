@@ -11,8 +11,9 @@ import java.util.Set;
  * @param t     lower-level steps per iteration
  * @param k     linear-system steps per iteration
  * @param batch upper-level batch {@code J}
+ * @param rho   the single-loop methods' lower-level KM step {@code ρ} (docs/mathematics.md §4.5)
  */
-public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch) {
+public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch, Double rho) {
 
   /** A setting the command line can override, by its flag. */
   public enum Setting {
@@ -23,7 +24,9 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
     /** Linear-system steps per iteration. */
     K("--k"),
     /** The upper-level batch {@code J}. */
-    BATCH("--batch");
+    BATCH("--batch"),
+    /** The single-loop methods' lower-level KM step {@code ρ}. */
+    RHO("--rho");
 
     private final String flag;
 
@@ -38,7 +41,12 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
   }
 
   /** No overrides. */
-  public static final MethodOverrides NONE = new MethodOverrides(null, null, null, null);
+  public static final MethodOverrides NONE = new MethodOverrides(null, null, null, null, null);
+
+  /** Overrides that leave {@code ρ} at the default. */
+  public MethodOverrides(Double alpha, Integer t, Integer k, Integer batch) {
+    this(alpha, t, k, batch, null);
+  }
 
   public MethodOverrides {
     if (alpha != null && !(alpha > 0 && Double.isFinite(alpha))) {
@@ -49,6 +57,9 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
     }
     if (batch != null && batch < 1) {
       throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+    }
+    if (rho != null && !(rho > 0 && Double.isFinite(rho))) {
+      throw new IllegalArgumentException("--rho must be finite and > 0, got " + rho);
     }
   }
 
@@ -72,6 +83,11 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
     return batch == null ? fallback : batch;
   }
 
+  /** {@code rho} or the default. */
+  public double rhoOr(double fallback) {
+    return rho == null ? fallback : rho;
+  }
+
   /** The settings this record overrides (its non-null fields). */
   public Set<Setting> given() {
     Set<Setting> given = EnumSet.noneOf(Setting.class);
@@ -86,6 +102,9 @@ public record MethodOverrides(Double alpha, Integer t, Integer k, Integer batch)
     }
     if (batch != null) {
       given.add(Setting.BATCH);
+    }
+    if (rho != null) {
+      given.add(Setting.RHO);
     }
     return given;
   }

@@ -40,24 +40,28 @@ class AlgorithmsTest {
 
   private static final Backend BACKEND = Backends.byName("simd");
 
+  /** Every setting but the single-loop methods' {@code ρ}. */
+  private static final Set<Setting> FOUR = EnumSet.of(Setting.ALPHA, Setting.T, Setting.K,
+      Setting.BATCH);
+
   /** The settings each algorithm reads, written out independently of the registry. */
   private static final Map<String, Set<Setting>> READS = Map.ofEntries(
-      Map.entry("bsgm", EnumSet.allOf(Setting.class)),
-      Map.entry("stocbio", EnumSet.allOf(Setting.class)),
-      Map.entry("amigo", EnumSet.allOf(Setting.class)),
+      Map.entry("bsgm", FOUR),
+      Map.entry("stocbio", FOUR),
+      Map.entry("amigo", FOUR),
       Map.entry("alset", EnumSet.of(Setting.ALPHA, Setting.K)),
       Map.entry("alset-dagger", EnumSet.of(Setting.ALPHA)),
       Map.entry("bsa", EnumSet.of(Setting.ALPHA)),
       Map.entry("mrbo", EnumSet.of(Setting.K)),
       Map.entry("vrbo", EnumSet.of(Setting.K)),
-      Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
-      Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
-      Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
-      Map.entry("ttsa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K)),
-      Map.entry("fsla", EnumSet.of(Setting.ALPHA, Setting.BATCH)),
-      Map.entry("sustain", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K)),
-      Map.entry("f2sa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T)),
-      Map.entry("bome", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T)),
+      Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
+      Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
+      Map.entry("srba", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
+      Map.entry("ttsa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K, Setting.RHO)),
+      Map.entry("fsla", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
+      Map.entry("sustain", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.K, Setting.RHO)),
+      Map.entry("f2sa", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T, Setting.RHO)),
+      Map.entry("bome", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.T, Setting.RHO)),
       Map.entry("aid", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("aid-fp", EnumSet.of(Setting.ALPHA, Setting.T, Setting.K)),
       Map.entry("itd", EnumSet.of(Setting.ALPHA, Setting.T)));
@@ -72,6 +76,7 @@ class AlgorithmsTest {
       case T -> new MethodOverrides(null, 3, null, null);
       case K -> new MethodOverrides(null, null, 3, null);
       case BATCH -> new MethodOverrides(null, null, null, 5);
+      case RHO -> new MethodOverrides(null, null, null, null, 0.07);
     };
   }
 
@@ -99,7 +104,7 @@ class AlgorithmsTest {
     }
     assertEquals(SeparableMethod.NAMES, Algorithms.SEPARABLE.names());
     for (AlgorithmRegistry.Entry<?, ?> entry : Algorithms.SEPARABLE.entries()) {
-      assertEquals(EnumSet.allOf(Setting.class), entry.uses(), entry.name());
+      assertEquals(FOUR, entry.uses(), entry.name());
     }
     IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
         () -> Algorithms.BILEVEL.entry("sgd"));
