@@ -13,9 +13,12 @@ import java.util.SplittableRandom;
 /**
  * SABA, the stochastic average bilevel algorithm of Dagréou, Ablin, Vaiter, Moreau (NeurIPS
  * 2022, Algorithm 2), in the fixed-point form of docs/mathematics.md §4.5: {@link Soba}'s
- * directions with each of the five sampled oracles ({@code R}, {@code ∂₁Φ̂ᵀv}, {@code ∂₂Φ̂ᵀv} on
- * the lower level's samples, {@code ∇₁Ê}, {@code ∇₂Ê} on the upper level's) replaced by its SAGA
- * estimate. The finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of
+ * directions with each of the five sampled oracles ({@code R}, {@code v − ∂₁Φ̂ᵀv},
+ * {@code ∂₂Φ̂ᵀv} on the lower level's samples, {@code ∇₁Ê}, {@code ∇₂Ê} on the upper level's)
+ * replaced by its SAGA estimate. The second is the whole sampled part of
+ * {@code D_v = v − ∂₁Φ̂ᵀv − ∇₁Ê} ({@code η∇²Ĝ v} for a gradient-step map, the Hessian–vector
+ * product benchopt's memories hold): a memory of {@code ∂₁Φ̂ᵀv} alone, with {@code v} exact,
+ * would lag by {@code v − v_i}, the {@code v} at which block {@code i} was last visited. The finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of
  * {@code b} for the lower level (the last one smaller when {@code b} does not divide
  * {@code N_ξ}) and likewise by {@code J} for the upper level, as benchopt's implementation does;
  * a memory holds each block's last oracles {@code y_i} and their weighted mean
@@ -167,8 +170,11 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     Batch xi = lowerBlocks.length == 1 ? lower.all(lowerPopulation)
         : lower.assign(lowerPopulation, lowerBlocks[i]);
     long samples = inner(state.z, lambda, state.v, xi, innerOracles);
+    // the memory holds v − ∂₁Φ̂ᵀv (η∇²Ĝv in benchopt's terms), the whole sampled part of D_v
+    backend.axpby(1.0, state.v, -1.0, innerOracles.jacobianW());
     saga(innerOracles.all(), state.innerRows[i], state.innerMean,
         (double) xi.size() / lowerPopulation, innerDifference, innerEstimate.all());
+    backend.axpby(1.0, state.v, -1.0, innerEstimate.jacobianW());
     int j = random.nextInt(upperPopulation) / options.batch();
     Batch zeta = upperBlocks.length == 1 ? upper.all(upperPopulation)
         : upper.assign(upperPopulation, upperBlocks[j]);
