@@ -50,7 +50,7 @@ public final class AlgorithmRegistry<P, D> {
     /**
      * Checks that {@code overrides} sets only settings this algorithm reads.
      *
-     * @throws IllegalArgumentException "mrbo does not use --alpha (it uses: --k)"
+     * @throws IllegalArgumentException "vrbo does not use --alpha (it uses: --k)"
      */
     public void check(MethodOverrides overrides) {
       for (Setting given : overrides.given()) {

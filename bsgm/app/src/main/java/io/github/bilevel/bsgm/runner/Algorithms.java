@@ -111,9 +111,11 @@ public final class Algorithms {
           warmStart(WarmStartPreset.BSA, "BSA: w from 0, t_s = ⌈√(s+1)⌉, randomly truncated"
               + " Neumann series (k = 10, J = 1)", EnumSet.of(Setting.ALPHA)),
           new Entry<>("mrbo", "MRBO: STORM momentum on the residual and the hypergradient;"
-              + " --k is its Q", EnumSet.of(Setting.K),
+              + " --k is its Q, --batch its b = J (default 1)", EnumSet.of(Setting.K,
+                  Setting.BATCH),
               (problem, defaults, overrides) -> new MrboMethod(problem, Mrbo.Options.builder()
-                  .batch(1).lowerBatch(1).neumannTerms(overrides.kOr(defaults.k()))
+                  .batch(overrides.batchOr(1)).lowerBatch(overrides.batchOr(1))
+                  .neumannTerms(overrides.kOr(defaults.k()))
                   .budget(Budget.unlimited()).build())),
           new Entry<>("vrbo", "VRBO: SARAH/SPIDER estimates with periodic large batches;"
               + " --k is its Q", EnumSet.of(Setting.K),

@@ -121,15 +121,16 @@ public final class SimulatedWorkload implements Workload {
   }
 
   /**
-   * Defaults in benchopt's shape: batches of 64, the constant KM step {@code min(1, 1/L̂)} with
-   * {@code L̂} the per-sample residual constant (stable for one sample), the decreasing steps of
-   * {@link KmSteps#defaults}, upper step {@code α = 0.1}.
+   * Defaults in benchopt's shape: batches of 64, upper and lower (benchopt's {@code batch_size}
+   * for every oracle, so StocBiO's and AmIGO's KM steps each take 64 samples), the constant KM
+   * step {@code min(1, 1/L̂)} with {@code L̂} the per-sample residual constant (stable for any
+   * batch), the decreasing steps of {@link KmSteps#defaults}, upper step {@code α = 0.1}.
    */
   @Override
   public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
     double constant = Math.min(1.0, 1.0 / problem.sampleResidualLipschitz().orElseThrow());
     return Algorithms.create(algorithm, problem, new Algorithms.Defaults(0.1, 10, 10, 64,
-        IterationSchedule.theorem16(), KmSteps.defaults(problem).schedule(), constant, 1),
+        IterationSchedule.theorem16(), KmSteps.defaults(problem).schedule(), constant, 64),
         overrides);
   }
 

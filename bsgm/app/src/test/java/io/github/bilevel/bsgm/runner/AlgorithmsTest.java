@@ -52,7 +52,7 @@ class AlgorithmsTest {
       Map.entry("alset", EnumSet.of(Setting.ALPHA, Setting.K)),
       Map.entry("alset-dagger", EnumSet.of(Setting.ALPHA)),
       Map.entry("bsa", EnumSet.of(Setting.ALPHA)),
-      Map.entry("mrbo", EnumSet.of(Setting.K)),
+      Map.entry("mrbo", EnumSet.of(Setting.K, Setting.BATCH)),
       Map.entry("vrbo", EnumSet.of(Setting.K)),
       Map.entry("soba", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
       Map.entry("saba", EnumSet.of(Setting.ALPHA, Setting.BATCH, Setting.RHO)),
@@ -171,14 +171,17 @@ class AlgorithmsTest {
   }
 
   @Test
-  void mrboAndVrboRejectAlphaTAndBatchNamingWhatTheyUse() {
-    for (String name : List.of("mrbo", "vrbo")) {
-      for (Setting setting : List.of(Setting.ALPHA, Setting.T, Setting.BATCH)) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> Algorithms.BILEVEL.entry(name).check(only(setting)));
-        assertEquals(name + " does not use " + setting.flag() + " (it uses: --k)",
-            e.getMessage());
-      }
+  void mrboAndVrboRejectWhatTheyDoNotReadNamingWhatTheyUse() {
+    for (Setting setting : List.of(Setting.ALPHA, Setting.T, Setting.BATCH)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Algorithms.BILEVEL.entry("vrbo").check(only(setting)));
+      assertEquals("vrbo does not use " + setting.flag() + " (it uses: --k)", e.getMessage());
+    }
+    for (Setting setting : List.of(Setting.ALPHA, Setting.T)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> Algorithms.BILEVEL.entry("mrbo").check(only(setting)));
+      assertEquals("mrbo does not use " + setting.flag() + " (it uses: --k, --batch)",
+          e.getMessage());
     }
   }
 
@@ -219,7 +222,7 @@ class AlgorithmsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ExperimentRunner.start(QuadraticWorkload.FACTORY, settings, BACKEND,
             temp.resolve("run"), new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
-    assertEquals("mrbo does not use --alpha (it uses: --k)", e.getMessage());
+    assertEquals("mrbo does not use --alpha (it uses: --k, --batch)", e.getMessage());
     assertFalse(Files.exists(temp.resolve("run/run.json")), "nothing is written");
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -227,7 +230,7 @@ class AlgorithmsTest {
         "quadratic", "--algorithm", "mrbo", "--alpha", "0.1", "--out",
         temp.resolve("cli").toString(), "--backend", "simd");
     assertNotEquals(0, status);
-    assertTrue(err.toString().contains("mrbo does not use --alpha (it uses: --k)"),
+    assertTrue(err.toString().contains("mrbo does not use --alpha (it uses: --k, --batch)"),
         err.toString());
   }
 }

@@ -49,6 +49,21 @@ class IterationBudgetTest {
     }
   }
 
+  /** MRBO's {@code --batch} is its {@code b = J}: each oracle's batch, so 8 times the samples. */
+  @Test
+  void mrboBatchScalesEveryOraclesSamples() {
+    try (Arena arena = Arena.ofConfined();
+        Workload workload = QuadraticWorkload.FACTORY.create(backend, SMALL, 3);
+        UpperLevelMethod<?> one = workload.method("mrbo", MethodOverrides.NONE);
+        UpperLevelMethod<?> eight = workload.method("mrbo",
+            new MethodOverrides(null, null, null, 8, null))) {
+      for (int s = 0; s < 3; s++) {
+        assertEquals(8 * one.samplesPerIteration(s), eight.samplesPerIteration(s), "s = " + s);
+      }
+      check(eight, Buffers.vector(arena, workload.upperDimension()), "mrbo");
+    }
+  }
+
   private static <S extends io.github.bilevel.bsgm.AlgorithmState> void check(
       UpperLevelMethod<S> method, DVector lambda, String algorithm) {
     S state = method.init(lambda);
