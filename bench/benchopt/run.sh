@@ -74,10 +74,10 @@ ours() {
     SRBA) echo "--algorithm srba --batch 64 --alpha 0.1 --rho 0.1 --eval-every 64" ;;
     # η = 1/L̂ (L̂ = 69.83, the largest one-sample residual constant, summary.json's
     # sample_residual_lipschitz): with η = 1 their one-sample Neumann series diverge
-    MRBO) echo "--algorithm mrbo --k 10 --eval-every 16 -o map_step=0.01432" ;;
+    MRBO) echo "--algorithm mrbo --k 10 --batch 64 --eval-every 16 -o map_step=0.1" ;;
     VRBO) echo "--algorithm vrbo --k 10 --eval-every 2 -o map_step=0.01432" ;;
-    StocBiO) echo "--algorithm stocbio --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.01432" ;;
-    AmIGO) echo "--algorithm amigo --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16" ;;
+    StocBiO) echo "--algorithm stocbio --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1" ;;
+    AmIGO) echo "--algorithm amigo --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1" ;;
   esac
 }
 
