@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * counted): the run finishes at its last completed iteration, with a last evaluation there, at
  * most one KM step's batch and the two upper-level batches past the budget. MRBO, VRBO, the
  * single-loop methods and AID/ITD finish their iterations, so they pass the budget by less than
- * one iteration (for AID and ITD, whose iterations use the full data, up to t + k + 2 passes).
+ * one iteration (for AID and ITD, whose iterations pass over the full data, by many samples).
  * Every file is written atomically, except the metrics logs, which are appended to and forced to
  * the disk before the checkpoint that records their length. The directory is locked for the
  * run's whole duration ({@link RunLock}), from before anything in it is written. A run that is
