@@ -22,12 +22,16 @@ import java.util.SplittableRandom;
  * {@code b} for the lower level (the last one smaller when {@code b} does not divide
  * {@code N_ξ}) and likewise by {@code J} for the upper level, as benchopt's implementation does;
  * a memory holds each block's last oracles {@code y_i} and their weighted mean
- * {@code ȳ = Σ_i (|B_i|/N) y_i}. Iteration {@code k}: draw a block {@code i} with probability
- * {@code |B_i|/N} (the block of a uniform sample) for each level, evaluate the fresh oracles
- * {@code g_i} at the current {@code (z_k, v_k, λ_k)}, and
+ * {@code ȳ = Σ_i (|B_i|/N) y_i}. The blocks are visited in epochs, as benchopt's minibatch
+ * sampler does: each level's {@code n} blocks in an order drawn as a uniform random permutation
+ * (from the run's generator) at every iteration {@code k ≡ 0 (mod n)}, block {@code k mod n} of
+ * that order at iteration {@code k}. Iteration {@code k}: take the next block {@code i} of each
+ * level's order, evaluate the fresh oracles {@code g_i} at the current
+ * {@code (z_k, v_k, λ_k)}, and
  *
  * <pre>
- *   estimate = g_i − y_i + ȳ          (unbiased: E[g_i − y_i] + ȳ = Σ_i (|B_i|/N) g_i)
+ *   estimate = g_i − y_i + ȳ          (E[g_i − y_i] + ȳ = Σ_i (|B_i|/N) g_i when i is uniform
+                                      and the blocks are equal)
  *   ȳ ← ȳ + (|B_i|/N)(g_i − y_i),   y_i ← g_i
  * </pre>
  *
@@ -37,10 +41,14 @@ import java.util.SplittableRandom;
  * starts at zero (benchopt's {@code mode_init_memory="zero"}); {@code z_0 = v_0 = 0}. At a fixed
  * point of the iteration every {@code y_i} equals its fresh value, so the estimates are the exact
  * full-sum oracles and the iteration stops exactly at the finite sum's stationary point, with
- * constant steps: the variance reduction at work.
+ * constant steps: the variance reduction at work. (With a smaller last block a uniform block
+ * weighs it by {@code 1/n} rather than {@code |B_i|/N} in {@code E[g_i − y_i]}, as in
+ * benchopt; the fixed point is the same.) The epoch's orders are state ({@code lower_order},
+ * {@code upper_order}, the block indices as doubles), the position in them is {@code k mod n},
+ * so a checkpoint resumes the same run.
  *
- * <p>Samples: {@code |B_i| + |C_j| ≤ b + J} per iteration. Memory: {@code ⌈N_ξ/b⌉ (2d + m)
- * + ⌈N_ζ/J⌉ (d + m)} doubles, reported by the state.
+ * <p>Samples: {@code |B_i| + |C_j| ≤ b + J} per iteration. Memory: {@code ⌈N_ξ/b⌉ (2d + m + 1)
+ * + ⌈N_ζ/J⌉ (d + m + 1)} doubles, reported by the state.
  *
  * <p>Allocation-free iterations (but the listener's progress record). Not thread-safe.
  */
@@ -79,6 +87,8 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     private final DVector innerMean;
     private final DVector outerMemory;
     private final DVector outerMean;
+    private final DVector lowerOrder;
+    private final DVector upperOrder;
     private final DVector[] innerRows;
     private final DVector[] outerRows;
 
@@ -91,6 +101,8 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
       innerMean = backend.vector(arena, innerLength);
       outerMemory = backend.vector(arena, Math.multiplyExact(upperBlocks, outerLength));
       outerMean = backend.vector(arena, outerLength);
+      lowerOrder = backend.vector(arena, lowerBlocks);
+      upperOrder = backend.vector(arena, upperBlocks);
       innerRows = rows(innerMemory, lowerBlocks, innerLength);
       outerRows = rows(outerMemory, upperBlocks, outerLength);
     }
@@ -112,7 +124,8 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     public List<NamedVector> vectors() {
       return List.of(new NamedVector("z", z), new NamedVector("v", v),
           new NamedVector("inner_memory", innerMemory), new NamedVector("inner_mean", innerMean),
-          new NamedVector("outer_memory", outerMemory), new NamedVector("outer_mean", outerMean));
+          new NamedVector("outer_memory", outerMemory), new NamedVector("outer_mean", outerMean),
+          new NamedVector("lower_order", lowerOrder), new NamedVector("upper_order", upperOrder));
     }
   }
 
@@ -136,7 +149,8 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
 
   /**
    * The state of a run from {@code lambda} (projected in place): {@code z_0 = v_0 = 0}, memories
-   * at zero; the blocks follow from {@code b}, {@code J}.
+   * at zero, the orders the identity (iteration 0 shuffles them); the blocks follow from
+   * {@code b}, {@code J}.
    */
   @Override
   public State init(Arena arena, DVector lambda, SingleLoopOptions options) {
@@ -148,12 +162,18 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     for (NamedVector named : state.vectors()) {
       backend.fill(0.0, named.vector());
     }
+    for (int i = 0; i < lowerBlocks.length; i++) {
+      state.lowerOrder.set(i, i);
+    }
+    for (int j = 0; j < upperBlocks.length; j++) {
+      state.upperOrder.set(j, j);
+    }
     return state;
   }
 
   /**
-   * {@code b + J}, an upper bound: the iteration uses the sizes of the drawn blocks, which equal
-   * {@code b} and {@code J} unless the last (smaller) block is drawn.
+   * {@code b + J}, an upper bound: the iteration uses the sizes of its blocks, which equal
+   * {@code b} and {@code J} but for the last (smaller) block.
    */
   @Override
   public long samplesPerIteration(int k, SingleLoopOptions options) {
@@ -166,7 +186,8 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
       SplittableRandom random) {
     int lowerPopulation = problem.lowerSamples();
     int upperPopulation = problem.upperSamples();
-    int i = random.nextInt(lowerPopulation) / options.lowerBatch();
+    int k = state.iteration();
+    int i = nextBlock(state.lowerOrder, k, random);
     Batch xi = lowerBlocks.length == 1 ? lower.all(lowerPopulation)
         : lower.assign(lowerPopulation, lowerBlocks[i]);
     long samples = inner(state.z, lambda, state.v, xi, innerOracles);
@@ -175,7 +196,7 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     saga(innerOracles.all(), state.innerRows[i], state.innerMean,
         (double) xi.size() / lowerPopulation, innerDifference, innerEstimate.all());
     backend.axpby(1.0, state.v, -1.0, innerEstimate.jacobianW());
-    int j = random.nextInt(upperPopulation) / options.batch();
+    int j = nextBlock(state.upperOrder, k, random);
     Batch zeta = upperBlocks.length == 1 ? upper.all(upperPopulation)
         : upper.assign(upperPopulation, upperBlocks[j]);
     samples += outer(state.z, lambda, zeta, outerOracles);
@@ -184,6 +205,30 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
     step(state.iteration(), options, state.z, state.v, lambda, innerEstimate, outerEstimate);
     state.advance();
     return samples;
+  }
+
+  /**
+   * Block {@code k mod n} of the epoch's {@code order} of {@code n} blocks, after shuffling the
+   * order (Fisher–Yates, from {@code random}) when {@code k} starts an epoch.
+   */
+  private static int nextBlock(DVector order, int k, SplittableRandom random) {
+    int n = order.length();
+    int position = k % n;
+    if (position == 0) {
+      for (int a = n - 1; a > 0; a--) {
+        int b = random.nextInt(a + 1);
+        double swap = order.get(a);
+        order.set(a, order.get(b));
+        order.set(b, swap);
+      }
+    }
+    double block = order.get(position);
+    if (!(block >= 0 && block < n && block == Math.rint(block))) {
+      // only a damaged state gets here: the orders are permutations of 0..n−1
+      throw new IllegalStateException("SABA's block order holds " + block + " at position "
+          + position + ", not a block index in [0, " + n + ")");
+    }
+    return (int) block;
   }
 
   /**

@@ -147,6 +147,15 @@ class SingleLoopTest {
           .budget(Budget.iterations(5)).build();
       assertEquals(60, saba.run(Buffers.vector(arena, 3), even, new SplittableRandom(1), null)
           .samples());
+      // epochs: b = J = 7 cut 64 into 9 blocks of 7 and one of 1, each visited once per 10
+      // iterations, so two epochs use 2·(64 + 64) samples whatever the seed (a draw with
+      // replacement would rarely take the block of 1 exactly twice per level)
+      SingleLoopOptions uneven = SingleLoopOptions.builder().lowerBatch(7).batch(7)
+          .budget(Budget.iterations(20)).build();
+      for (long seed = 1; seed <= 4; seed++) {
+        assertEquals(256, saba.run(Buffers.vector(arena, 3), uneven, new SplittableRandom(seed),
+            null).samples(), "seed " + seed);
+      }
       // the sample budget stops a run before the iteration that would start past it
       Bsgm.Result result = soba.run(Buffers.vector(arena, 3), SingleLoopOptions.builder()
           .lowerBatch(3).batch(5).budget(Budget.samples(20)).build(), new SplittableRandom(1),
