@@ -79,4 +79,64 @@ public final class DenseSolver {
     }
     return y;
   }
+
+  /**
+   * The eigenvalues of a symmetric {@code n × n} matrix, ascending, by cyclic Jacobi rotations
+   * (until the off-diagonal mass is below {@code 1e−30} of the total, at most 100 sweeps).
+   */
+  public static double[] symmetricEigenvalues(double[] matrix, int n) {
+    if (matrix.length != n * n) {
+      throw new IllegalArgumentException("the matrix must be n×n for n = " + n + ", got "
+          + matrix.length + " values");
+    }
+    double[] a = matrix.clone();
+    for (int sweep = 0; sweep < 100; sweep++) {
+      double off = 0;
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          total += a[i * n + j] * a[i * n + j];
+          if (i != j) {
+            off += a[i * n + j] * a[i * n + j];
+          }
+        }
+      }
+      if (off <= 1e-30 * total) {
+        break;
+      }
+      for (int p = 0; p < n - 1; p++) {
+        for (int q = p + 1; q < n; q++) {
+          double apq = a[p * n + q];
+          if (apq == 0) {
+            continue;
+          }
+          double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+          if (theta == 0) {
+            t = 1;
+          }
+          double c = 1 / Math.sqrt(t * t + 1);
+          double s = t * c;
+          for (int k = 0; k < n; k++) { // columns p, q
+            double akp = a[k * n + p];
+            double akq = a[k * n + q];
+            a[k * n + p] = c * akp - s * akq;
+            a[k * n + q] = s * akp + c * akq;
+          }
+          for (int k = 0; k < n; k++) { // rows p, q
+            double apk = a[p * n + k];
+            double aqk = a[q * n + k];
+            a[p * n + k] = c * apk - s * aqk;
+            a[q * n + k] = s * apk + c * aqk;
+          }
+        }
+      }
+    }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = a[i * n + i];
+    }
+    java.util.Arrays.sort(out);
+    return out;
+  }
 }

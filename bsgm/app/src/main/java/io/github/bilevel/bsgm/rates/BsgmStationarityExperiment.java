@@ -1,6 +1,7 @@
 package io.github.bilevel.bsgm.rates;
 
 import io.github.bilevel.bsgm.Bsgm;
+import io.github.bilevel.bsgm.DenseSolver;
 import io.github.bilevel.bsgm.IterationSchedule;
 import io.github.bilevel.bsgm.problems.QuadraticProblem;
 import io.github.bilevel.bsgm.StepSchedule;
@@ -251,7 +252,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
     return out;
   }
 
-  /** Smallest and largest eigenvalue of a symmetric matrix (cyclic Jacobi rotations). */
+  /** Smallest and largest eigenvalue of a symmetric matrix ({@link DenseSolver}). */
   static double[] eigenvalueRange(double[] symmetric, int n) {
     double[] a = new double[n * n];
     for (int i = 0; i < n; i++) {
@@ -259,50 +260,7 @@ public final class BsgmStationarityExperiment implements RateExperiment {
         a[i * n + j] = 0.5 * (symmetric[i * n + j] + symmetric[j * n + i]);
       }
     }
-    for (int sweep = 0; sweep < 100; sweep++) {
-      double off = 0;
-      for (int p = 0; p < n; p++) {
-        for (int q = p + 1; q < n; q++) {
-          off += a[p * n + q] * a[p * n + q];
-        }
-      }
-      if (off < 1e-30) {
-        break;
-      }
-      for (int p = 0; p < n; p++) {
-        for (int q = p + 1; q < n; q++) {
-          double apq = a[p * n + q];
-          if (apq == 0) {
-            continue;
-          }
-          double theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          if (theta == 0) {
-            t = 1;
-          }
-          double c = 1 / Math.sqrt(t * t + 1);
-          double sn = t * c;
-          for (int k = 0; k < n; k++) { // columns p, q
-            double akp = a[k * n + p];
-            double akq = a[k * n + q];
-            a[k * n + p] = c * akp - sn * akq;
-            a[k * n + q] = sn * akp + c * akq;
-          }
-          for (int k = 0; k < n; k++) { // rows p, q
-            double apk = a[p * n + k];
-            double aqk = a[q * n + k];
-            a[p * n + k] = c * apk - sn * aqk;
-            a[q * n + k] = sn * apk + c * aqk;
-          }
-        }
-      }
-    }
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      min = Math.min(min, a[i * n + i]);
-      max = Math.max(max, a[i * n + i]);
-    }
-    return new double[] {min, max};
+    double[] eigenvalues = DenseSolver.symmetricEigenvalues(a, n);
+    return new double[] {eigenvalues[0], eigenvalues[n - 1]};
   }
 }

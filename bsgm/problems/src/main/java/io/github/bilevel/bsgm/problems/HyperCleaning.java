@@ -159,15 +159,11 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
     return OptionalDouble.of(q);
   }
 
-  private static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-  }
-
   /** Loads the training chunk at {@code start} with row weights {@code σ(λ_i)}. */
   private int loadWeighted(Batch xi, int start, DVector lambda) {
     int count = chunks.load(training, xi, start);
     for (int r = 0; r < count; r++) {
-      rowWeights[r] = sigmoid(lambda.get(chunks.sample(r)));
+      rowWeights[r] = Logistic.sigmoid(lambda.get(chunks.sample(r)));
     }
     chunks.weigh(rowWeights);
     return count;
@@ -203,7 +199,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
         for (int j = 0; j < classes; j++) {
           dot += SoftmaxChunks.get(u, r, j) * SoftmaxChunks.get(g, r, j);
         }
-        double s = sigmoid(lambda.get(i));
+        double s = Logistic.sigmoid(lambda.get(i));
         out.set(i, out.get(i) - mapStep * s * (1 - s) * dot * count / xi.size());
       }
     }
@@ -294,7 +290,7 @@ public final class HyperCleaning implements BilevelProblem, AutoCloseable {
     int good = 0;
     int kept = 0;
     for (int i = 0; i < corrupted.length; i++) {
-      boolean low = sigmoid(lambda.get(i)) < 0.5;
+      boolean low = Logistic.sigmoid(lambda.get(i)) < 0.5;
       if (corrupted[i]) {
         bad++;
         flagged += low ? 1 : 0;

@@ -81,15 +81,6 @@ public final class PerFeatureLogistic implements BilevelProblem, LowerObjective,
     }
   }
 
-  private static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-  }
-
-  /** {@code log(1 + e^{−z})} without overflow. */
-  private static double logistic(double z) {
-    return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-  }
-
   @Override
   public Backend backend() {
     return backend;
@@ -127,7 +118,7 @@ public final class PerFeatureLogistic implements BilevelProblem, LowerObjective,
     double sum = 0;
     for (int k = 0; k < xi.size(); k++) {
       int i = xi.index(k);
-      sum += logistic(labels[i] * backend.dot(trainRows[i], w));
+      sum += Logistic.loss(labels[i] * backend.dot(trainRows[i], w));
     }
     return sum / xi.size() + PerFeaturePenalty.penaltyValue(lambda, w);
   }
@@ -160,7 +151,7 @@ public final class PerFeatureLogistic implements BilevelProblem, LowerObjective,
     for (int k = 0; k < batch.size(); k++) {
       int i = batch.index(k);
       double z = y[i] * backend.dot(rows[i], w);
-      backend.axpy(-weight * y[i] * sigmoid(-z), rows[i], out);
+      backend.axpy(-weight * y[i] * Logistic.sigmoid(-z), rows[i], out);
     }
   }
 
@@ -187,7 +178,7 @@ public final class PerFeatureLogistic implements BilevelProblem, LowerObjective,
             }
             for (int k = 0; k < xi.size(); k++) {
               int i = xi.index(k);
-              sigmoids[k] = sigmoid(labels[i] * backend.dot(trainRows[i], w));
+              sigmoids[k] = Logistic.sigmoid(labels[i] * backend.dot(trainRows[i], w));
             }
           }
 
@@ -210,7 +201,7 @@ public final class PerFeatureLogistic implements BilevelProblem, LowerObjective,
     double sum = 0;
     for (int k = 0; k < zeta.size(); k++) {
       int i = zeta.index(k);
-      sum += logistic(validationLabels[i] * backend.dot(validationRows[i], w));
+      sum += Logistic.loss(validationLabels[i] * backend.dot(validationRows[i], w));
     }
     return sum / zeta.size();
   }

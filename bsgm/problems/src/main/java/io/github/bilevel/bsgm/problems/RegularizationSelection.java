@@ -124,15 +124,6 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     return out;
   }
 
-  private static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-  }
-
-  /** {@code log(1 + e^{−z})} without overflow. */
-  private static double logistic(double z) {
-    return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-  }
-
   @Override
   public Backend backend() {
     return backend;
@@ -183,7 +174,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     for (int k = 0; k < batch.size(); k++) {
       int i = batch.index(k);
       double z = y[i] * backend.dot(rows[i], w);
-      backend.axpy(-weight * y[i] * sigmoid(-z), rows[i], out);
+      backend.axpy(-weight * y[i] * Logistic.sigmoid(-z), rows[i], out);
     }
   }
 
@@ -217,7 +208,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
         }
         for (int k = 0; k < xi.size(); k++) {
           int i = xi.index(k);
-          double s = sigmoid(labels[i] * backend.dot(trainRows[i], w));
+          double s = Logistic.sigmoid(labels[i] * backend.dot(trainRows[i], w));
           curvature[k] = s * (1 - s);
         }
         backend.copy(w, heldW);
@@ -254,7 +245,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     double sum = 0;
     for (int k = 0; k < xi.size(); k++) {
       int i = xi.index(k);
-      sum += logistic(labels[i] * backend.dot(trainRows[i], w));
+      sum += Logistic.loss(labels[i] * backend.dot(trainRows[i], w));
     }
     double penalty = 0;
     for (int j = 0; j < p; j++) {
@@ -276,7 +267,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     double sum = 0;
     for (int k = 0; k < zeta.size(); k++) {
       int i = zeta.index(k);
-      sum += logistic(validationLabels[i] * backend.dot(validationRows[i], w));
+      sum += Logistic.loss(validationLabels[i] * backend.dot(validationRows[i], w));
     }
     return sum / zeta.size();
   }
@@ -344,7 +335,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
   private double lowerValue(double[] lambda, double[] w) {
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += logistic(labels[i] * rowDot(x, i, w));
+      sum += Logistic.loss(labels[i] * rowDot(x, i, w));
     }
     double penalty = 0;
     for (int j = 0; j < p; j++) {
@@ -359,8 +350,8 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     java.util.Arrays.fill(hessian, 0);
     for (int i = 0; i < n; i++) {
       double z = labels[i] * rowDot(x, i, w);
-      double g = -labels[i] * sigmoid(-z) / n;
-      double s = sigmoid(z);
+      double g = -labels[i] * Logistic.sigmoid(-z) / n;
+      double s = Logistic.sigmoid(z);
       double c = s * (1 - s) / n;
       int base = i * p;
       for (int a = 0; a < p; a++) {
@@ -412,7 +403,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
     double[] outerGradient = new double[p];
     for (int i = 0; i < nv; i++) {
       double z = validationLabels[i] * rowDot(xv, i, w);
-      double g = -validationLabels[i] * sigmoid(-z) / nv;
+      double g = -validationLabels[i] * Logistic.sigmoid(-z) / nv;
       for (int j = 0; j < p; j++) {
         outerGradient[j] += g * xv[i * p + j];
       }
@@ -429,7 +420,7 @@ public final class RegularizationSelection implements BilevelProblem, LowerObjec
   public double validationLoss(double[] w) {
     double sum = 0;
     for (int i = 0; i < nv; i++) {
-      sum += logistic(validationLabels[i] * rowDot(xv, i, w));
+      sum += Logistic.loss(validationLabels[i] * rowDot(xv, i, w));
     }
     return sum / nv;
   }

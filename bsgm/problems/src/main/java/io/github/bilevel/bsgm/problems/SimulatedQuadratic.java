@@ -75,7 +75,7 @@ public final class SimulatedQuadratic implements BilevelProblem, LowerObjective,
     dimOuter = innerLevel.dimOuter();
     innerHessMean = symmetrized(SimulatedLevel.mean(innerLevel.hessInner(),
         innerLevel.samples()), dimInner);
-    double[] spectrum = SimulatedLevel.symmetricEigenvalues(innerHessMean, dimInner);
+    double[] spectrum = DenseSolver.symmetricEigenvalues(innerHessMean, dimInner);
     double mu = spectrum[0];
     double lipschitz = spectrum[dimInner - 1];
     if (!(mu > 0) || !(mapStep * lipschitz < 2)) {
@@ -176,7 +176,7 @@ public final class SimulatedQuadratic implements BilevelProblem, LowerObjective,
         hessian[r * dout + s] = sum;
       }
     }
-    return SimulatedLevel.symmetricEigenvalues(symmetrized(hessian, dout), dout)[0];
+    return DenseSolver.symmetricEigenvalues(symmetrized(hessian, dout), dout)[0];
   }
 
   private static double[] symmetrized(double[] matrix, int n) {

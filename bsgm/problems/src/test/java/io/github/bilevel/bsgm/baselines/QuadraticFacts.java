@@ -231,52 +231,9 @@ final class QuadraticFacts {
     return Math.sqrt(sum);
   }
 
-  /** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations. */
+  /** Eigenvalues of a small symmetric matrix, ascending ({@link DenseSolver}). */
   static double[] symmetricEigenvalues(double[] matrix, int n) {
-    double[] a = matrix.clone();
-    for (int sweep = 0; sweep < 100; sweep++) {
-      double off = 0;
-      for (int i = 0; i < n; i++) {
-        for (int j = i + 1; j < n; j++) {
-          off += a[i * n + j] * a[i * n + j];
-        }
-      }
-      if (off < 1e-30) {
-        break;
-      }
-      for (int p = 0; p < n; p++) {
-        for (int r = p + 1; r < n; r++) {
-          double apr = a[p * n + r];
-          if (apr == 0) {
-            continue;
-          }
-          double theta = (a[r * n + r] - a[p * n + p]) / (2 * apr);
-          double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-          if (theta == 0) {
-            t = 1;
-          }
-          double c = 1 / Math.sqrt(t * t + 1);
-          double s = t * c;
-          for (int k = 0; k < n; k++) {
-            double akp = a[k * n + p];
-            double akr = a[k * n + r];
-            a[k * n + p] = c * akp - s * akr;
-            a[k * n + r] = s * akp + c * akr;
-          }
-          for (int k = 0; k < n; k++) {
-            double apk = a[p * n + k];
-            double ark = a[r * n + k];
-            a[p * n + k] = c * apk - s * ark;
-            a[r * n + k] = s * apk + c * ark;
-          }
-        }
-      }
-    }
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = a[i * n + i];
-    }
-    return out;
+    return DenseSolver.symmetricEigenvalues(matrix, n);
   }
 
   void close() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.bsgm.Batch;
+import io.github.bilevel.bsgm.DenseSolver;
 import io.github.bilevel.bsgm.GradientCheck;
 import io.github.bilevel.bsgm.io.Npy;
 import io.github.bilevel.bsgm.io.NpyException;
@@ -141,11 +142,11 @@ class SimulatedQuadraticTest {
     // E A_i has spectrum [mu, L]; the sample mean of many rank-one samples approaches it
     SimulatedLevel level = SimulatedLevel.generate(20_000, 4, 3, 1.0, 1.0, 0.1, 0.1,
         new SplittableRandom(1));
-    double[] spectrum = SimulatedLevel.symmetricEigenvalues(
+    double[] spectrum = DenseSolver.symmetricEigenvalues(
         SimulatedLevel.mean(level.hessInner(), level.samples()), 4);
     assertEquals(0.1, spectrum[0], 0.02);
     assertEquals(1.0, spectrum[3], 0.1);
-    double[] outer = SimulatedLevel.symmetricEigenvalues(
+    double[] outer = DenseSolver.symmetricEigenvalues(
         SimulatedLevel.mean(level.hessOuter(), level.samples()), 3);
     assertEquals(0.0, outer[0], 1e-12, "B has a zero eigenvalue, as benchopt's");
     for (int i = 0; i < level.samples(); i += 997) {
@@ -155,7 +156,7 @@ class SimulatedQuadraticTest {
       }
       double[] one = new double[16];
       System.arraycopy(level.hessInner(), i * 16, one, 0, 16);
-      double[] eig = SimulatedLevel.symmetricEigenvalues(one, 4);
+      double[] eig = DenseSolver.symmetricEigenvalues(one, 4);
       assertEquals(trace, eig[3], 1e-9 * Math.max(1, trace), "A_i is rank one");
       assertEquals(0.0, eig[2], 1e-9 * Math.max(1, trace));
     }
@@ -176,7 +177,7 @@ class SimulatedQuadraticTest {
         }
       }
     }
-    assertArrayEquals(new double[] {-1, 0.5, 3}, SimulatedLevel.symmetricEigenvalues(a, 3),
+    assertArrayEquals(new double[] {-1, 0.5, 3}, DenseSolver.symmetricEigenvalues(a, 3),
         1e-12);
   }
 
