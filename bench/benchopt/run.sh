@@ -76,8 +76,8 @@ ours() {
     # sample_residual_lipschitz): with η = 1 their one-sample Neumann series diverge
     MRBO) echo "--algorithm mrbo --k 10 --batch 64 --eval-every 16 -o map_step=0.1" ;;
     VRBO) echo "--algorithm vrbo --k 10 --eval-every 2 -o map_step=0.01432" ;;
-    StocBiO) echo "--algorithm stocbio --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1" ;;
-    AmIGO) echo "--algorithm amigo --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1" ;;
+    StocBiO) echo "--algorithm stocbio --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1 -o km_step=1" ;;
+    AmIGO) echo "--algorithm amigo --t 10 --k 10 --batch 64 --alpha 0.1 --eval-every 16 -o map_step=0.1 -o km_step=1" ;;
   esac
 }
 

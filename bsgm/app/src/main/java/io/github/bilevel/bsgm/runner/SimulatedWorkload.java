@@ -43,11 +43,15 @@ public final class SimulatedWorkload implements Workload {
                   + " cross term"),
               new WorkloadOption("random_state", 2442, "seed of the generated instance"),
               new WorkloadOption("map_step", 1.0, "η of the lower-level map z − η∇_z G"),
+              new WorkloadOption("km_step", 0.0, "constant KM step of the warm-start presets"
+                  + " and of the single-loop methods' ρ, in [0, 1] (0: min(1, 1/L̂), stable"
+                  + " for one sample)"),
               new WorkloadOption("instance", "", "directory of benchopt's .npy arrays"
                   + " (replaces the generator)")),
           SimulatedWorkload::new);
 
   private final SimulatedQuadratic problem;
+  private final double kmStep;
   private final Map<String, Object> configuration = new LinkedHashMap<>();
 
   private SimulatedWorkload(Backend backend, WorkloadOptions options, long seed) {
@@ -65,6 +69,7 @@ public final class SimulatedWorkload implements Workload {
     }
     int randomState = options.integer("random_state", 2442, 0);
     double mapStep = options.real("map_step", 1.0, Double.MIN_NORMAL, Double.MAX_VALUE);
+    double givenKmStep = options.real("km_step", 0.0, 0.0, 1.0);
     String instance = options.text("instance", "");
     options.checkAllRead();
     // The instance is the same for every seed; the seed drives the algorithm's samples.
@@ -104,6 +109,9 @@ public final class SimulatedWorkload implements Workload {
       }
     }
     configuration.put("map_step", mapStep);
+    kmStep = givenKmStep > 0 ? givenKmStep
+        : Math.min(1.0, 1.0 / problem.sampleResidualLipschitz().orElseThrow());
+    configuration.put("km_step", kmStep);
     configuration.put("q", problem.contractionConstant().orElseThrow());
     configuration.put("sample_residual_lipschitz",
         problem.sampleResidualLipschitz().orElseThrow());
@@ -123,14 +131,14 @@ public final class SimulatedWorkload implements Workload {
   /**
    * Defaults in benchopt's shape: batches of 64, upper and lower (benchopt's {@code batch_size}
    * for every oracle, so StocBiO's and AmIGO's KM steps each take 64 samples), the constant KM
-   * step {@code min(1, 1/L̂)} with {@code L̂} the per-sample residual constant (stable for any
-   * batch), the decreasing steps of {@link KmSteps#defaults}, upper step {@code α = 0.1}.
+   * step {@code -o km_step}, by default {@code min(1, 1/L̂)} with {@code L̂} the per-sample
+   * residual constant (stable for any batch), the decreasing steps of {@link KmSteps#defaults},
+   * upper step {@code α = 0.1}.
    */
   @Override
   public UpperLevelMethod<?> method(String algorithm, MethodOverrides overrides) {
-    double constant = Math.min(1.0, 1.0 / problem.sampleResidualLipschitz().orElseThrow());
     return Algorithms.create(algorithm, problem, new Algorithms.Defaults(0.1, 10, 10, 64,
-        IterationSchedule.theorem16(), KmSteps.defaults(problem).schedule(), constant, 64),
+        IterationSchedule.theorem16(), KmSteps.defaults(problem).schedule(), kmStep, 64),
         overrides);
   }
 

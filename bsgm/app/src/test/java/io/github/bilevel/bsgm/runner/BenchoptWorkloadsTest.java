@@ -1,6 +1,7 @@
 package io.github.bilevel.bsgm.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,38 @@ class BenchoptWorkloadsTest {
             files.get("train_x"), "train_y", directory.resolve("bad-y.npy").toString(),
             "val_x", files.get("val_x"), "val_y", files.get("val_y")), 0));
     assertTrue(bad.getMessage().contains("bad-y.npy"), bad.getMessage());
+  }
+
+  /**
+   * {@code -o km_step} replaces the default constant KM step {@code min(1, 1/L̂)}: StocBiO's
+   * iterations differ, and a step outside {@code [0, 1]} is refused naming the option.
+   */
+  @Test
+  void simulatedKmStepReplacesTheDefaultConstantStep() {
+    Map<String, String> given = new java.util.HashMap<>(SMALL_SIMULATED);
+    given.put("km_step", "0.5");
+    double[][] lambdas = new double[2][];
+    int i = 0;
+    for (Map<String, String> options : List.of(SMALL_SIMULATED, given)) {
+      try (Workload workload = Workloads.byName("simulated").create(backend, options, 0);
+          Arena arena = Arena.ofConfined()) {
+        DVector lambda = backend.vector(arena, workload.upperDimension());
+        workload.initialLambda(lambda);
+        runTwice(workload.method("stocbio", MethodOverrides.NONE), lambda);
+        lambdas[i++] = lambda.toArray();
+        Object step = workload.configuration().get("km_step");
+        if (options == given) {
+          assertEquals(0.5, step);
+        } else {
+          assertTrue((double) step > 0 && (double) step <= 1 && (double) step != 0.5, "" + step);
+        }
+      }
+    }
+    assertFalse(java.util.Arrays.equals(lambdas[0], lambdas[1]), "km_step changes StocBiO");
+    given.put("km_step", "1.5");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Workloads.byName("simulated").create(backend, given, 0));
+    assertTrue(e.getMessage().contains("km_step"), e.getMessage());
   }
 
   /** Every registered algorithm makes two iterations on both workloads with finite λ. */
