@@ -208,7 +208,8 @@ final class RunCommand implements Callable<Integer> {
       }
       Backend backend = backendOption.backend(spec);
       RunSettings settings = new RunSettings(factory.name(), algorithms, seeds, firstSeed,
-          budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery, checkpointEvery, backend.name(),
+          budget == null ? factory.defaultBudget() : budget, maxIterations, evaluateEvery,
+          checkpointEvery, backend.name(),
           new MethodOverrides(alpha, t, k, batch, rho), options);
       runner = remote == null
           ? ExperimentRunner.start(factory, settings, backend, Path.of(out), log)

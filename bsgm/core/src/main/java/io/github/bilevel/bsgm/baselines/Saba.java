@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
  * replaced by its SAGA estimate. The second is the whole sampled part of
  * {@code D_v = v − ∂₁Φ̂ᵀv − ∇₁Ê} ({@code η∇²Ĝ v} for a gradient-step map, the Hessian–vector
  * product benchopt's memories hold): a memory of {@code ∂₁Φ̂ᵀv} alone, with {@code v} exact,
- * would lag by {@code v − v_i}, the {@code v} at which block {@code i} was last visited. The finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of
- * {@code b} for the lower level (the last one smaller when {@code b} does not divide
+ * would lag by {@code v − v_i}, the {@code v} at which block {@code i} was last visited. The
+ * finite sums are cut into blocks of consecutive samples, {@code ⌈N_ξ/b⌉} blocks of {@code b}
+ * for the lower level (the last one smaller when {@code b} does not divide
  * {@code N_ξ}) and likewise by {@code J} for the upper level, as benchopt's implementation does;
  * a memory holds each block's last oracles {@code y_i} and their weighted mean
  * {@code ȳ = Σ_i (|B_i|/N) y_i}. The blocks are visited in epochs, as benchopt's minibatch
@@ -60,7 +61,10 @@ public final class Saba extends SingleLoopMethod<Saba.State> {
   private int[][] lowerBlocks = new int[0][];
   private int[][] upperBlocks = new int[0][];
 
-  /** A runner for {@code problem}, with room for batches up to {@code J = maxBatch}, {@code b = maxLowerBatch}. */
+  /**
+   * A runner for {@code problem}, with room for batches up to {@code J = maxBatch},
+   * {@code b = maxLowerBatch}.
+   */
   public Saba(BilevelProblem problem, int maxBatch, int maxLowerBatch) {
     this(problem, maxBatch, maxLowerBatch, 1.0);
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * The settings of the single-loop methods of Dagréou et al. ({@link Soba}, {@link Saba},
  * {@link Srba}; docs/mathematics.md §4.5) and of {@link Ttsa} and {@link Fsla} (§4.7): at
  * iteration {@code k = 0, 1, ...} the lower-level and linear-system step is
- * {@code ρ_k = ρ / (k + 1)^a} and the upper-level step {@code γ_k = γ / (k + 1)^c} (benchopt's {@code step_size} is {@code ρ}, its
- * {@code outer_ratio} is {@code ρ/γ}).
+ * {@code ρ_k = ρ / (k + 1)^a} and the upper-level step {@code γ_k = γ / (k + 1)^c}
+ * (benchopt's {@code step_size} is {@code ρ}, its {@code outer_ratio} is {@code ρ/γ}).
  *
  * @param rho           {@code ρ > 0}, the lower-level and linear-system step (a KM step on the
  *     fixed-point map: 1 is the plain fixed-point iteration)
